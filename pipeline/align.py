@@ -1,0 +1,207 @@
+"""Text aligned to its source: every character knows which source characters it came from.
+
+Parsers strip markup, cleaners repair mojibake and cut sentences, yet every removal and every
+mention must point at exact ``[start, end)`` offsets of the decoded source. ``Aligned`` carries a
+string together with *runs*: ``(at, start, end)`` says that the text from ``at`` up to the next
+run's ``at`` came from ``source[start:end]``. A run whose text length equals its source length is
+an identity run (character ``at + k`` is source character ``start + k``); any other run is an
+atomic replacement (``&amp;`` -> ``&``, ``\\n   `` -> `` ``). Source characters covered by no run
+were dropped by whoever built the text (markup, repairs); they are accounted for elsewhere.
+
+>>> a = Aligned.from_source("Hi &amp; bye", 10)
+>>> b = a.replace([(3, 8, "&")])
+>>> b.text
+'Hi & bye'
+>>> b.source_span(3, 4)
+(13, 18)
+>>> b.source_ranges(0, len(b.text))
+[(10, 22)]
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+Run = tuple[int, int, int]
+Edit = tuple[int, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Aligned:
+    """A string plus the source offsets each of its characters came from."""
+
+    text: str
+    runs: tuple[Run, ...]
+
+    @classmethod
+    def from_source(cls, text: str, start: int) -> Aligned:
+        """Identity alignment of ``text`` found at ``source[start:start + len(text)]``."""
+        if not text:
+            return cls("", ())
+        return cls(text, ((0, start, start + len(text)),))
+
+    @classmethod
+    def empty(cls) -> Aligned:
+        return cls("", ())
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def _run_len(self, k: int) -> int:
+        nxt = self.runs[k + 1][0] if k + 1 < len(self.runs) else len(self.text)
+        return nxt - self.runs[k][0]
+
+    def _run_index(self, i: int) -> int:
+        return bisect.bisect_right(self.runs, (i, 1 << 62, 1 << 62)) - 1
+
+    def source_ranges(self, i: int, j: int) -> list[tuple[int, int]]:
+        """Exact source ranges behind ``text[i:j]``, merged where adjacent."""
+        if i >= j or not self.runs:
+            return []
+        out: list[tuple[int, int]] = []
+        k = max(self._run_index(i), 0)
+        while k < len(self.runs) and self.runs[k][0] < j:
+            at, start, end = self.runs[k]
+            length = self._run_len(k)
+            lo, hi = max(i, at), min(j, at + length)
+            if lo < hi:
+                if end - start == length:
+                    piece = (start + lo - at, start + hi - at)
+                else:
+                    piece = (start, end)
+                if piece[0] == piece[1]:
+                    pass
+                elif out and out[-1][1] >= piece[0]:
+                    out[-1] = (out[-1][0], max(out[-1][1], piece[1]))
+                else:
+                    out.append(piece)
+            k += 1
+        return out
+
+    def source_span(self, i: int, j: int) -> tuple[int, int]:
+        """The hull ``[start, end)`` of the source behind ``text[i:j]``."""
+        ranges = self.source_ranges(i, j)
+        if not ranges:
+            raise ValueError(f"empty text range [{i}, {j}) has no source span")
+        return ranges[0][0], ranges[-1][1]
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """The hull of the whole text's source."""
+        return self.source_span(0, len(self.text))
+
+    def slice(self, i: int, j: int) -> Aligned:
+        """``text[i:j]`` with its alignment; atomic runs cut in two keep their whole source."""
+        i, j = max(i, 0), min(j, len(self.text))
+        if i >= j:
+            return Aligned.empty()
+        runs: list[Run] = []
+        k = max(self._run_index(i), 0)
+        while k < len(self.runs) and self.runs[k][0] < j:
+            at, start, end = self.runs[k]
+            length = self._run_len(k)
+            lo, hi = max(i, at), min(j, at + length)
+            if lo < hi:
+                if end - start == length:
+                    runs.append((lo - i, start + lo - at, start + hi - at))
+                else:
+                    runs.append((lo - i, start, end))
+            k += 1
+        return Aligned(self.text[i:j], tuple(runs))
+
+    def strip(self, chars: str | None = None) -> Aligned:
+        """Strip like ``str.strip``, keeping the alignment."""
+        left = len(self.text) - len(self.text.lstrip(chars))
+        right = len(self.text.rstrip(chars))
+        return self.slice(left, right) if left < right else Aligned.empty()
+
+    def replace(self, edits: Iterable[Edit]) -> Aligned:
+        """Apply non-overlapping edits ``(i, j, new)`` given in text offsets.
+
+        The new text of an edit maps atomically to the source behind ``text[i:j]``. An insertion
+        (``i == j``) borrows the character before it (or after it, at the start) so that inserted
+        characters still point at source.
+        """
+        ordered = sorted(edits)
+        if not ordered:
+            return self
+        pieces: list[Aligned] = []
+        pos = 0
+        for i, j, new in ordered:
+            if i < pos:
+                raise ValueError(f"overlapping edits at {i}")
+            if i == j:
+                if i > pos:
+                    i, new = i - 1, self.text[i - 1] + new
+                elif j < len(self.text):
+                    j, new = j + 1, new + self.text[j]
+                else:
+                    continue
+            pieces.append(self.slice(pos, i))
+            if new:
+                ranges = self.source_ranges(i, j)
+                if ranges:
+                    start, end = ranges[0][0], ranges[-1][1]
+                else:  # text that came from no source (a renderer's space): stay sourceless
+                    start = end = self.runs[max(self._run_index(i), 0)][1]
+                pieces.append(Aligned(new, ((0, start, end),)))
+            pos = j
+        pieces.append(self.slice(pos, len(self.text)))
+        return concat(pieces)
+
+    def delete(self, spans: Iterable[tuple[int, int]]) -> Aligned:
+        """Remove the given text ranges; their source becomes uncovered."""
+        return self.replace((i, j, "") for i, j in spans)
+
+
+def concat(parts: Sequence[Aligned], sep: str = "", *, sep_from_gap: bool = True) -> Aligned:
+    """Join aligned texts with ``sep`` between them.
+
+    The separator maps to the source gap between its neighbours (a line break joined into a
+    space), or with ``sep_from_gap=False`` to no source at all (a space a renderer adds).
+
+    >>> a = Aligned.from_source("one", 0)
+    >>> b = Aligned.from_source("two", 7)
+    >>> j = concat([a, b], " ")
+    >>> j.text, j.source_span(3, 4)
+    ('one two', (3, 7))
+    """
+    text: list[str] = []
+    runs: list[Run] = []
+    offset = 0
+    prev_end: int | None = None
+    for part in parts:
+        if not part.text:
+            continue
+        if sep and prev_end is not None:
+            gap_start = prev_end
+            gap_end = max(part.runs[0][1], gap_start) if sep_from_gap else gap_start
+            runs.append((offset, gap_start, gap_end))
+            text.append(sep)
+            offset += len(sep)
+        for at, start, end in part.runs:
+            runs.append((at + offset, start, end))
+        text.append(part.text)
+        offset += len(part.text)
+        prev_end = part.runs[-1][2]
+    return Aligned("".join(text), _merge_runs(runs, offset))
+
+
+def _merge_runs(runs: list[Run], total: int) -> tuple[Run, ...]:
+    """Fuse neighbouring identity runs that are contiguous in both text and source."""
+    out: list[Run] = []
+    for k, run in enumerate(runs):
+        at, start, end = run
+        length = (runs[k + 1][0] if k + 1 < len(runs) else total) - at
+        if length <= 0:
+            continue
+        if out:
+            pat, pstart, pend = out[-1]
+            plen = at - pat
+            if pend - pstart == plen and end - start == length and pend == start:
+                out[-1] = (pat, pstart, end)
+                continue
+        out.append(run)
+    return tuple(out)

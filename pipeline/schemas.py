@@ -1,0 +1,53 @@
+"""Locate and apply the JSON Schemas in ``schema/`` (shipped inside the wheel as ``_schema``)."""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def schema_dir() -> Path:
+    """The schema folder: inside an installed wheel, else the repository's ``schema/``."""
+    for candidate in (_PACKAGE / "_schema", _PACKAGE.parent / "schema"):
+        if (candidate / "exercise.schema.json").exists():
+            return candidate
+    raise FileNotFoundError(f"no schema folder next to {_PACKAGE}")
+
+
+@functools.cache
+def load_schema(name: str) -> dict[str, Any]:
+    with (schema_dir() / name).open(encoding="utf-8") as f:
+        schema: dict[str, Any] = json.load(f)
+    return schema
+
+
+@functools.cache
+def validator(name: str) -> Draft202012Validator:
+    """A Draft 2020-12 validator with format checking (dates, URIs) for a schema file."""
+    schema = load_schema(name)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def json_path(error: ValidationError) -> str:
+    """The JSON path of an error's instance, e.g. ``$.exercises[3].name``."""
+    path = "$"
+    for part in error.absolute_path:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+def check(instance: object, name: str) -> list[str]:
+    """Every schema error of ``instance``, each as ``<json path>: <message>``, in a stable order."""
+    errors = sorted(
+        validator(name).iter_errors(instance),
+        key=lambda e: (list(map(str, e.absolute_path)), e.message),
+    )
+    return [f"{json_path(e)}: {e.message}" for e in errors]
