@@ -1,0 +1,96 @@
+"""Line splitting with offsets, and the tests parsers share to tell headings from prose."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pipeline.align import Aligned, concat
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A line of the source without its line break: ``text == source[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+    @property
+    def indent(self) -> int:
+        return len(self.text) - len(self.text.lstrip(" \t"))
+
+    def aligned(self, offset: int = 0) -> Aligned:
+        """The line from column ``offset``, stripped, aligned to the source."""
+        return Aligned.from_source(self.text[offset:], self.start + offset).strip()
+
+
+_LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
+
+
+def split_lines(text: str) -> list[Line]:
+    """Split on any line break (LF, CRLF, CR), keeping exact offsets.
+
+    >>> [(l.start, l.end, l.text) for l in split_lines("a\\r\\nbc\\n")]
+    [(0, 1, 'a'), (3, 5, 'bc')]
+    """
+    lines: list[Line] = []
+    for m in _LINE.finditer(text):
+        if m.start() == len(text) and not m.group(0):
+            break
+        lines.append(Line(m.start(1), m.end(1), m.group(1)))
+    return lines
+
+
+def chunks(lines: list[Line]) -> Iterator[list[Line]]:
+    """Runs of non-blank lines separated by blank lines."""
+    run: list[Line] = []
+    for line in lines:
+        if line.blank:
+            if run:
+                yield run
+            run = []
+        else:
+            run.append(line)
+    if run:
+        yield run
+
+
+def join_lines(parts: list[Aligned]) -> Aligned:
+    """Join wrapped lines into one text; each line break (and indent) becomes one space."""
+    return concat([p for p in parts if p.text], " ")
+
+
+_TERMINAL = re.compile(r"[.!;,]$")
+_INNER_SENTENCE = re.compile(r"[a-z]{2}[.!?]\s+[A-Z]")
+_ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)\s*$")
+_ELLIPSIS_START = re.compile(r"^\s*(?:\.\.\.|…)")
+
+
+def is_title_like(text: str, *, max_words: int = 12, max_chars: int = 90) -> bool:
+    """A line that reads like a heading: short, not a sentence, not starting lower case.
+
+    >>> is_title_like("Knee to Chest Stretch"), is_title_like("What are the causes of pain?")
+    (True, True)
+    >>> is_title_like("Lie on your back."), is_title_like("back pain")
+    (False, False)
+    """
+    s = text.strip()
+    if not s or len(s) > max_chars or len(s.split()) > max_words:
+        return False
+    if _TERMINAL.search(s) or _INNER_SENTENCE.search(s) or _ELLIPSIS_END.search(s):
+        return False
+    return not s[0].islower()
+
+
+def ends_with_ellipsis(text: str) -> bool:
+    return bool(_ELLIPSIS_END.search(text))
+
+
+def starts_with_ellipsis(text: str) -> bool:
+    return bool(_ELLIPSIS_START.search(text))

@@ -1,0 +1,329 @@
+"""Sources stage: read article bytes and the manifest, decode, fingerprint, detect the format.
+
+Reading files is the only I/O here (``read_raw``); ``decode`` and ``detect_format`` are pure so
+that tests and the cache can run them on bytes directly.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import SourceError
+from pipeline.models import Document, Format, SourceMeta
+from pipeline.schemas import check
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "sources.json"
+ARTICLE_SUFFIXES = {
+    ".txt": Format.TEXT,
+    ".text": Format.TEXT,
+    ".md": Format.MARKDOWN,
+    ".markdown": Format.MARKDOWN,
+    ".html": Format.HTML,
+    ".htm": Format.HTML,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesSettings:
+    """How articles are found and decoded.
+
+    suffixes: file endings read as articles; anything else in ``raw/`` is ignored with a warning.
+    max_bytes: larger files are rejected (a scraped article is rarely over a few megabytes).
+    fallback_encoding: used for bytes that are not UTF-8 and carry no BOM or declaration.
+    """
+
+    suffixes: tuple[str, ...] = tuple(ARTICLE_SUFFIXES)
+    max_bytes: int = 20_000_000
+    fallback_encoding: str = "cp1252"
+
+
+@dataclass(frozen=True, slots=True)
+class RawFile:
+    """An article file's name and bytes, plus its manifest entry when there is one."""
+
+    name: str
+    data: bytes
+    meta: SourceMeta | None
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """``raw/sources.json``: dataset-level metadata and one entry per source."""
+
+    dataset: Mapping[str, object]
+    sources: tuple[SourceMeta, ...]
+
+    def by_file(self) -> dict[str, SourceMeta]:
+        return {s.file: s for s in self.sources}
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def source_id_for(file_name: str) -> str:
+    """A source's id is its file's stem."""
+    return Path(file_name).stem
+
+
+def load_manifest(raw_dir: Path) -> Manifest:
+    """Read and schema-check ``raw/sources.json``; a missing manifest is an empty one."""
+    path = raw_dir / MANIFEST
+    if not path.exists():
+        return Manifest({}, ())
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SourceError(str(path), f"not valid JSON: {exc}", "fix the file or delete it") from exc
+    problems = check(doc, "sources.schema.json")
+    if problems:
+        raise SourceError(str(path), "; ".join(problems), "fix the listed entries")
+    entries = tuple(
+        SourceMeta(
+            source_id=e.get("id") or source_id_for(e["file"]),
+            file=e["file"],
+            format=Format(e["format"]) if e.get("format") else None,
+            title=e.get("title"),
+            url=e.get("url"),
+            retrieved=e.get("retrieved"),
+            license=e.get("license"),
+            sha256=e.get("sha256"),
+        )
+        for e in doc.get("sources", [])
+    )
+    return Manifest(doc.get("dataset", {}), entries)
+
+
+def manifest_json(manifest: Manifest) -> dict[str, object]:
+    """The manifest as the JSON document stored in ``raw/sources.json``."""
+    return {
+        "dataset": dict(manifest.dataset),
+        "sources": [
+            {
+                "id": s.source_id,
+                "file": s.file,
+                "format": s.format.value if s.format else None,
+                "title": s.title,
+                "url": s.url,
+                "retrieved": s.retrieved,
+                "license": s.license,
+                "sha256": s.sha256,
+            }
+            for s in sorted(manifest.sources, key=lambda s: s.source_id)
+        ],
+    }
+
+
+def article_files(raw_dir: Path, settings: SourcesSettings) -> list[Path]:
+    """Article files in ``raw_dir`` in a stable order; other files are skipped with a warning."""
+    files = []
+    for path in sorted(raw_dir.iterdir()):
+        if path.name.startswith(".") or path.name == MANIFEST or path.is_dir():
+            continue
+        if path.suffix.lower() not in settings.suffixes:
+            log.warning("%s: skipped, not an article file (%s)", path, ", ".join(settings.suffixes))
+            continue
+        files.append(path)
+    return files
+
+
+def read_raw(
+    raw_dir: Path, manifest: Manifest, settings: SourcesSettings
+) -> tuple[list[RawFile], list[SourceError]]:
+    """Read every article file's bytes. Unreadable files become errors, not exceptions."""
+    known = manifest.by_file()
+    files: list[RawFile] = []
+    errors: list[SourceError] = []
+    for path in article_files(raw_dir, settings):
+        meta = known.get(path.name)
+        if meta is None:
+            log.warning(
+                "%s: not in %s; built as source %r with no title, url or license "
+                "(record it with `pipeline add`)",
+                path,
+                MANIFEST,
+                source_id_for(path.name),
+            )
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            errors.append(SourceError(str(path), f"cannot be read: {exc.strerror}", "check it"))
+            continue
+        files.append(RawFile(path.name, data, meta))
+    for meta in manifest.sources:
+        if not (raw_dir / meta.file).exists():
+            errors.append(
+                SourceError(
+                    str(raw_dir / meta.file),
+                    f"listed in {MANIFEST} as source {meta.source_id!r} but missing",
+                    "restore the file or remove its manifest entry",
+                )
+            )
+    return files, errors
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+# Bytes undefined in cp1252: text containing them is not cp1252.
+_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+
+
+def decode_bytes(data: bytes, *, fallback: str = "cp1252") -> tuple[str, str, str]:
+    """Decode article bytes; return ``(text, encoding, reason)``.
+
+    Order: a byte-order mark; strict UTF-8; an HTML ``<meta charset>``; cp1252 when the bytes
+    use its 0x80-0x9F punctuation; otherwise ISO-8859-1. A BOM is not part of the text.
+
+    >>> decode_bytes("Let’s".encode("utf-8"))[1:]
+    ('utf-8', 'valid UTF-8')
+    >>> decode_bytes("Let’s".encode("cp1252"))
+    ('Let’s', 'cp1252', 'not UTF-8; bytes 0x80-0x9F used as cp1252 punctuation')
+    >>> decode_bytes("café".encode("latin-1"))
+    ('café', 'iso-8859-1', 'not UTF-8; no cp1252-only bytes')
+    >>> decode_bytes(codecs.BOM_UTF16_LE + "hi".encode("utf-16-le"))
+    ('hi', 'utf-16-le', 'byte-order mark')
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(name), name, "byte-order mark"
+    try:
+        return data.decode("utf-8"), "utf-8", "valid UTF-8"
+    except UnicodeDecodeError:
+        pass
+    declared = _META_CHARSET.search(data[:4096])
+    if declared:
+        name = declared.group(1).decode("ascii").lower()
+        try:
+            return data.decode(name), codecs.lookup(name).name, "HTML meta charset"
+        except (LookupError, UnicodeDecodeError):
+            pass
+    high_c1 = {b for b in data if 0x80 <= b <= 0x9F}
+    if high_c1 and not high_c1 & _CP1252_UNDEFINED:
+        return (
+            data.decode("cp1252"),
+            "cp1252",
+            "not UTF-8; bytes 0x80-0x9F used as cp1252 punctuation",
+        )
+    if not high_c1:
+        return data.decode("latin-1"), "iso-8859-1", "not UTF-8; no cp1252-only bytes"
+    return data.decode(fallback, errors="replace"), fallback, "not UTF-8; fallback with U+FFFD"
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for bytes that are not text: NUL bytes (outside UTF-16/32) or many control bytes."""
+    head = data[:8192]
+    if any(head.startswith(bom) for bom, _ in _BOMS):
+        return False
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return bool(head) and controls / len(head) > 0.05
+
+
+_HTML_START = re.compile(
+    r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
+_HTML_TAG = re.compile(
+    r"</?(?:p|div|span|a|li|ul|ol|h[1-6]|br|table|section|article)\b[^>]*>", re.I
+)
+_MD_SIGNALS = (
+    ("reader-style scrape header", re.compile(r"^(?:Title|URL Source|Markdown Content):", re.M)),
+    ("front matter", re.compile(r"\A(?:---|\+\+\+)\s*\n")),
+    ("ATX headings", re.compile(r"^#{1,6}\s+\S", re.M)),
+    ("bold lines", re.compile(r"^\s*\*\*[^*\n]+\*\*\s*$", re.M)),
+    ("image or link syntax", re.compile(r"!?\[[^\]\n]*\]\([^)\s]+[^)]*\)")),
+    ("emphasis", re.compile(r"(?<![\w*])\*\*?[^*\s][^*\n]*\*\*?(?![\w*])")),
+    ("fenced code or rules", re.compile(r"^(?:```|~~~|-{3,}\s*$|\*{3,}\s*$)", re.M)),
+    ("tables", re.compile(r"^\|.*\|\s*$", re.M)),
+)
+
+
+def detect_format(text: str, file_name: str, declared: Format | None = None) -> tuple[Format, str]:
+    """Decide the format from content; the extension and manifest are only tie-breakers.
+
+    >>> detect_format("<!DOCTYPE html><html><body><p>x</p></body></html>", "a.txt")[0]
+    <Format.HTML: 'html'>
+    >>> detect_format("Title: X\\n\\nURL Source: http://x\\n\\n## Plank\\n", "a.txt")[0]
+    <Format.MARKDOWN: 'markdown'>
+    >>> detect_format("Plank\\n\\nLie face down.\\n", "a.md")[0]
+    <Format.TEXT: 'text'>
+    """
+    head = text[:20000]
+    if _HTML_START.search(head):
+        return Format.HTML, "starts with an HTML document tag"
+    tags = len(_HTML_TAG.findall(head))
+    if tags >= 5 and tags * 40 > len(head.split("\n")):
+        return Format.HTML, f"{tags} HTML block tags"
+    found = [name for name, rx in _MD_SIGNALS if rx.search(head)]
+    strong = {"reader-style scrape header", "front matter", "ATX headings", "image or link syntax"}
+    if strong & set(found) or len(found) >= 2:
+        return Format.MARKDOWN, "Markdown signals: " + ", ".join(found)
+    ext = ARTICLE_SUFFIXES.get(Path(file_name).suffix.lower())
+    reason = "no markup signals"
+    if declared is Format.TEXT or ext is Format.TEXT or not found:
+        return Format.TEXT, reason
+    return Format.MARKDOWN, "extension .md with signals: " + ", ".join(found)
+
+
+def decode(raw: RawFile, settings: SourcesSettings) -> Document:
+    """Turn one file's bytes into a Document, or raise a SourceError naming the problem."""
+    source_id = raw.meta.source_id if raw.meta else source_id_for(raw.name)
+    if not raw.data.strip():
+        raise SourceError(raw.name, "is empty", "remove it or replace it with the article")
+    if len(raw.data) > settings.max_bytes:
+        raise SourceError(raw.name, f"is {len(raw.data)} bytes, over {settings.max_bytes}", "")
+    if looks_binary(raw.data):
+        raise SourceError(
+            raw.name, "is binary, not text", "save the article as text, Markdown or HTML"
+        )
+    text, encoding, reason = decode_bytes(raw.data, fallback=settings.fallback_encoding)
+    fmt, format_reason = detect_format(text, raw.name, raw.meta.format if raw.meta else None)
+    digest = sha256(raw.data)
+    meta = raw.meta or SourceMeta(source_id=source_id, file=raw.name)
+    if meta.sha256 and meta.sha256 != digest:
+        log.warning(
+            "%s: sha256 differs from %s (file changed since it was recorded); "
+            "run `pipeline add --update` or update the manifest",
+            raw.name,
+            MANIFEST,
+        )
+    return Document(
+        source_id=source_id,
+        file=raw.name,
+        format=fmt,
+        text=text,
+        sha256=digest,
+        encoding=encoding,
+        encoding_reason=reason,
+        format_reason=format_reason,
+        meta=meta,
+    )
+
+
+def decode_all(
+    files: Iterable[RawFile], settings: SourcesSettings
+) -> tuple[list[Document], list[SourceError]]:
+    """Decode every file; a bad file becomes an error and the others still decode."""
+    docs: list[Document] = []
+    errors: list[SourceError] = []
+    for raw in files:
+        try:
+            docs.append(decode(raw, settings))
+        except SourceError as exc:
+            errors.append(exc)
+    return docs, errors

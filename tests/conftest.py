@@ -1,0 +1,58 @@
+"""Shared fixtures: the real articles (seeds in raw/, dev corpus in ../shared/corpus/dev)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.merge import MergeResult, merge
+from pipeline.runner import Settings, SourceResult, process
+from pipeline.sources import RawFile, SourcesSettings, decode
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "raw"
+CORPUS = ROOT.parent / "shared" / "corpus"
+CASES = ROOT / "tests" / "cases"
+
+
+def case_files() -> list[Path]:
+    return sorted(p for p in CASES.glob("*.json") if p.name != "clusters.json")
+
+
+def load_case(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def article(relative: str) -> Path:
+    """A golden case's article: seeds from raw/ (the corpus, byte for byte), dev from ../shared."""
+    if relative.startswith("seeds/"):
+        return RAW / relative.removeprefix("seeds/")
+    path = CORPUS / relative
+    if not path.exists():
+        pytest.skip(f"{path} not found: the dev corpus lives in ../shared/corpus beside the repo")
+    return path
+
+
+def run_file(path: Path) -> SourceResult:
+    raw = RawFile(path.name, path.read_bytes(), None)
+    return process(decode(raw, SourcesSettings()), Settings())
+
+
+@pytest.fixture(scope="session")
+def corpus() -> dict[str, SourceResult]:
+    """Every golden-case article processed once: source id -> result."""
+    results = {}
+    for case in case_files():
+        result = run_file(article(load_case(case)["article"]))
+        results[result.document.source_id] = result
+    return results
+
+
+@pytest.fixture(scope="session")
+def merged(corpus: dict[str, SourceResult]) -> MergeResult:
+    mentions = [m for r in corpus.values() for m in r.extraction.mentions]
+    return merge(mentions)

@@ -1,0 +1,182 @@
+"""Parse stage: blocks with exact spans, for plain text, Markdown and HTML."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from pipeline.models import BlockKind, Document, Format, Parsed, SourceMeta
+from pipeline.parse import parse
+from pipeline.sources import RawFile, SourcesSettings, decode
+
+from .conftest import CORPUS, RAW
+
+
+def doc_of(text: str, fmt: Format, name: str = "t") -> Document:
+    return Document(
+        source_id=name, file=f"{name}.x", format=fmt, text=text, sha256="0" * 64,
+        encoding="utf-8", encoding_reason="test", format_reason="test",
+        meta=SourceMeta(source_id=name, file=f"{name}.x"),
+    )  # fmt: skip
+
+
+def parsed_file(path: Path) -> Parsed:
+    return parse(decode(RawFile(path.name, path.read_bytes(), None), SourcesSettings()))
+
+
+def assert_spans_exact(parsed: Parsed) -> None:
+    """Every block's text maps back to the very characters it came from."""
+    text = parsed.document.text
+    for block in parsed.blocks:
+        start, end = block.span
+        assert 0 <= start < end <= len(text)
+        for a, b in block.content.source_ranges(0, len(block.text)):
+            assert start <= a <= b <= end, block
+        # One-to-one runs reproduce the source, but for line breaks read as spaces.
+        for k, (at, s, e) in enumerate(block.content.runs):
+            nxt = (
+                block.content.runs[k + 1][0] if k + 1 < len(block.content.runs) else len(block.text)
+            )
+            if e - s == nxt - at:
+                pairs = zip(text[s:e], block.text[at:nxt], strict=True)
+                assert all(x == y or (x.isspace() and y.isspace()) for x, y in pairs), block
+    spans = [b.span for b in parsed.blocks]
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), "blocks overlap"
+    for r in parsed.removals:
+        assert text[r.span[0] : r.span[1]] == r.text
+
+
+def all_articles() -> list[Path]:
+    paths = sorted(RAW.glob("*.txt"))
+    if (CORPUS / "dev").exists():
+        paths += sorted((CORPUS / "dev").iterdir())
+    return paths
+
+
+@pytest.mark.parametrize("path", all_articles(), ids=lambda p: p.name)
+def test_spans_are_exact_on_every_real_article(path: Path) -> None:
+    assert_spans_exact(parsed_file(path))
+
+
+def test_text_headings_lists_steps_and_ellipsis_continuations() -> None:
+    text = (
+        "6 Exercises for Back Pain\n\n1. Knee to Chest\n\nLie on your back.\n\n"
+        "âStep 1: Lie down.\n\nâStep 3: Hold.\n\n"
+        "• Wall Squats: Stand with back flat against a wall. Hold for five ...\n"
+        "... to ten seconds.\n• Heel Slides: Lie flat.\n"
+    )
+    blocks = parse(doc_of(text, Format.TEXT)).blocks
+    kinds = [(b.kind, b.text) for b in blocks]
+    assert kinds[0] == (BlockKind.HEADING, "6 Exercises for Back Pain")
+    assert kinds[1] == (BlockKind.HEADING, "Knee to Chest")
+    assert blocks[1].number == 1
+    assert kinds[2] == (BlockKind.PARAGRAPH, "Lie on your back.")
+    assert [b.number for b in blocks if b.kind is BlockKind.STEP] == [1, 3]
+    wall = next(b for b in blocks if b.text.startswith("Wall Squats"))
+    assert wall.kind is BlockKind.LIST_ITEM
+    assert wall.text.endswith("for five ... ... to ten seconds.")
+
+
+def test_hard_wrapped_prose_is_joined_and_a_lone_name_line_is_a_heading() -> None:
+    text = (
+        "Here are some stretches you can do at home. Each one takes only a few\n"
+        "minutes and can be done on the floor next to your bed every morning.\n"
+        "Knee to Chest\n"
+        "Lie on your back with your knees bent and your feet flat on the floor.\n"
+        "Pull one knee towards your chest and hold it there for twenty seconds.\n"
+    )
+    blocks = parse(doc_of(text, Format.TEXT)).blocks
+    assert [b.kind for b in blocks] == [BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.PARAGRAPH]
+    assert blocks[0].text.endswith("every morning.")
+    assert blocks[1].text == "Knee to Chest"
+    assert blocks[2].text.startswith("Lie on your back") and blocks[2].text.endswith("seconds.")
+
+
+def test_markdown_structures_and_markup_removals() -> None:
+    text = (
+        "---\ntitle: Back care\n---\n\n# Routine\n\n![photo](http://x/y.jpg)\n\n**Wiper**\n\n"
+        "Lie on your back. See [the guide](http://x) for more.\n\n"
+        "1. Bring both knees up;\n   keep them together\n\n   Keep breathing.\n"
+        "2. Lower them to one side.\n\n| Hold | Reps |\n|---|---|\n| 30 s | 10 |\n"
+    )
+    parsed = parse(doc_of(text, Format.MARKDOWN))
+    assert_spans_exact(parsed)
+    kinds = [(b.kind, b.text) for b in parsed.blocks]
+    assert (BlockKind.HEADING, "Routine") in kinds
+    assert (BlockKind.HEADING, "Wiper") in kinds
+    assert (BlockKind.PARAGRAPH, "Lie on your back. See the guide for more.") in kinds
+    items = [b for b in parsed.blocks if b.kind is BlockKind.LIST_ITEM]
+    assert [(b.number, b.text) for b in items] == [
+        (1, "Bring both knees up; keep them together"),
+        (2, "Lower them to one side."),
+    ]
+    assert (BlockKind.PARAGRAPH, "Keep breathing.") in kinds
+    assert [b.text for b in parsed.blocks if b.kind is BlockKind.TABLE_ROW] == [
+        "Hold | Reps",
+        "30 s | 10",
+    ]
+    rules = {r.rule for r in parsed.removals}
+    assert {"front-matter", "md-image", "md-link", "md-emphasis", "md-table-rule"} <= rules
+    assert all(r.reason == "markup" for r in parsed.removals)
+
+
+def test_markdown_dev_article_blocks() -> None:
+    path = CORPUS / "dev" / "001_drtimfoo-lumbar-routine.md"
+    if not path.exists():
+        pytest.skip("dev corpus not found")
+    parsed = parsed_file(path)
+    headings = [b.text for b in parsed.blocks if b.kind is BlockKind.HEADING]
+    assert headings[:3] == ["Wiper", "Knee To Chest", "Lumbar Twist"]
+    assert "Resources" in headings
+    assert not any("squarespace" in b.text or "**" in b.text for b in parsed.blocks)
+
+
+def test_html_dev_article_keeps_the_body_and_drops_the_page() -> None:
+    path = CORPUS / "dev" / "011_goldsgym-beginner-strength-workout.html"
+    if not path.exists():
+        pytest.skip("dev corpus not found")
+    parsed = parsed_file(path)
+    texts = [b.text for b in parsed.blocks]
+    h3 = [b.text for b in parsed.blocks if b.kind is BlockKind.HEADING and b.level == 3]
+    assert h3[:3] == ["Warm-up", "Squats", "Push-ups"]
+    assert any(t.startswith("Instructions: Stand with feet shoulder-width apart.") for t in texts)
+    joined = "\n".join(texts)
+    for furniture in (
+        "Find a Gym",
+        "Share this post",
+        "ALL RIGHTS RESERVED",
+        "NREUM",
+        "Explore Our Latest News",
+    ):
+        assert furniture not in joined
+    reasons = {r.reason for r in parsed.removals}
+    assert {"markup", "navigation", "page_furniture"} <= reasons
+    assert any(r.rule == "html-nav" for r in parsed.removals)
+
+
+def test_html_lists_tables_and_entities() -> None:
+    html = (
+        "<html><body><nav><a href='/'>Home</a></nav><article><h2>Dead Bug</h2>"
+        "<p>Lie on your back &amp; lift your <b>arms</b>.</p><ol start='3'><li>Exhale</li>"
+        "<li><p>Lower one leg</p><p>Keep the back flat</p></li></ol>"
+        "<table><tr><th>Hold</th><td>5&#8211;10 s</td></tr></table></article>"
+        "<footer>© Gym</footer></body></html>"
+    )
+    parsed = parse(doc_of(html, Format.HTML))
+    assert_spans_exact(parsed)
+    got = [(b.kind, b.text, b.number) for b in parsed.blocks]
+    assert got == [
+        (BlockKind.HEADING, "Dead Bug", None),
+        (BlockKind.PARAGRAPH, "Lie on your back & lift your arms.", None),
+        (BlockKind.LIST_ITEM, "Exhale", 3),
+        (BlockKind.LIST_ITEM, "Lower one leg", 4),
+        (BlockKind.PARAGRAPH, "Keep the back flat", None),
+        (BlockKind.TABLE_ROW, "Hold 5–10 s", None),
+    ]
+    amp = parsed.blocks[1]
+    k = amp.text.index("&")
+    assert parsed.document.text[slice(*amp.content.source_span(k, k + 1))] == "&amp;"
+    by_reason = {r.reason for r in parsed.removals}
+    assert {"navigation", "page_furniture", "markup"} <= by_reason
