@@ -1,0 +1,122 @@
+"""Boilerplate, promotion and spam rules: which blocks and which sentences go, and why.
+
+Block rules judge a whole block (a link-bait line, a comment form, a byline, a date line); a
+few context rules look at neighbours (the list under a "Related articles" heading). Sentence
+rules judge one sentence, so that a promotion spliced into instructions is cut and the rest of
+the paragraph stays. The rule tables are in ``data/cleaning.toml``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.clean.drugs import promotion_rule
+from pipeline.models import Block, BlockKind
+from pipeline.vocab import load
+
+Verdict = tuple[str, str]  # (reason, rule)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    reason: str
+    pattern: re.Pattern[str]
+    max_words: int | None = None
+    first_blocks: int | None = None
+
+
+@functools.cache
+def block_rules() -> tuple[Rule, ...]:
+    return tuple(
+        Rule(
+            r["name"],
+            r["reason"],
+            re.compile(r["pattern"], re.I),
+            r.get("max_words"),
+            r.get("first_blocks"),
+        )
+        for r in load("cleaning")["block"]
+    )
+
+
+@functools.cache
+def sentence_rules() -> tuple[Rule, ...]:
+    return tuple(
+        Rule(r["name"], r["reason"], re.compile(r["pattern"], re.I))
+        for r in load("cleaning")["sentence"]
+    )
+
+
+@functools.cache
+def _related_heading() -> re.Pattern[str]:
+    return re.compile(load("cleaning")["related_headings"], re.I)
+
+
+@functools.cache
+def scrape_prefix() -> re.Pattern[str]:
+    return re.compile(load("cleaning")["scrape_prefix"], re.I)
+
+
+def block_verdict(block: Block, position: int, *, disabled: frozenset[str]) -> Verdict | None:
+    """The first block rule that matches a block, if any."""
+    text = block.text
+    n_words = len(text.split())
+    for rule in block_rules():
+        if rule.name in disabled:
+            continue
+        if rule.first_blocks is not None and position >= rule.first_blocks:
+            continue
+        if rule.max_words is not None and n_words > rule.max_words:
+            continue
+        if rule.pattern.search(text):
+            return rule.reason, rule.name
+    return None
+
+
+def _list_like(block: Block) -> bool:
+    return block.kind in (BlockKind.LIST_ITEM, BlockKind.TABLE_ROW) or len(block.text.split()) <= 14
+
+
+def classify_blocks(
+    blocks: Sequence[Block], *, disabled: frozenset[str] = frozenset()
+) -> dict[int, Verdict]:
+    """Verdicts for the blocks that go entirely, keyed by position in ``blocks``."""
+    verdicts: dict[int, Verdict] = {}
+    for i, block in enumerate(blocks):
+        hit = block_verdict(block, i, disabled=disabled)
+        if hit:
+            verdicts[i] = hit
+    # A related-articles heading takes the list (and bylines) under it.
+    if "related-list" not in disabled:
+        for i, block in enumerate(blocks):
+            if not _related_heading().match(block.text):
+                continue
+            verdicts[i] = ("related_list", "related-list-heading")
+            j = i + 1
+            while j < len(blocks) and (_list_like(blocks[j]) or j in verdicts):
+                if j not in verdicts or verdicts[j][0] == "page_furniture":
+                    verdicts[j] = ("related_list", "related-list-item")
+                j += 1
+    return verdicts
+
+
+def sentence_verdict(
+    sentence: str,
+    document_text: str,
+    *,
+    disabled: frozenset[str] = frozenset(),
+    use_dictionary: bool = True,
+) -> Verdict | None:
+    """Why a sentence goes (drug or business promotion, link bait, social plug), or None."""
+    if "drug-promotion" not in disabled:
+        rule = promotion_rule(sentence, document_text, use_dictionary=use_dictionary)
+        if rule:
+            return "drug_promotion", rule
+    for r in sentence_rules():
+        if r.name not in disabled and r.pattern.search(sentence):
+            return r.reason, r.name
+    return None
