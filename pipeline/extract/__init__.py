@@ -1,0 +1,307 @@
+"""Extract stage: cleaned blocks -> exercise mentions (name, steps, fields) and other sections.
+
+``segment`` decides which blocks form which mention; this module turns each group into a
+Mention: the name (purpose phrase dropped, a heading cut mid-word repaired from the body), the
+steps (list items and instruction sentences, in order), the description and tips (every other
+sentence, so nothing the source says about the exercise is lost), the fields and the evidence
+for them, and quality flags.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from pipeline.align import Aligned
+from pipeline.extract.features import (
+    is_caution,
+    is_instruction,
+    is_label_heading,
+    label_of,
+    name_score,
+    strip_step_prefix,
+)
+from pipeline.extract.fields import evidence_for, parse_fields
+from pipeline.extract.segment import Group, clean_name, decide, group_blocks
+from pipeline.models import Block, BlockKind, Cleaned, Extraction, Mention, Section
+from pipeline.sentences import split_sentences
+
+__all__ = ["ExtractSettings", "extract", "slugify"]
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractSettings:
+    """threshold: evidence a heading needs to be taken as an exercise name (see segment).
+    keep_unnamed: keep numbered step lists without a name as flagged unnamed mentions."""
+
+    threshold: float = 2.0
+    keep_unnamed: bool = True
+
+
+def slugify(text: str) -> str:
+    """A lower-case ASCII slug: "Knee-to-Chest Stretch" -> "knee-to-chest-stretch".
+
+    >>> slugify("Child's Pose"), slugify("Cat/Cow")
+    ('childs-pose', 'cat-cow')
+    """
+    text = text.lower().replace("'", "").replace("’", "")
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "exercise"
+
+
+_ROLE_OF_LABEL = {
+    "instructions": "step",
+    "hold": "step",
+    "reps": "step",
+    "frequency": "step",
+    "tips": "tip",
+    "target": "target",
+}
+
+
+def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligned]], list[int]]:
+    """(role, text) items of a mention in order, and the step numbers seen."""
+    items: list[tuple[str, Aligned]] = []
+    numbers: list[int] = []
+    role_from_heading: str | None = None
+
+    def add_sentences(content: Aligned, fixed_role: str | None) -> None:
+        for a, b in split_sentences(content.text):
+            piece = content.slice(a, b)
+            if fixed_role:
+                role = fixed_role
+            elif is_caution(piece.text):
+                role = "tip"
+            elif is_instruction(piece.text):
+                role = "step"
+            else:
+                role = "description"
+            items.append((role, piece))
+
+    if group.rest_at and group.head is not None:
+        head = blocks[group.head].content
+        add_sentences(head.slice(group.rest_at, len(head.text)).strip(), None)
+    for k in group.body:
+        b = blocks[k]
+        if b.kind is BlockKind.HEADING:
+            if is_label_heading(b.text):
+                heading_label = label_of(b.text.strip().rstrip(":") + ": x")
+                role_from_heading = _ROLE_OF_LABEL.get(heading_label[0]) if heading_label else None
+            else:
+                items.append(("description", b.content))
+            continue
+        lab = label_of(b.text)
+        if lab:
+            role = _ROLE_OF_LABEL.get(lab[0], "description")
+            if role == "target":
+                items.append(("target", b.content))
+            else:
+                add_sentences(b.content.slice(lab[2], len(b.text)).strip(), role)
+            continue
+        if b.kind is BlockKind.STEP or (b.kind is BlockKind.LIST_ITEM and b.number is not None):
+            if b.number is not None:
+                numbers.append(b.number)
+            text = strip_step_prefix(b.text)
+            piece = b.content.slice(len(b.text) - len(text), len(b.text)).strip()
+            items.append(("step", piece))
+        else:
+            add_sentences(b.content, role_from_heading)
+    return items, numbers
+
+
+def repair_truncated(name: str, body: str) -> str | None:
+    """A heading cut mid-word, completed from the body that names the exercise in full.
+
+    >>> repair_truncated("Ial Crunches", "Partial crunches are a simple exercise.")
+    'Partial Crunches'
+    >>> repair_truncated("Knee to Ch", "pull your knee to chest slowly") is None
+    False
+    >>> repair_truncated("Side Plank", "a side plank") is None
+    True
+    """
+    toks = name.split()
+    if len(toks) < 2:
+        return None
+    first, last = toks[0], toks[-1]
+    if first.isalpha():
+        m = re.search(rf"\b([A-Za-z]+{re.escape(first)})\s+{re.escape(toks[1])}\b", body, re.I)
+        if m and len(m.group(1)) > len(first):
+            word = m.group(1)
+            fixed = word[0].upper() + word[1:].lower() if first[0].isupper() else word.lower()
+            return " ".join([fixed, *toks[1:]])
+    if last.isalpha():
+        m = re.search(rf"\b{re.escape(toks[-2])}\s+({re.escape(last)}[A-Za-z]+)\b", body, re.I)
+        if m and m.group(1).lower() not in (last.lower() + "s", last.lower() + "es"):
+            word = m.group(1)
+            fixed = word[0].upper() + word[1:].lower() if last[0].isupper() else word.lower()
+            return " ".join([*toks[:-1], fixed])
+    return None
+
+
+def _gaps(numbers: list[int]) -> bool:
+    """True when a numbered list skips a number (a missing step)."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if not runs or n <= runs[-1][-1]:
+            runs.append([n])
+        else:
+            runs[-1].append(n)
+    return any(run[0] != 1 or any(b - a != 1 for a, b in itertools.pairwise(run)) for run in runs)
+
+
+def _mention(
+    doc_id: str, blocks: list[Block], group: Group, name: str, heading: str | None, flags: list[str]
+) -> Mention:
+    items, numbers = _items_of(blocks, group)
+    if _gaps(numbers):
+        flags.append("missing_step")
+    steps = [t.text for r, t in items if r == "step"]
+    if not steps:
+        flags.append("no_instructions")
+    if any(s.rstrip().endswith(("...", "…")) for s in steps):
+        flags.append("truncated_text")
+    fields, where = parse_fields(name, [(r, t.text) for r, t in items])
+    spans = [t.span for _, t in items]
+    positions = group.positions()
+    span = (
+        min(blocks[k].span[0] for k in positions),
+        max(blocks[k].span[1] for k in positions),
+    )
+    return Mention(
+        source_id=doc_id,
+        key="",
+        name=name,
+        steps=tuple(_tidy(s) for s in steps),
+        span=span,
+        blocks=tuple(blocks[k].index for k in positions),
+        description=tuple(t.text for r, t in items if r in ("description", "target")),
+        tips=tuple(t.text for r, t in items if r == "tip"),
+        fields=fields,
+        evidence=evidence_for(where, spans, [t.text for _, t in items]),
+        flags=tuple(sorted(set(flags))),
+        heading=heading,
+    )
+
+
+def _tidy(step: str) -> str:
+    """A list step without the separator scrapes leave at its end ("...;", "..., and")."""
+    return re.sub(r"\s*(?:[;,]\s*(?:and)?|\s+and)\s*$", "", step).strip()
+
+
+def _named(doc_id: str, blocks: list[Block], group: Group) -> Mention:
+    assert group.head is not None
+    heading = blocks[group.head].text if not group.rest_at else group.name
+    name = clean_name(group.name)
+    flags: list[str] = []
+    body = " ".join(blocks[k].text for k in group.body)
+    if group.rest_at:
+        body = blocks[group.head].text[group.rest_at :] + " " + body
+    fixed = repair_truncated(name, body)
+    if fixed and fixed.lower() != name.lower():
+        name = fixed
+        flags.append("name_repaired")
+    if group.skipped:
+        flags.append("list_title_skipped")
+    return _mention(doc_id, blocks, group, name, heading if heading != name else None, flags)
+
+
+def _unnamed(doc_id: str, blocks: list[Block], group: Group) -> tuple[Mention, list[list[int]]]:
+    """The numbered run of a loose group as an unnamed mention; text around it stays sections."""
+    run = [k for k in group.body if blocks[k].number is not None]
+    first, last = group.body.index(run[0]), group.body.index(run[-1])
+    steps = group.body[first : last + 1]
+    rest = [part for part in (group.body[:first], group.body[last + 1 :]) if part]
+    sub = Group(head=None, body=steps)
+    return _mention(doc_id, blocks, sub, "", None, ["unnamed"]), rest
+
+
+def _section(doc_id: str, blocks: list[Block], positions: list[int], group: Group) -> Section:
+    kind = "text"
+    title = None
+    if group.head is not None and group.head in positions:
+        title = blocks[group.head].text
+        parts = {p for p, _ in name_score(clean_name(group.name)).parts}
+        kind = next(
+            (
+                k
+                for p, k in (
+                    ("question", "question"),
+                    ("list or section title", "list_title"),
+                    ("condition", "condition"),
+                    ("section word", "section"),
+                )
+                if p in parts
+            ),
+            "outline"
+            if not group.body and blocks[group.head].kind is BlockKind.LIST_ITEM
+            else "heading",
+        )
+    return Section(
+        source_id=doc_id,
+        kind=kind,
+        title=title,
+        span=(blocks[positions[0]].span[0], blocks[positions[-1]].span[1]),
+        blocks=tuple(blocks[k].index for k in positions),
+    )
+
+
+def _with_keys(doc_id: str, mentions: list[Mention]) -> list[Mention]:
+    """Stable keys: source id + slug of the name (+ ordinal for repeats); flag repeated names."""
+    names = Counter(slugify(m.name) for m in mentions if m.name)
+    seen: Counter[str] = Counter()
+    out = []
+    for m in mentions:
+        slug = slugify(m.name) if m.name else "unnamed"
+        seen[slug] += 1
+        key = f"{doc_id}#{slug}" + (f"-{seen[slug]}" if seen[slug] > 1 or slug == "unnamed" else "")
+        flags = m.flags
+        if m.name and names[slug] > 1:
+            flags = tuple(sorted({*flags, "same_name_in_source"}))
+        out.append(
+            Mention(
+                source_id=m.source_id,
+                key=key,
+                name=m.name,
+                steps=m.steps,
+                span=m.span,
+                blocks=m.blocks,
+                description=m.description,
+                tips=m.tips,
+                fields=m.fields,
+                evidence=m.evidence,
+                flags=flags,
+                heading=m.heading,
+            )
+        )
+    return out
+
+
+def extract(cleaned: Cleaned, *, settings: ExtractSettings | None = None) -> Extraction:
+    """Mentions and sections of one cleaned document, in document order."""
+    settings = settings or ExtractSettings()
+    doc_id = cleaned.document.source_id
+    blocks = list(cleaned.blocks)
+    groups = group_blocks(blocks)
+    decide(blocks, groups, threshold=settings.threshold)
+    mentions: list[Mention] = []
+    sections: list[Section] = []
+    emitted: set[int] = set()  # list titles a mention stepped over, already a section
+    for g in groups:
+        if g.exercise:
+            mentions.append(_named(doc_id, blocks, g))
+            for k in g.skipped:
+                sections.append(_section(doc_id, blocks, [k], Group(head=k, name=blocks[k].text)))
+                emitted.add(k)
+        elif g.unnamed and settings.keep_unnamed:
+            mention, rest = _unnamed(doc_id, blocks, g)
+            mentions.append(mention)
+            for part in rest:
+                sections.append(_section(doc_id, blocks, part, Group(head=None, body=part)))
+        else:
+            positions = [k for k in g.positions() if k not in emitted]
+            if positions:
+                sections.append(_section(doc_id, blocks, positions, g))
+    mentions.sort(key=lambda m: m.span)
+    sections.sort(key=lambda s: s.span)
+    return Extraction(cleaned, tuple(_with_keys(doc_id, mentions)), tuple(sections))

@@ -1,0 +1,361 @@
+"""Fields read from a mention's instructions: dose, frequency, position, equipment, targets.
+
+Numbers may be digits or words ("ten", "a second or two"); holds and durations are converted
+to seconds and kept as ranges ("5 to 10 seconds" -> 5-10, "30 seconds to 1 minute" -> 30-60);
+"up to five times" is 1-5. Breaths are kept as breaths. Each value remembers the passage it
+was read from (Evidence), so that a reviewer can check it.
+
+>>> items = [("step", "Hold for 20 seconds."), ("step", "Repeat three times each leg.")]
+>>> f, _ = parse_fields("Knee to Chest", items)
+>>> f.hold_seconds, f.repetitions, f.per_side
+(Range(low=20.0, high=20.0), Range(low=3.0, high=3.0), True)
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+
+from pipeline.models import Evidence, Fields, Frequency, Range, Span
+from pipeline.vocab import load
+
+Item = tuple[str, str]  # (role, text)
+
+_UNIT_SECONDS = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600}
+_UNIT = r"(?P<{n}>seconds?\b|secs?\b|(?<=\d)s\b|minutes?\b|mins?\b|hours?\b|hrs?\b)"
+
+
+@functools.cache
+def _numbers() -> dict[str, int]:
+    return {k.lower(): int(v) for k, v in load("fields")["numbers"].items()}
+
+
+@functools.cache
+def _num(*, loose: bool) -> str:
+    words = [w for w in _numbers() if loose or w not in ("a", "an", "few", "couple")]
+    alts = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    return rf"(?:\d+(?:\.\d+)?|{alts})"
+
+
+def _value(token: str) -> float:
+    token = token.lower()
+    return float(token) if token[0].isdigit() else float(_numbers()[token])
+
+
+_SEP = r"\s*(?:-|–|—|to|or)\s*"
+
+
+@functools.cache
+def _duration() -> re.Pattern[str]:
+    n = _num(loose=True)
+    return re.compile(
+        rf"(?P<up>\bup to\s+)?\b(?P<a>{n})(?:{_SEP}(?P<b>{n}))?[\s-]*{_UNIT.format(n='u')}"
+        rf"(?:{_SEP}(?P<c>{n})[\s-]*{_UNIT.format(n='u2')}|\s+or\s+(?P<d>{n})\b)?",
+        re.I,
+    )
+
+
+def _unit(u: str) -> int:
+    u = u.lower().rstrip("s") or "s"
+    return _UNIT_SECONDS.get(u, _UNIT_SECONDS.get(u[:3], 1))
+
+
+def _duration_range(m: re.Match[str]) -> Range:
+    a = _value(m.group("a")) * _unit(m.group("u"))
+    if m.group("c"):
+        return Range(a, _value(m.group("c")) * _unit(m.group("u2")))
+    if m.group("d"):  # "a second or two"
+        return Range(a, _value(m.group("d")) * _unit(m.group("u")))
+    if m.group("b"):
+        return Range(a, _value(m.group("b")) * _unit(m.group("u")))
+    return Range(1.0, a) if m.group("up") else Range(a, a)
+
+
+_HOLD_CONTEXT = re.compile(
+    r"\b(?:hold(?:ing|s)?|stay(?:ing)?|remain|keep (?:it|this|the position)|pause|after|aim for|"
+    r"burst|at a time|count(?: to)?)\b",
+    re.I,
+)
+
+
+@functools.cache
+def _breaths() -> re.Pattern[str]:
+    n = _num(loose=False)
+    return re.compile(
+        rf"(?P<a>{n})(?:{_SEP}(?P<b>{n}))?\s+(?:deep\s+|slow\s+|full\s+)?breaths?", re.I
+    )
+
+
+@functools.cache
+def _reps() -> re.Pattern[str]:
+    n = _num(loose=False)
+    return re.compile(
+        rf"(?P<up>up to\s+)?(?P<a>{n})(?:{_SEP}(?P<b>{n}))?\s*(?:more\s+)?"
+        rf"(?:times|reps|repetitions|rep)\b(?!\s*(?:a|per|each)\s+(?:day|week)|\s*(?:daily|weekly))",
+        re.I,
+    )
+
+
+@functools.cache
+def _sets() -> re.Pattern[str]:
+    n = _num(loose=False)
+    return re.compile(
+        rf"(?P<a>{n})(?:{_SEP}(?P<b>{n}))?\s*sets?\b(?:\s*(?:x|×|of)\s*(?P<r>{n})(?:{_SEP}(?P<rb>{n}))?)?",
+        re.I,
+    )
+
+
+@functools.cache
+def _frequency() -> re.Pattern[str]:
+    n = _num(loose=False)
+    return re.compile(
+        rf"(?P<up>up to\s+)?(?P<a>{n}|once|twice)"
+        rf"(?:\s+or\s+(?P<b>{n}|once|twice)|{_SEP}(?P<b2>{n}))?"
+        rf"\s*(?:times\s+)?(?:(?:a|per|each)\s+(?P<unit>day|week)|(?P<unit2>daily|weekly))"
+        r"|(?P<morning>in the morning and (?:at )?night|morning and night|morning and evening)"
+        r"|(?P<daily>\bdaily\b(?!\s+(?:living|life|activities|tasks|chores))|every day|each day"
+        r"|every morning|every evening)"
+        r"|(?P<loose>throughout the day|whenever (?:required|needed|you can)"
+        r"|every \d+ (?:minutes|hours))",
+        re.I,
+    )
+
+
+_PER_SIDE = re.compile(
+    r"\b(?:each|both|other|opposite|either|alternate|alternating|per)\s+"
+    r"(?:side|sides|leg|legs|arm|arms|knee|knees|direction|foot|hip)\b|\bswitch\s+(?:sides|legs|arms)\b"
+    r"|\bthe same with the other\b|\bone side then\b",
+    re.I,
+)
+
+_TARGET_VERB = re.compile(
+    r"\b(?:stretch(?:es|ing)?|strengthen(?:s|ing)?|works?|target(?:s|ing)?|engag(?:e|es|ing)|"
+    r"activat(?:e|es|ing)|loosen(?:s|ing)?|releas(?:e|es|ing)|relax(?:es|ing)?|mobili[sz](?:e|es)|"
+    r"recruit(?:s|ing)?|tone(?:s)?|isolat(?:e|es))\b(?P<obj>[^.;:!?]{0,90})",
+    re.I,
+)
+
+
+# Where the object of a target verb ends: "engage your glutes | to raise your hips".
+_OBJECT_END = re.compile(
+    r"\s(?:to|while|by|so|which|that|as|when|before|after|until|then|during)\s|,\s*\w+ing\b", re.I
+)
+
+
+def _phrase_map(group: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    table: dict[str, str] = {}
+    for key, phrases in load("fields")[group].items():
+        for p in phrases:
+            table[p.lower()] = key
+    alts = "|".join(re.escape(p) for p in sorted(table, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])", re.I), table
+
+
+@functools.cache
+def _vocab_regex(group: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    return _phrase_map(group)
+
+
+# Body parts that a name mentions because they move ("Knee to Chest", "Arm Circles").
+_MOVING_PARTS = frozenset({"knees", "arms", "feet", "thighs"})
+_NOT_EQUIPMENT = re.compile(r"\b(?:it|iliotibial|abdominal|chest|pelvic) (?:band|wall|bed)\b", re.I)
+# "as if you were going to sit in a chair": a comparison, not equipment.
+_ANALOGY = re.compile(r"\b(?:as if|as though|similar to|like you)\b[^.;]*", re.I)
+_NAME_POSITIONS = {
+    "seated": "seated", "sitting": "seated", "standing": "standing", "supine": "supine",
+    "lying": "supine", "prone": "prone", "kneeling": "kneeling", "quadruped": "quadruped",
+    "side-lying": "side_lying",
+}  # fmt: skip
+
+
+def _first(pattern: re.Pattern[str], items: Sequence[Item]) -> tuple[re.Match[str], int] | None:
+    for k, (_, text) in enumerate(items):
+        m = pattern.search(text)
+        if m:
+            return m, k
+    return None
+
+
+def _hold(items: Sequence[Item]) -> tuple[Range | None, int | None, Range | None, int | None]:
+    """(hold seconds, where; duration seconds, where) from the first matching sentences."""
+    hold = duration = None
+    hold_at = duration_at = None
+    for k, (_, text) in enumerate(items):
+        for m in _duration().finditer(text):
+            before = text[max(0, m.start() - 60) : m.start()]
+            after = text[m.end() : m.end() + 14]
+            held = _HOLD_CONTEXT.search(before) or re.match(r"[\s-]*(?:hold|burst)", after, re.I)
+            unit = _unit(m.group("u"))
+            if held and hold is None:
+                hold, hold_at = _duration_range(m), k
+            elif not held and duration is None and unit >= 60:
+                duration, duration_at = _duration_range(m), k
+            elif not held and hold is None and unit == 1:
+                hold, hold_at = _duration_range(m), k
+    return hold, hold_at, duration, duration_at
+
+
+def parse_fields(name: str, items: Sequence[Item]) -> tuple[Fields, list[tuple[str, int]]]:
+    """Fields of a mention and, per field, the index of the item it was read from."""
+    where: list[tuple[str, int]] = []
+    steps = [it for it in items if it[0] == "step"] or list(items)
+    hold, hold_at, duration, duration_at = _hold(items)
+    if hold_at is not None:
+        where.append(("hold_seconds", hold_at))
+    if duration_at is not None:
+        where.append(("duration_seconds", duration_at))
+
+    breaths = None
+    if hit := _first(_breaths(), items):
+        m, k = hit
+        lo = _value(m.group("a"))
+        breaths = Range(lo, _value(m.group("b")) if m.group("b") else lo)
+        where.append(("hold_breaths", k))
+
+    sets = reps = None
+    if hit := _first(_sets(), items):
+        m, k = hit
+        lo = _value(m.group("a"))
+        sets = Range(lo, _value(m.group("b")) if m.group("b") else lo)
+        where.append(("sets", k))
+        if m.group("r"):
+            r = _value(m.group("r"))
+            reps = Range(r, _value(m.group("rb")) if m.group("rb") else r)
+            where.append(("repetitions", k))
+    if reps is None and (hit := _first(_reps(), items)):
+        m, k = hit
+        lo = _value(m.group("a"))
+        hi = _value(m.group("b")) if m.group("b") else lo
+        reps = Range(1.0, lo) if m.group("up") else Range(lo, hi)
+        where.append(("repetitions", k))
+
+    per_side = None
+    if hit := _first(_PER_SIDE, items):
+        per_side = True
+        where.append(("per_side", hit[1]))
+
+    frequency = None
+    if hit := _first(_frequency(), items):
+        frequency = _frequency_of(hit[0])
+        where.append(("frequency", hit[1]))
+
+    position, position_at = _position(name, items)
+    if position_at is not None:
+        where.append(("position", position_at))
+    equipment = _equipment(name, steps)
+    return (
+        Fields(
+            hold_seconds=hold,
+            hold_breaths=breaths,
+            duration_seconds=duration,
+            repetitions=reps,
+            sets=sets,
+            per_side=per_side,
+            frequency=frequency,
+            position=position,
+            equipment=equipment,
+            category=_category(name, items),
+            target_areas=_targets(name, items),
+        ),
+        where,
+    )
+
+
+def _frequency_of(m: re.Match[str]) -> Frequency:
+    text = m.group().strip()
+    if m.group("morning"):
+        return Frequency(text, per_day=Range(2, 2))
+    if m.group("daily"):
+        return Frequency(text, per_day=Range(1, 1))
+    if m.group("loose"):
+        return Frequency(text)
+
+    def val(t: str) -> float:
+        return {"once": 1.0, "twice": 2.0}.get(t.lower()) or _value(t)
+
+    lo = val(m.group("a"))
+    hi_token = m.group("b") or m.group("b2")
+    rng = Range(1.0, lo) if m.group("up") else Range(lo, val(hi_token) if hi_token else lo)
+    unit = (m.group("unit") or m.group("unit2") or "").lower()
+    if unit.startswith("week"):
+        return Frequency(text, per_week=rng)
+    return Frequency(text, per_day=rng)
+
+
+def _position(name: str, items: Sequence[Item]) -> tuple[str | None, int | None]:
+    """The body position: from the name ("Seated ...") or the first instruction that says it."""
+    for word in re.findall(r"[a-z-]+", name.lower()):
+        if word in _NAME_POSITIONS:
+            return _NAME_POSITIONS[word], None
+    regex, table = _vocab_regex("positions")
+    order = [k for k, (role, _) in enumerate(items) if role == "step"]
+    order += [k for k, (role, _) in enumerate(items) if role != "step"]
+    for k in order:
+        m = regex.search(_ANALOGY.sub(" ", items[k][1]))
+        if m:
+            return table[m.group().lower()], k
+    return None, None
+
+
+def _equipment(name: str, steps: Sequence[Item]) -> tuple[str, ...]:
+    regex, table = _vocab_regex("equipment")
+    found: set[str] = set()
+    for text in [name, *(t for _, t in steps)]:
+        cleaned = _ANALOGY.sub(" ", _NOT_EQUIPMENT.sub(" ", text))
+        for m in regex.finditer(cleaned):
+            found.add(table[m.group().lower()])
+    if re.search(r"\bball\b", name, re.I):
+        found.add("exercise_ball")
+    return tuple(sorted(found))
+
+
+def _category(name: str, items: Sequence[Item]) -> str | None:
+    cats: dict[str, list[str]] = load("fields")["categories"]
+    scores: dict[str, int] = {}
+    text = " ".join(t for _, t in items).lower()
+    low_name = name.lower()
+    for cat, keywords in cats.items():
+        score = 0
+        for kw in keywords:
+            pattern = rf"(?<![\w-]){re.escape(kw)}(?![\w-])"
+            score += 3 * len(re.findall(pattern, low_name)) + len(re.findall(pattern, text))
+        if score:
+            scores[cat] = score
+    if not scores:
+        return None
+    order = list(cats)
+    return max(scores, key=lambda c: (scores[c], -order.index(c)))
+
+
+def _targets(name: str, items: Sequence[Item]) -> tuple[str, ...]:
+    regex, table = _vocab_regex("body_areas")
+    found: set[str] = set()
+    for m in regex.finditer(name):
+        area = table[m.group().lower()]
+        moved = re.search(r"\bto\s+$", name[: m.start()], re.I) or re.match(
+            r"\s+to\b", name[m.end() :]
+        )
+        if not moved and area not in _MOVING_PARTS:
+            found.add(area)
+    for role, text in items:
+        if role == "target":
+            spans = [text]
+        else:
+            spans = [m.group("obj") for m in _TARGET_VERB.finditer(text)]
+        for span in spans:
+            span = _OBJECT_END.split(span, maxsplit=1)[0]
+            for m in regex.finditer(span):
+                found.add(table[m.group().lower()])
+    return tuple(sorted(found))
+
+
+def evidence_for(
+    where: list[tuple[str, int]], spans: Sequence[Span], texts: Sequence[str]
+) -> tuple[Evidence, ...]:
+    """Evidence records for the fields, from the items' source spans."""
+    return tuple(
+        Evidence(field_name, spans[k], texts[k])
+        for field_name, k in sorted(where)
+        if k < len(spans)
+    )

@@ -1,0 +1,168 @@
+"""Extract stage: segmentation decisions and fields read from instructions."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.clean import clean
+from pipeline.extract import extract, repair_truncated
+from pipeline.extract.features import is_instruction, name_score
+from pipeline.extract.fields import parse_fields
+from pipeline.models import Extraction, Format, Range
+from pipeline.parse import parse
+
+from .test_parse import doc_of
+
+
+def extracted(text: str, fmt: Format = Format.TEXT) -> Extraction:
+    return extract(clean(parse(doc_of(text, fmt))))
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "10 Exercises to Relieve Back Pain",
+        "What are the causes of lower back pain?",
+        "Final Words",
+        "Benefits Of Movement For Low Back Pain Relief",
+        "Your Back Pain Travel Rules",
+        "Sciatica",
+        "Exercises to avoid",
+    ],
+)
+def test_titles_questions_and_conditions_do_not_read_as_names(heading: str) -> None:
+    assert name_score(heading).total < 1
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["Knee to Chest", "Glute Bridges Exercise", "Cat-Cow Pose", "Dead Bug", "Wall Squats"],
+)
+def test_exercise_names_read_as_names(heading: str) -> None:
+    assert name_score(heading).total >= 1
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Lie on your back with your knees bent.", True),
+        ("Slowly lower the knee back down.", True),
+        ("Hold for 5 seconds.", True),
+        ("To perform a lateral lunge, start standing with feet apart.", True),
+        ("On a yoga mat, start by lying on your back.", True),
+        ("Lower back pain is one of the most common complaints.", False),
+        ("The lateral lunge is a great way to strengthen your lower body.", False),
+        ("Activates the entire core – abdominals, lower back, and gluteus muscles.", False),
+        ("Use this stretch to align the pelvis.", False),
+    ],
+)
+def test_instruction_sentences(sentence: str, expected: bool) -> None:
+    assert is_instruction(sentence) is expected
+
+
+def test_list_title_between_name_and_steps_is_stepped_over_and_restart_is_unnamed() -> None:
+    text = (
+        "Plank On Elbows\n\n10 Exercises to Relieve Back Pain\n\n"
+        "1. Lie face down on the ground.\n\n2. Hold for 30 seconds.\n\n3. Repeat 10 times.\n\n"
+        "1. Position yourself on all fours.\n\n2. Lift one knee to hip level.\n\n"
+        "3. Repeat 10 times on each side.\n\nFinal Words\n\nStretch daily.\n"
+    )
+    result = extracted(text)
+    named, unnamed = result.mentions
+    assert named.name == "Plank On Elbows"
+    assert named.steps == (
+        "Lie face down on the ground.",
+        "Hold for 30 seconds.",
+        "Repeat 10 times.",
+    )
+    assert "list_title_skipped" in named.flags
+    assert unnamed.name == "" and "unnamed" in unnamed.flags
+    assert unnamed.steps[0] == "Position yourself on all fours."
+    assert {s.title for s in result.sections} >= {
+        "10 Exercises to Relieve Back Pain",
+        "Final Words",
+    }
+
+
+def test_name_instruction_bullets_with_the_same_name_stay_two_mentions() -> None:
+    text = (
+        "• Sitting on Ball: Sit on an exercise ball. Raise your right arm, then repeat.\n"
+        "• Sitting on Ball: Alternate raising each foot off the floor.\n"
+    )
+    first, second = extracted(text).mentions
+    assert (first.name, second.name) == ("Sitting on Ball", "Sitting on Ball")
+    assert first.key.endswith("#sitting-on-ball") and second.key.endswith("#sitting-on-ball-2")
+    assert "same_name_in_source" in first.flags
+    assert second.steps == ("Alternate raising each foot off the floor.",)
+
+
+def test_missing_step_is_flagged_and_mojibake_bullets_repaired() -> None:
+    text = (
+        "Glute Bridges\n\nThis exercise strengthens your glutes.\n\n"
+        "âStep 1: Lie on your back.\n\nâStep 3: Hold for 3 deep breaths.\n"
+    )
+    (m,) = extracted(text).mentions
+    assert m.steps == ("Lie on your back.", "Hold for 3 deep breaths.")
+    assert "missing_step" in m.flags
+    assert m.fields.hold_breaths == Range(3, 3)
+
+
+def test_truncated_heading_is_repaired_from_the_body() -> None:
+    assert repair_truncated("Ial Crunches", "Partial crunches are simple.") == "Partial Crunches"
+    assert repair_truncated("Lateral Lunge", "Lateral lunges can be done anywhere") is None
+
+
+def test_labelled_entries_and_set_level_prose() -> None:
+    md = (
+        "### Squats\n\nTargeted muscles: Glutes and quads.\n\n"
+        "Instructions: Stand tall. Sit back.\n\n"
+        "Tips: Keep your chest up.\n\nStrength training builds muscle for life.\n\n"
+        "### Lunges\n\nInstructions: Step forward. Repeat 10 times on each side.\n\n"
+        "Rest 60 seconds between these exercises.\n"
+    )
+    squats, lunges = extracted(md, Format.MARKDOWN).mentions
+    assert squats.steps == ("Stand tall.", "Sit back.")
+    assert squats.tips == ("Keep your chest up.",)
+    assert squats.fields.target_areas == ("glutes", "quadriceps")
+    assert all("Strength training" not in t for t in (*squats.description, *squats.tips))
+    assert lunges.fields.repetitions == Range(10, 10) and lunges.fields.per_side
+    assert all("these exercises" not in s for s in lunges.steps)
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("Hold for 5 to 10 seconds.", "hold_seconds", Range(5, 10)),
+        ("Hold for 20-30 seconds.", "hold_seconds", Range(20, 30)),
+        ("Hold for one second then lower.", "hold_seconds", Range(1, 1)),
+        ("Hold the tension for 30 seconds to 1 minute.", "hold_seconds", Range(30, 60)),
+        ("Hold this position for a second or two.", "hold_seconds", Range(1, 2)),
+        ("Hold for ten breaths in total.", "hold_breaths", Range(10, 10)),
+        ("Repeat ten times.", "repetitions", Range(10, 10)),
+        ("Repeat this stretch 2 to 3 times.", "repetitions", Range(2, 3)),
+        ("Repeat up to five times.", "repetitions", Range(1, 5)),
+        ("Do 4 sets x 5 repetitions.", "sets", Range(4, 4)),
+        ("Do 4 sets x 5 repetitions.", "repetitions", Range(5, 5)),
+        ("Do this for 15 to 20 minutes.", "duration_seconds", Range(900, 1200)),
+    ],
+)
+def test_doses(text: str, field: str, value: Range) -> None:
+    fields, where = parse_fields("X", [("step", text)])
+    assert getattr(fields, field) == value
+    assert (field, 0) in where
+
+
+def test_frequency_position_equipment_side() -> None:
+    items = [
+        ("step", "On a yoga mat, lie on your back with a towel under your head."),
+        ("step", "Repeat on the other side, up to three times a day."),
+        ("step", "Bend your knees as if you were going to sit in a chair."),
+    ]
+    fields, _ = parse_fields("Seated Twist", items)
+    assert fields.position == "seated"  # the name says so
+    assert fields.per_side is True
+    assert fields.frequency is not None and fields.frequency.per_day == Range(1, 3)
+    assert fields.equipment == ("mat", "towel")  # "as if ... chair" is a comparison
+    morning, _ = parse_fields("X", [("step", "Repeat 2 to 3 times in the morning and at night.")])
+    assert morning.frequency is not None and morning.frequency.per_day == Range(2, 2)
+    assert morning.repetitions == Range(2, 3)
