@@ -1,0 +1,215 @@
+"""Merge stage: mentions from all sources -> one canonical Exercise per real exercise.
+
+blocking (candidate pairs) -> score (explained pair scores) -> cluster (constrained, with the
+curator's decisions as must- and cannot-links) -> survivorship (canonical record, conflicts)
+-> ids (stable across rebuilds). Pairs between review_at and merge_at that stay apart, field
+disagreements inside a cluster, and unnamed step lists form the review queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from pipeline.merge.blocking import TfIdf, candidate_pairs, instruction_tokens
+from pipeline.merge.cluster import cluster
+from pipeline.merge.ids import IdChange, IdRegistry, assign_ids
+from pipeline.merge.names import normalize
+from pipeline.merge.score import MERGE, REVIEW, MergeSettings, score_pair
+from pipeline.merge.survive import (
+    Preference,
+    aliases,
+    canonical_mention,
+    canonical_name,
+    merge_fields,
+)
+from pipeline.models import Conflict, Decision, Exercise, Mention, PairScore
+
+__all__ = ["MERGE", "REVIEW", "IdRegistry", "MergeResult", "MergeSettings", "merge"]
+
+QUALITY_FLAGS = ("missing_step", "no_instructions", "truncated_text", "name_repaired")
+
+
+@dataclass(frozen=True, slots=True)
+class MergeResult:
+    """Everything the merge stage decided, with the evidence for it."""
+
+    exercises: tuple[Exercise, ...]
+    conflicts: tuple[Conflict, ...]
+    id_changes: tuple[IdChange, ...]
+    registry: IdRegistry
+    pairs: tuple[PairScore, ...] = ()
+    candidate_pairs: int = 0
+    stale: tuple[Decision, ...] = ()
+    rejected: tuple[str, ...] = ()
+    clusters: tuple[tuple[str, ...], ...] = field(default=())
+
+
+def _decision_links(
+    decisions: Sequence[Decision], index: dict[str, int]
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]], set[str], list[Decision]]:
+    must: list[tuple[int, int]] = []
+    cannot: list[tuple[int, int]] = []
+    rejected: set[str] = set()
+    stale: list[Decision] = []
+    for d in decisions:
+        keys = [k for k in d.mentions if k in index]
+        if len(keys) < len(d.mentions) or (d.source and d.source not in index):
+            stale.append(d)
+            continue
+        if d.kind == "same":
+            must.extend((index[keys[0]], index[k]) for k in keys[1:])
+        elif d.kind == "different":
+            cannot.extend((index[a], index[b]) for x, a in enumerate(keys) for b in keys[x + 1 :])
+        elif d.kind == "reject":
+            rejected.update(keys)
+    return must, cannot, rejected, stale
+
+
+def _evidence_cannot(mentions: Sequence[Mention]) -> list[tuple[int, int]]:
+    """Two mentions with the same name in one article are two exercises (its author says so)."""
+    seen: dict[tuple[str, str], list[int]] = {}
+    for i, m in enumerate(mentions):
+        if "same_name_in_source" in m.flags:
+            seen.setdefault((m.source_id, normalize(m.name)), []).append(i)
+    return [(a, b) for group in seen.values() for x, a in enumerate(group) for b in group[x + 1 :]]
+
+
+def merge(
+    mentions: Sequence[Mention],
+    *,
+    decisions: Sequence[Decision] = (),
+    registry: IdRegistry | None = None,
+    settings: MergeSettings | None = None,
+) -> MergeResult:
+    """Cluster mentions into exercises; see the module docstring for the steps."""
+    settings = settings or MergeSettings()
+    registry = registry or IdRegistry()
+    ordered = sorted(mentions, key=lambda m: m.key)
+    index = {m.key: i for i, m in enumerate(ordered)}
+    must, cannot, rejected, stale = _decision_links(decisions, index)
+    renames = {
+        k: d.name for d in decisions if d.kind == "rename" and d not in stale for k in d.mentions
+    }
+    live = [m for m in ordered if m.key not in rejected and (m.name or m.key in renames)]
+    live = [m if m.name else _renamed(m, renames[m.key]) for m in live]
+    unnamed = [m for m in ordered if not m.name and m.key not in rejected and m.key not in renames]
+    idx = {m.key: i for i, m in enumerate(live)}
+    remap = {i: idx[m.key] for i, m in enumerate(ordered) if m.key in idx}
+    must = [(remap[a], remap[b]) for a, b in must if a in remap and b in remap]
+    cannot = [(remap[a], remap[b]) for a, b in cannot if a in remap and b in remap]
+    cannot += _evidence_cannot(live)
+
+    tfidf = TfIdf.fit([instruction_tokens(m) for m in live])
+    pairs = candidate_pairs(live, tfidf, max_block=settings.max_block, window=settings.window)
+    cache: dict[tuple[int, int], PairScore] = {}
+
+    def scored(i: int, j: int) -> PairScore:
+        key = (min(i, j), max(i, j))
+        if key not in cache:
+            cache[key] = score_pair(key[0], key[1], live, tfidf, settings)
+        return cache[key]
+
+    for i, j in sorted(pairs):
+        scored(i, j)
+    position_conflicts = [
+        p for p, s in cache.items() if any(a.startswith("position differs") for a in s.against)
+    ]
+    groups = cluster(
+        len(live),
+        {p: s.score for p, s in cache.items()},
+        merge_at=settings.merge_at,
+        review_at=settings.review_at,
+        must=must,
+        cannot=cannot + position_conflicts,
+        score=lambda i, j: scored(i, j).score,
+    )
+    members = [[live[i] for i in g] for g in groups]
+    names = [canonical_name(ms) for ms in members]
+    for g, ms in enumerate(members):
+        for m in ms:
+            if m.key in renames:
+                names[g] = renames[m.key] or names[g]
+    ids, changes, new_registry = assign_ids(members, names, registry)
+    cluster_of = {m.key: ids[g] for g, ms in enumerate(members) for m in ms}
+
+    exercises = [
+        _exercise(ids[g], names[g], ms, _preferences(decisions, ms, stale))
+        for g, ms in enumerate(members)
+    ]
+    decided_pairs = {
+        frozenset((a, b))
+        for d in decisions
+        if d.kind in ("same", "different") and d not in stale
+        for x, a in enumerate(d.mentions)
+        for b in d.mentions[x + 1 :]
+    }
+    queue: list[Conflict] = []
+    for p in sorted(cache.values(), key=lambda s: (s.a, s.b)):
+        undecided = frozenset((p.a, p.b)) not in decided_pairs
+        if p.outcome == REVIEW and cluster_of[p.a] != cluster_of[p.b] and undecided:
+            queue.append(
+                Conflict(
+                    key=f"merge:{p.a}|{p.b}",
+                    kind="merge",
+                    mentions=(p.a, p.b),
+                    exercise_ids=(cluster_of[p.a], cluster_of[p.b]),
+                    pair=p,
+                )
+            )
+    for ex in exercises:
+        queue.extend(c for c in ex.conflicts if c.rule != "curator")
+    queue.extend(
+        Conflict(key=f"unnamed:{m.key}", kind="unnamed", mentions=(m.key,)) for m in unnamed
+    )
+    return MergeResult(
+        exercises=tuple(sorted(exercises, key=lambda e: e.id)),
+        conflicts=tuple(sorted(queue, key=lambda c: c.key)),
+        id_changes=tuple(changes),
+        registry=new_registry,
+        pairs=tuple(sorted(cache.values(), key=lambda s: (s.a, s.b))),
+        candidate_pairs=len(pairs),
+        stale=tuple(stale),
+        rejected=tuple(sorted(rejected)),
+        clusters=tuple(tuple(m.key for m in ms) for ms in members),
+    )
+
+
+def _renamed(m: Mention, name: str | None) -> Mention:
+    return replace(m, name=name or m.name, flags=tuple(f for f in m.flags if f != "unnamed"))
+
+
+def _preferences(
+    decisions: Sequence[Decision], members: Sequence[Mention], stale: Sequence[Decision]
+) -> list[Preference]:
+    keys = {m.key for m in members}
+    prefs = []
+    for d in decisions:
+        if d.kind != "prefer" or d in stale or not keys & set(d.mentions):
+            continue
+        prefs.append(Preference(field=d.field or "*", value=d.value, mention=d.source))
+    return prefs
+
+
+def _exercise(
+    exercise_id: str, name: str, members: Sequence[Mention], prefs: Sequence[Preference]
+) -> Exercise:
+    canonical = canonical_mention(members)
+    whole = [p for p in prefs if p.field == "*" and p.mention]
+    if whole:
+        canonical = next(m for m in members if m.key == whole[-1].mention)
+    fields, conflicts = merge_fields(
+        exercise_id, members, canonical, [p for p in prefs if p.field != "*"]
+    )
+    return Exercise(
+        id=exercise_id,
+        name=name,
+        aliases=aliases(members, name),
+        steps=canonical.steps,
+        fields=fields,
+        mentions=tuple(sorted(members, key=lambda m: m.key)),
+        conflicts=conflicts,
+        description=canonical.description,
+        tips=canonical.tips,
+        flags=tuple(f for f in canonical.flags if f in QUALITY_FLAGS),
+    )

@@ -1,0 +1,127 @@
+"""Pair scoring: are two mentions the same exercise? Every score keeps its components.
+
+Evidence for: name similarity by three rapidfuzz scorers (token set, token sort, and the ratio
+of the core names), the same core name or a shared synonym group, instruction similarity
+(TF-IDF cosine over content words) and agreement of fields (position, per side, equipment).
+Evidence against: different body positions, a distinguishing modifier one name adds to the
+other ("seated", "wall", "+ arm reach"), disjoint target areas. The score is the weighted sum
+of the components minus the penalties, clipped to [0, 1]; ``MergeSettings`` names the weights
+and the two thresholds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from pipeline.merge.blocking import TfIdf
+from pipeline.merge.names import core, distinguishing_modifiers, normalize, synonym_group
+from pipeline.models import Mention, PairScore, ScoreComponent
+
+MERGE = "merge"
+REVIEW = "review"
+APART = "apart"
+
+
+@dataclass(frozen=True, slots=True)
+class MergeSettings:
+    """Thresholds and weights of the merge stage.
+
+    merge_at: a pair scoring at least this is merged automatically.
+    review_at: a pair scoring at least this (and below merge_at) goes to the review queue.
+    weights: weight of each evidence component; they sum to 1.
+    position_penalty, modifier_penalty, target_penalty: subtracted for evidence against.
+    max_block, window: blocking limits (see blocking.candidate_pairs).
+    """
+
+    merge_at: float = 0.5
+    review_at: float = 0.38
+    weights: tuple[tuple[str, float], ...] = (
+        ("name_token_set", 0.10),
+        ("name_token_sort", 0.05),
+        ("name_core", 0.10),
+        ("same_name_or_synonym", 0.30),
+        ("instructions", 0.30),
+        ("fields", 0.15),
+    )
+    position_penalty: float = 0.35
+    modifier_penalty: float = 0.20
+    target_penalty: float = 0.05
+    max_block: int = 50
+    window: int = 8
+
+
+# Positions close enough that sources describe one exercise with either (kneeling on all fours).
+_COMPATIBLE = {frozenset({"quadruped", "kneeling"}), frozenset({"prone", "quadruped"})}
+
+
+def compatible_positions(a: str, b: str) -> bool:
+    return a == b or frozenset({a, b}) in _COMPATIBLE
+
+
+def _fields_agreement(a: Mention, b: Mention) -> tuple[float, list[str]]:
+    """Share of comparable fields that agree, and which disagree."""
+    agree = total = 0
+    differ: list[str] = []
+    fa, fb = a.fields, b.fields
+    if fa.position and fb.position:
+        total += 1
+        if compatible_positions(fa.position, fb.position):
+            agree += 1
+        else:
+            differ.append("position")
+    if fa.per_side is not None and fb.per_side is not None:
+        total += 1
+        agree += fa.per_side == fb.per_side
+    if fa.equipment and fb.equipment:
+        total += 1
+        if set(fa.equipment) & set(fb.equipment):
+            agree += 1
+        else:
+            differ.append("equipment")
+    if fa.category and fb.category:
+        total += 1
+        agree += fa.category == fb.category
+    return (agree / total if total else 0.5), differ
+
+
+def score_pair(
+    i: int, j: int, mentions: list[Mention], tfidf: TfIdf, settings: MergeSettings
+) -> PairScore:
+    """The explained score of mentions ``i`` and ``j``."""
+    a, b = mentions[i], mentions[j]
+    na, nb = normalize(a.name), normalize(b.name)
+    ga, gb = synonym_group(a.name), synonym_group(b.name)
+    same_group = ga is not None and ga == gb
+    fields_value, differ = _fields_agreement(a, b)
+    values = {
+        "name_token_set": fuzz.token_set_ratio(na, nb) / 100,
+        "name_token_sort": fuzz.token_sort_ratio(na, nb) / 100,
+        "name_core": fuzz.ratio(core(a.name), core(b.name)) / 100,
+        "same_name_or_synonym": 1.0 if same_group or core(a.name) == core(b.name) else 0.0,
+        "instructions": tfidf.cosine(i, j),
+        "fields": fields_value,
+    }
+    components = [ScoreComponent(k, round(values[k], 4), w) for k, w in settings.weights]
+    against: list[str] = []
+    penalty = 0.0
+    if "position" in differ:
+        against.append(f"position differs: {a.fields.position} vs {b.fields.position}")
+        penalty += settings.position_penalty
+    mods = distinguishing_modifiers(a.name, b.name)
+    if mods and not same_group:
+        against.append("distinguishing modifier: " + ", ".join(sorted(mods)))
+        penalty += settings.modifier_penalty
+    ta, tb = set(a.fields.target_areas), set(b.fields.target_areas)
+    if ta and tb and not ta & tb:
+        against.append("target areas disjoint")
+        penalty += settings.target_penalty
+    if penalty:
+        components.append(ScoreComponent("evidence_against", round(-penalty, 4), 1.0))
+    total = sum(c.value * c.weight for c in components)
+    score = round(min(1.0, max(0.0, total)), 4)
+    outcome = (
+        MERGE if score >= settings.merge_at else REVIEW if score >= settings.review_at else APART
+    )
+    return PairScore(a.key, b.key, score, tuple(components), tuple(against), outcome)

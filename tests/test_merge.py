@@ -1,0 +1,209 @@
+"""Merge stage: normalisation, explained scores, constrained clusters, survivorship, ids."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.evaluation import key_collision_clusters, score_clusters, token_set_clusters
+from pipeline.merge import IdRegistry, MergeResult, merge
+from pipeline.merge.names import core, normalize
+from pipeline.models import Decision, Fields, Mention, Range
+from pipeline.runner import SourceResult
+
+from .conftest import CASES
+
+
+def mention(key: str, name: str, steps: tuple[str, ...] = (), **fields: object) -> Mention:
+    return Mention(
+        source_id=key.split("#")[0], key=key, name=name, steps=steps, span=(0, 10), blocks=(0,),
+        fields=Fields(**fields),  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+@given(st.text(alphabet="abcdefgh -/&'ST", max_size=30))
+def test_normalising_twice_is_normalising_once(name: str) -> None:
+    assert normalize(normalize(name)) == normalize(name)
+    assert core(core(name)) == core(name)
+
+
+STEPS = ("Lie on your back with your knees bent.", "Pull one knee to your chest and hold.")
+
+
+def test_scores_are_symmetric_and_explained() -> None:
+    a = mention("a#knee-to-chest", "Knee to Chest", STEPS, position="supine")
+    b = mention("b#knee-to-chest-stretch", "Knee-to-Chest Stretch", STEPS, position="supine")
+    ab, ba = merge([a, b]).pairs, merge([b, a]).pairs
+    assert ab == ba
+    (pair,) = ab
+    names = [c.name for c in pair.components]
+    assert {"name_token_set", "name_token_sort", "name_core", "instructions", "fields"} <= set(
+        names
+    )
+    assert pair.score == pytest.approx(sum(c.value * c.weight for c in pair.components), abs=1e-3)
+    assert pair.outcome == "merge"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Chest Stretch", "Chest Stretch + Arm Reach"),
+        ("Piriformis Stretch", "Seated Piriformis Stretch"),
+        ("Squats", "Wall Squats"),
+        ("Lunges", "Lateral Lunges"),
+    ],
+)
+def test_distinguishing_modifiers_are_evidence_against(a: str, b: str) -> None:
+    steps = ("Stand tall and reach your arms wide.", "Hold for 20 seconds.")
+    result = merge([mention("s1#x", a, steps), mention("s2#y", b, steps)])
+    (pair,) = result.pairs
+    assert any(reason.startswith("distinguishing modifier") for reason in pair.against)
+    assert len(result.exercises) == 2
+
+
+def test_different_positions_never_merge() -> None:
+    a = mention("s1#hamstring-stretch", "Hamstring Stretch", STEPS, position="supine")
+    b = mention("s2#hamstring-stretch", "Hamstring Stretch", STEPS, position="standing")
+    result = merge([a, b])
+    assert len(result.exercises) == 2
+    assert "position differs" in result.pairs[0].against[0]
+
+
+def test_curator_decisions_are_links() -> None:
+    a = mention("s1#a", "Knee Rotation", ("Rock your knees from side to side.",))
+    b = mention("s2#b", "Windscreen Wipers", ("Drop both knees to one side.",))
+    c = mention("s3#c", "Knee to Chest", STEPS)
+    d = mention("s4#c", "Knee to Chest", STEPS)
+    same = Decision("same", (a.key, b.key))
+    different = Decision("different", (c.key, d.key))
+    result = merge([a, b, c, d], decisions=[same, different])
+    assert sorted(result.clusters) == [("s1#a", "s2#b"), ("s3#c",), ("s4#c",)]
+    stale = Decision("same", ("gone#x", a.key))
+    assert merge([a, b], decisions=[stale]).stale == (stale,)
+
+
+def test_field_disagreements_become_conflicts_with_the_chosen_value() -> None:
+    ms = [
+        mention("s1#k", "Knee to Chest", STEPS, hold_seconds=Range(5, 5)),
+        mention("s2#k", "Knee to Chest", STEPS, hold_seconds=Range(5, 5)),
+        mention("s3#k", "Knee to Chest", STEPS, hold_seconds=Range(20, 20)),
+    ]
+    (exercise,) = merge(ms).exercises
+    (conflict,) = exercise.conflicts
+    assert conflict.field == "hold_seconds"
+    assert conflict.chosen == Range(5, 5) and conflict.rule == "majority"
+    values = {v.value: v.mentions for v in conflict.values}
+    assert values[Range(20, 20)] == ("s3#k",)
+    prefer = Decision("prefer", ("s1#k",), field="hold_seconds", value=Range(20, 20))
+    (chosen,) = merge(ms, decisions=[prefer]).exercises
+    assert chosen.fields.hold_seconds == Range(20, 20)
+
+
+def test_ids_survive_new_sources_and_renames_and_are_never_reused() -> None:
+    first = merge([mention("s1#bridge", "Bridge", STEPS)])
+    assert [e.id for e in first.exercises] == ["bridge"]
+    more = [
+        mention("s1#bridge", "Bridge", STEPS),
+        mention("s2#glute-bridge", "Glute Bridge", STEPS),
+        mention("s3#glute-bridge", "Glute Bridge", STEPS),
+    ]
+    second = merge(more, registry=first.registry)
+    (exercise,) = second.exercises
+    assert exercise.name == "Glute Bridge" and exercise.id == "bridge"
+    # The exercise disappears; a new one with the same name gets a new id.
+    gone = merge([mention("s9#x", "Plank", STEPS)], registry=second.registry)
+    assert [c.reason for c in gone.id_changes] == ["removed"]
+    back = merge([mention("s8#bridge", "Bridge", ("Squat down.",))], registry=gone.registry)
+    assert back.exercises[0].id == "bridge-2"
+
+
+def test_a_merge_of_two_published_exercises_maps_the_old_id() -> None:
+    a = mention("s1#knee-hug", "Knee Hug", STEPS)
+    b = mention("s2#knee-to-chest", "Knee to Chest", ("Bend your knee.",))
+    apart = merge([a, b], decisions=[Decision("different", (a.key, b.key))])
+    assert sorted(e.id for e in apart.exercises) == ["knee-hug", "knee-to-chest"]
+    together = merge([a, b], decisions=[Decision("same", (a.key, b.key))], registry=apart.registry)
+    (exercise,) = together.exercises
+    (change,) = together.id_changes
+    assert change.reason == "merged" and change.new == exercise.id
+    assert {change.old, change.new} == {"knee-hug", "knee-to-chest"}
+
+
+def gold() -> dict[str, object]:
+    return json.loads((CASES / "clusters.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def test_gold_clusters_beat_name_only_baselines(
+    corpus: dict[str, SourceResult], merged: MergeResult
+) -> None:
+    named = [m for r in corpus.values() for m in r.extraction.mentions if m.name]
+    keys = [m.key for m in named]
+    pipeline = score_clusters(gold(), merged.clusters, keys)
+    fingerprint = score_clusters(gold(), key_collision_clusters(named), keys)
+    token_set = score_clusters(gold(), token_set_clusters(named), keys)
+    report = (
+        f"pipeline P={pipeline.precision:.3f} R={pipeline.recall:.3f} F1={pipeline.f1:.3f}; "
+        f"key collision P={fingerprint.precision:.3f} R={fingerprint.recall:.3f} "
+        f"F1={fingerprint.f1:.3f}; token_set>=80 P={token_set.precision:.3f} "
+        f"R={token_set.recall:.3f} F1={token_set.f1:.3f}"
+    )
+    print(report)
+    assert pipeline.precision >= 0.98, (report, pipeline.false_merges)
+    assert pipeline.f1 >= 0.93, (report, pipeline.missed)
+    assert pipeline.f1 > fingerprint.f1 + 0.3 and pipeline.f1 > token_set.f1 + 0.2, report
+
+
+def test_gold_apart_pairs_stay_apart(merged: MergeResult) -> None:
+    cluster_of = {k: n for n, c in enumerate(merged.clusters) for k in c}
+    for a, b in gold()["apart"]:  # type: ignore[attr-defined]
+        assert cluster_of[a] != cluster_of[b], (a, b)
+
+
+def test_every_disagreement_on_dose_position_or_equipment_is_a_conflict(
+    merged: MergeResult,
+) -> None:
+    fields = (
+        "hold_seconds",
+        "hold_breaths",
+        "duration_seconds",
+        "repetitions",
+        "sets",
+        "frequency",
+        "position",
+        "equipment",
+    )
+    for exercise in merged.exercises:
+        recorded = {c.field for c in exercise.conflicts}
+        for name in fields:
+            values = {getattr(m.fields, name) for m in exercise.mentions} - {None, ()}
+            if len(values) > 1:
+                assert name in recorded, (exercise.id, name, values)
+
+
+def test_blocking_keeps_candidate_pairs_well_below_all_pairs(merged: MergeResult) -> None:
+    n = sum(len(c) for c in merged.clusters)
+    assert merged.candidate_pairs < n * (n - 1) / 2 / 4
+
+
+def test_merge_is_deterministic_under_input_order(corpus: dict[str, SourceResult]) -> None:
+    mentions = [m for r in corpus.values() for m in r.extraction.mentions]
+    forward = merge(mentions)
+    backward = merge(list(reversed(mentions)))
+    assert forward.clusters == backward.clusters
+    assert [dataclasses.astuple(e) for e in forward.exercises] == [
+        dataclasses.astuple(e) for e in backward.exercises
+    ]
+
+
+def test_unnamed_mentions_wait_in_the_review_queue(merged: MergeResult) -> None:
+    unnamed = [c for c in merged.conflicts if c.kind == "unnamed"]
+    assert [c.mentions for c in unnamed] == [("001_f9fe001670b5d609#unnamed-1",)]
+    assert all(m.name for e in merged.exercises for m in e.mentions)
+
+
+def test_registry_is_empty_for_a_first_build() -> None:
+    assert merge([]).registry == IdRegistry()
