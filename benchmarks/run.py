@@ -1,0 +1,186 @@
+"""Benchmarks: quality against the golden files and speed, printed as figures.
+
+    .venv/bin/python benchmarks/run.py            # extraction, merging, per-stage timings
+    .venv/bin/python benchmarks/run.py --sizes 10000,100000   # also synthetic merge scaling
+
+Run from the repository root; the dev corpus is read from ../shared/corpus/dev.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.evaluation import (  # noqa: E402
+    ExtractionScore,
+    key_collision_clusters,
+    score_clusters,
+    score_extraction,
+    token_set_clusters,
+)
+from pipeline.merge import MergeSettings, merge  # noqa: E402
+from pipeline.merge.blocking import TfIdf, candidate_pairs, instruction_tokens  # noqa: E402
+from pipeline.models import Mention  # noqa: E402
+from pipeline.runner import Settings, SourceResult, process  # noqa: E402
+from pipeline.sources import RawFile, SourcesSettings, decode  # noqa: E402
+
+CASES = ROOT / "tests" / "cases"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def article(relative: str) -> Path:
+    if relative.startswith("seeds/"):
+        return ROOT / "raw" / relative.removeprefix("seeds/")
+    return CORPUS / relative
+
+
+def load_cases() -> list[dict[str, object]]:
+    paths = sorted(p for p in CASES.glob("*.json") if p.name != "clusters.json")
+    return [json.loads(p.read_text(encoding="utf-8")) for p in paths]
+
+
+def run_corpus(cases: list[dict[str, object]]) -> tuple[list[SourceResult], dict[str, float]]:
+    timings = {"decode": 0.0, "parse+clean+extract": 0.0}
+    results = []
+    for case in cases:
+        path = article(str(case["article"]))
+        data = path.read_bytes()
+        t0 = time.perf_counter()
+        doc = decode(RawFile(path.name, data, None), SourcesSettings())
+        t1 = time.perf_counter()
+        results.append(process(doc, Settings()))
+        t2 = time.perf_counter()
+        timings["decode"] += t1 - t0
+        timings["parse+clean+extract"] += t2 - t1
+    return results, timings
+
+
+def extraction_figures(cases: list[dict[str, object]], results: list[SourceResult]) -> None:
+    total = ExtractionScore()
+    print("extraction by article (expected / extracted / matched, names, fields)")
+    for case, result in zip(cases, results, strict=True):
+        s = score_extraction(case, result.extraction)
+        total.add(s)
+        print(
+            f"  {result.document.source_id:42s} {s.expected:3d} {s.extracted:3d} {s.matched:3d}"
+            f"  names {s.names:.3f}  fields {s.fields:.3f}  problems {len(s.problems)}"
+        )
+    print(
+        f"  ALL: mentions {total.expected}, precision {total.precision:.3f}, recall "
+        f"{total.recall:.3f}, names right {total.names:.3f}, fields right {total.fields:.3f} "
+        f"({total.fields_right}/{total.fields_checked}), sentences lost "
+        f"{total.sentences_lost}/{total.sentences_checked}"
+    )
+    for problem in total.problems:
+        print("   -", problem)
+
+
+def merge_figures(results: list[SourceResult]) -> None:
+    gold = json.loads((CASES / "clusters.json").read_text(encoding="utf-8"))
+    mentions = [m for r in results for m in r.extraction.mentions]
+    named = [m for m in mentions if m.name]
+    keys = [m.key for m in named]
+    t0 = time.perf_counter()
+    merged = merge(mentions)
+    elapsed = time.perf_counter() - t0
+    n = len(named)
+    print(
+        f"merging {n} named mentions: {merged.candidate_pairs} candidate pairs "
+        f"(all pairs {n * (n - 1) // 2}), {len(merged.exercises)} exercises, "
+        f"{len(merged.conflicts)} review items, {elapsed * 1000:.0f} ms"
+    )
+    for label, clusters in (
+        ("pipeline", merged.clusters),
+        ("key collision (fingerprint)", key_collision_clusters(named)),
+        ("rapidfuzz token_set_ratio >= 80", token_set_clusters(named)),
+    ):
+        s = score_clusters(gold, clusters, keys)
+        print(
+            f"  {label:32s} precision {s.precision:.3f} recall {s.recall:.3f} F1 {s.f1:.3f}"
+            f"  (tp {s.tp}, fp {s.fp}, fn {s.fn})"
+        )
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def perturb(name: str, rng: random.Random) -> str:
+    """A name as another scraper might spell it: case, plural, a typo, a dropped word."""
+    words = name.split()
+    choice = rng.randrange(6)
+    if choice == 0:
+        return name.lower()
+    if choice == 1 and words:
+        words[-1] = words[-1] + "s"
+    elif choice == 2 and len(name) > 4:
+        k = rng.randrange(1, len(name) - 1)
+        return name[:k] + rng.choice(_LETTERS) + name[k + 1 :]
+    elif choice == 3 and len(words) > 2:
+        words.pop(rng.randrange(len(words)))
+    elif choice == 4:
+        words.append(rng.choice(["Stretch", "Exercise", "Pose", "Hold"]))
+    return " ".join(words)
+
+
+def synthetic(mentions: list[Mention], size: int, seed: int = 7) -> list[Mention]:
+    rng = random.Random(seed)
+    base = [m for m in mentions if m.name]
+    out = []
+    for i in range(size):
+        m = base[i % len(base)]
+        out.append(
+            replace(m, key=f"syn{i:06d}#{i}", source_id=f"syn{i:06d}", name=perturb(m.name, rng))
+        )
+    return out
+
+
+def scaling(results: list[SourceResult], sizes: list[int]) -> None:
+    mentions = [m for r in results for m in r.extraction.mentions]
+    settings = MergeSettings()
+    print("merge scaling on synthetic mentions (real ones with perturbed names)")
+    for size in sizes:
+        data = synthetic(mentions, size)
+        t0 = time.perf_counter()
+        tfidf = TfIdf.fit([instruction_tokens(m) for m in data])
+        pairs = candidate_pairs(data, tfidf, max_block=settings.max_block, window=settings.window)
+        t1 = time.perf_counter()
+        merged = merge(data, settings=settings)
+        t2 = time.perf_counter()
+        print(
+            f"  {size:7d} mentions: {len(pairs):9d} candidate pairs ({len(pairs) / size:.1f} per "
+            f"mention), blocking {t1 - t0:6.1f} s, full merge {t2 - t1:6.1f} s, "
+            f"{len(merged.exercises)} exercises"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="", help="synthetic merge sizes, e.g. 10000,100000")
+    args = parser.parse_args()
+    cases = load_cases()
+    t0 = time.perf_counter()
+    results, timings = run_corpus(cases)
+    total = time.perf_counter() - t0
+    chars = sum(len(r.document.text) for r in results)
+    print(
+        f"{len(results)} articles, {chars} characters: per-source work {total:.2f} s "
+        f"({chars / total / 1000:.0f} k chars/s; "
+        + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items())
+        + ")"
+    )
+    extraction_figures(cases, results)
+    merge_figures(results)
+    if args.sizes:
+        scaling(results, [int(s) for s in args.sizes.split(",") if s])
+
+
+if __name__ == "__main__":
+    main()

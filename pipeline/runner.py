@@ -1,0 +1,219 @@
+"""The runner: chains the stages; reads inputs and writes outputs only at its edges.
+
+``process`` is the per-source work (decode, parse, clean, extract, account) and is pure;
+``run`` merges and validates all sources and renders the output documents, still without
+touching the disk; ``build`` reads ``raw/``, the decisions and the id registry, calls ``run``
+and hands the documents to ``publish``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.accounting import Account, account
+from pipeline.clean import CleanSettings, clean
+from pipeline.decisions import load_decisions
+from pipeline.document import (
+    conflicts_document,
+    exercises_document,
+    generated_at,
+    ids_document,
+    registry_from_json,
+    removed_document,
+)
+from pipeline.errors import PipelineError, SourceError
+from pipeline.extract import ExtractSettings, extract
+from pipeline.merge import IdRegistry, MergeResult, MergeSettings, merge
+from pipeline.models import Decision, Document, Extraction
+from pipeline.parse import ParseSettings, parse
+from pipeline.publish import PublishSettings, publish
+from pipeline.sources import Manifest, RawFile, SourcesSettings, decode, load_manifest, read_raw
+from pipeline.validate import ValidateSettings, Validation, validate
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The settings of every stage, with their documented defaults."""
+
+    sources: SourcesSettings = field(default_factory=SourcesSettings)
+    parse: ParseSettings = field(default_factory=ParseSettings)
+    clean: CleanSettings = field(default_factory=CleanSettings)
+    extract: ExtractSettings = field(default_factory=ExtractSettings)
+    merge: MergeSettings = field(default_factory=MergeSettings)
+    validate: ValidateSettings = field(default_factory=ValidateSettings)
+    publish: PublishSettings = field(default_factory=PublishSettings)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceResult:
+    """Everything the pipeline made of one source."""
+
+    document: Document
+    extraction: Extraction
+    account: Account
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """The outcome of a build: per-source results, errors, merge, validation, documents."""
+
+    sources: tuple[SourceResult, ...]
+    errors: tuple[PipelineError, ...]
+    merge: MergeResult
+    validation: Validation
+    files: Mapping[str, Any]
+
+    @property
+    def ok(self) -> bool:
+        accounting = all(s.account.ok for s in self.sources)
+        return not self.errors and self.validation.publishable and accounting
+
+    @property
+    def exit_code(self) -> int:
+        if not self.validation.publishable:
+            return 2
+        return 0 if self.ok and not self.validation.record_errors else 1
+
+
+def process(doc: Document, settings: Settings) -> SourceResult:
+    """Per-source work: parse, clean, extract and account for one decoded document."""
+    parsed = parse(doc, settings=settings.parse)
+    cleaned = clean(parsed, settings=settings.clean)
+    extraction = extract(cleaned, settings=settings.extract)
+    return SourceResult(doc, extraction, account(extraction))
+
+
+def _nothing(stage: str, done: int, total: int) -> None:
+    del stage, done, total
+
+
+def run(
+    files: Sequence[RawFile],
+    manifest: Manifest,
+    *,
+    decisions: Sequence[Decision] = (),
+    registry: IdRegistry | None = None,
+    settings: Settings | None = None,
+    environ: Mapping[str, str] | None = None,
+    progress: Progress = _nothing,
+) -> BuildResult:
+    """All stages on in-memory inputs; bad sources become errors and the rest still build."""
+    settings = settings or Settings()
+    environ = os.environ if environ is None else environ
+    results: list[SourceResult] = []
+    errors: list[PipelineError] = []
+    for n, raw in enumerate(files):
+        progress("sources", n, len(files))
+        try:
+            results.append(process(decode(raw, settings.sources), settings))
+        except SourceError as exc:
+            errors.append(exc)
+        except (ValueError, RecursionError) as exc:  # a parser or rule failing on odd input
+            errors.append(SourceError(raw.name, f"could not be processed: {exc}", "report it"))
+    progress("sources", len(files), len(files))
+    for r in results:
+        for problem in r.account.problems:
+            log.error("%s: accounting: %s", r.document.file, problem)
+    mentions = [m for r in results for m in r.extraction.mentions]
+    progress("merge", 0, 1)
+    merged = merge(mentions, decisions=decisions, registry=registry, settings=settings.merge)
+    progress("merge", 1, 1)
+    for d in merged.stale:
+        log.warning(
+            "stale decision (%s %s): its mentions no longer exist; run `pipeline review list "
+            "--stale` and remove or update it",
+            d.kind,
+            " ".join(d.mentions),
+        )
+    version = str(manifest.dataset.get("version", "0.0.0"))
+    documents = [r.document for r in results]
+    dataset = exercises_document(
+        manifest.dataset,
+        documents,
+        merged.exercises,
+        version=version,
+        generated=generated_at(environ),
+    )
+    validation = validate(dataset, settings=settings.validate)
+    for problem in validation.errors:
+        log.error("validation: %s", problem)
+    by_key = {m.key: m for m in mentions}
+    files_out = {
+        "exercises.json": validation.document,
+        "conflicts.json": conflicts_document(merged.conflicts, by_key, version=version),
+        "removed.json": removed_document(
+            [rm for r in results for rm in r.extraction.cleaned.removals],
+            {r.document.source_id: r.account.as_json() for r in results},
+            version=version,
+        ),
+        "ids.json": ids_document(merged.registry),
+    }
+    return BuildResult(tuple(results), tuple(errors), merged, validation, files_out)
+
+
+def load_registry(path: Path) -> IdRegistry:
+    """The id registry of the last published build; none yet is an empty registry."""
+    if not path.exists():
+        return IdRegistry()
+    try:
+        return registry_from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        hint = "restore it from git"
+        raise PipelineError(str(path), f"is not a valid id registry: {exc}", hint) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    result: BuildResult
+    written: tuple[Path, ...]
+
+
+def build(
+    raw_dir: Path,
+    out_dir: Path,
+    *,
+    decisions_path: Path,
+    ids_path: Path | None = None,
+    settings: Settings | None = None,
+    progress: Progress = _nothing,
+) -> BuildReport:
+    """Read inputs, run every stage, publish the outputs when the dataset validates."""
+    settings = settings or Settings()
+    if not raw_dir.is_dir():
+        raise PipelineError(str(raw_dir), "is not a folder", "pass --raw DIR with the articles")
+    manifest = load_manifest(raw_dir)
+    files, read_errors = read_raw(raw_dir, manifest, settings.sources)
+    decisions = load_decisions(decisions_path)
+    registry = load_registry(ids_path or out_dir / "ids.json")
+    result = run(
+        files,
+        manifest,
+        decisions=decisions,
+        registry=registry,
+        settings=settings,
+        progress=progress,
+    )
+    if read_errors:
+        result = BuildResult(
+            result.sources,
+            tuple(read_errors) + result.errors,
+            result.merge,
+            result.validation,
+            result.files,
+        )
+    written: list[Path] = []
+    if result.validation.publishable:
+        written = publish(result.files, out_dir, settings=settings.publish)
+    else:
+        log.error("nothing published: the dataset does not validate")
+    return BuildReport(result, tuple(written))
