@@ -166,3 +166,89 @@ def test_frequency_position_equipment_side() -> None:
     morning, _ = parse_fields("X", [("step", "Repeat 2 to 3 times in the morning and at night.")])
     assert morning.frequency is not None and morning.frequency.per_day == Range(2, 2)
     assert morning.repetitions == Range(2, 3)
+
+
+def names(text: str, fmt: Format = Format.MARKDOWN) -> list[str]:
+    return [m.name for m in extracted(text, fmt).mentions]
+
+
+def test_exercises_to_avoid_are_not_extracted() -> None:
+    md = (
+        "## Safe Stretches\n\n### Knee to Chest\n\nLie on your back. Pull one knee in. "
+        "Hold 20 seconds.\n\n"
+        "## Exercises to Avoid\n\n### Sit-Ups\n\nLie on your back and curl all the way up. "
+        "This strains "
+        "the discs.\n\n### Toe Touches\n\nStand and bend to touch your toes. Repeat 10 times.\n\n"
+        "## Strengthening\n\n### Bridge\n\nLie on your back and lift your hips. Hold for 5 "
+        "seconds.\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == ["Knee to Chest", "Bridge"]
+    assert {s.title for s in result.sections if s.kind == "avoid"} >= {"Sit-Ups", "Toe Touches"}
+
+
+def test_best_and_worst_is_not_an_avoid_section() -> None:
+    md = "# Best and Worst Ab Exercises\n\n#### Dead Bug\n\n1. Lie on your back.\n2. Lift a leg.\n"
+    assert names(md) == ["Dead Bug"]
+
+
+def test_products_faq_conditions_and_checklists_are_not_exercises() -> None:
+    md = (
+        "## Our Pick: ProRoll Foam Roller\n\nThis high-density roller costs $29.99 with "
+        "free shipping. "
+        "Lie on it and roll your back.\n\n"
+        "## What is sciatica?\n\nSciatica is pain along the sciatic nerve. Lie down if it "
+        "flares.\n\n"
+        "## Sciatica\n\nIt often comes from a herniated disc.\n\n"
+        "## What to Bring\n\n- Water bottle\n- Towel\n- Mat\n\n"
+        "## Cat-Cow\n\nGet on all fours. Arch and round your back 10 times.\n"
+    )
+    assert names(md) == ["Cat-Cow"]
+
+
+def test_references_and_routine_summaries_are_not_new_mentions() -> None:
+    md = (
+        "### Bird-Dog\n\n1. Start on hands and knees.\n2. Extend one arm and the opposite leg.\n\n"
+        "### Bird-Dog (See Above)\n\nCore exercise that builds back endurance.\n\n"
+        "## Sample Routine\n\n1. Walking: 5-10 minutes\n2. Pelvic tilts: 10 reps\n"
+        "3. Bird-dog: 5 each side\n"
+    )
+    assert names(md) == ["Bird-Dog"]
+
+
+def test_hard_wrapped_prose_article() -> None:
+    text = (
+        "Exercise Back Pain Away\n\n"
+        "Many people have back pain at some point, and gentle stretching\n"
+        "can help a great deal when it is done every day.\n\n"
+        "Hip flexor stretch\n"
+        "Kneel on one knee with the other foot forward and the knee bent at\n"
+        "ninety degrees. Push your hips forward until you feel a stretch at the\n"
+        "front of the hip. Hold for 30 seconds and switch sides.\n\n"
+        "Calf stretch\n"
+        "Stand facing a wall with one foot behind the other and lean into the\n"
+        "wall until you feel a stretch in the back leg. Hold for 30 seconds.\n"
+    )
+    result = extracted(text, Format.TEXT)
+    assert [m.name for m in result.mentions] == ["Hip flexor stretch", "Calf stretch"]
+    hip, calf = result.mentions
+    assert hip.steps[0].startswith(
+        "Kneel on one knee with the other foot forward and the knee bent at ninety"
+    )
+    assert hip.fields.hold_seconds == Range(30, 30) and hip.fields.per_side
+    assert calf.fields.equipment == ("wall",)
+
+
+def test_front_matter_iframes_and_tables() -> None:
+    md = (
+        '+++\ntitle = "Neck routine"\n+++\n\n'
+        '<iframe src="https://www.youtube.com/embed/x"></iframe>\n\n'
+        "| Exercise | How | Dose |\n|---|---|---|\n"
+        "| Chin Tuck | Sit tall and draw your chin straight back. | 10 reps |\n"
+        "| Neck Rotation | Turn your head slowly to one side and hold. | 5 each side |\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == ["Chin Tuck", "Neck Rotation"]
+    assert result.mentions[0].fields.repetitions == Range(10, 10)
+    rules = {r.rule for r in result.cleaned.removals}
+    assert {"front-matter", "embedded-html"} <= rules

@@ -36,3 +36,36 @@ def test_bars_over_all_articles(corpus: dict[str, SourceResult]) -> None:
     assert total.precision >= 0.97, report
     assert total.names >= 0.95, report
     assert total.sentences_lost == 0, report
+
+
+def _markdown_to_html(text: str) -> str:
+    import markdown
+
+    return "<html><body>" + markdown.markdown(text, extensions=["tables"]) + "</body></html>"
+
+
+@pytest.mark.parametrize(
+    "name", ["001_drtimfoo-lumbar-routine.md", "004_vpa-ab-exercises-back-pain.md"]
+)
+def test_markdown_and_its_html_rendering_give_the_same_mentions(name: str) -> None:
+    from pipeline.runner import Settings, process
+    from pipeline.sources import RawFile, SourcesSettings, decode
+
+    path = article(f"dev/{name}")
+    text = path.read_text(encoding="utf-8")
+    html = _markdown_to_html(text)
+    as_md = process(decode(RawFile(name, text.encode(), None), SourcesSettings()), Settings())
+    as_html = process(
+        decode(RawFile(name.replace(".md", ".html"), html.encode(), None), SourcesSettings()),
+        Settings(),
+    )
+    assert as_html.document.format.value == "html"
+
+    def view(result: SourceResult) -> list[tuple[object, ...]]:
+        return [
+            (m.name, m.steps, m.description, m.tips, m.fields, m.flags)
+            for m in result.extraction.mentions
+        ]
+
+    assert len(as_md.extraction.mentions) >= 5
+    assert view(as_md) == view(as_html)

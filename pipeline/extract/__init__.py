@@ -219,7 +219,10 @@ def _unnamed(doc_id: str, blocks: list[Block], group: Group) -> tuple[Mention, l
 def _section(doc_id: str, blocks: list[Block], positions: list[int], group: Group) -> Section:
     kind = "text"
     title = None
-    if group.head is not None and group.head in positions:
+    if any(part == "under a heading about what to avoid" for part, _ in group.evidence):
+        kind = "avoid"
+        title = blocks[group.head].text if group.head is not None else None
+    elif group.head is not None and group.head in positions:
         title = blocks[group.head].text
         parts = {p for p, _ in name_score(clean_name(group.name)).parts}
         kind = next(

@@ -128,6 +128,11 @@ def _starts_with_verb(clause: str) -> bool:
     return True
 
 
+def opens_with_verb(sentence: str) -> bool:
+    """The sentence itself opens with an imperative (after "Step N:" and lead words)."""
+    return _starts_with_verb(strip_step_prefix(sentence))
+
+
 def is_instruction(sentence: str) -> bool:
     """An instruction: opens with an imperative (maybe after a lead word or a leading clause),
     or states a dose ("Hold for 5 seconds", "Repeat ten times").
@@ -181,6 +186,30 @@ def label_of(text: str) -> tuple[str, str, int] | None:
 def is_label_heading(text: str) -> bool:
     """A heading that is a known label on its own ("Instructions", "Tips:")."""
     return text.strip().rstrip(":").strip().lower() in _labels()
+
+
+@functools.cache
+def _extra() -> dict[str, re.Pattern[str]]:
+    data = load("exercises")
+    return {
+        key: re.compile(data[key], re.I)
+        for key in ("avoid_heading", "reference_heading", "product_pattern")
+    }
+
+
+def is_avoid_heading(text: str) -> bool:
+    """A heading over things not to do ("Exercises to Avoid"), not one praising too."""
+    praise = words("exercises", "praise_words")
+    return bool(_extra()["avoid_heading"].search(text)) and not set(tokens(text)) & praise
+
+
+def is_reference(text: str) -> bool:
+    """A heading that points back to an exercise described elsewhere ("Bird-Dog (See Above)")."""
+    return bool(_extra()["reference_heading"].search(text))
+
+
+def looks_like_product(text: str) -> bool:
+    return bool(_extra()["product_pattern"].search(text))
 
 
 def is_set_level(text: str) -> bool:
@@ -238,6 +267,10 @@ def name_score(name: str) -> NameScore:
         parts.append(("ends with a colon", -1.0))
     if _is_condition(name) and not any(p == "exercise word" for p, _ in parts):
         parts.append(("condition", -2.0))
+    if is_reference(name):
+        parts.append(("refers to another section", -4.0))
+    if looks_like_product(name):
+        parts.append(("product", -3.0))
     return NameScore(sum(w for _, w in parts), tuple(parts))
 
 

@@ -20,11 +20,14 @@ from pipeline.extract.features import (
     NameScore,
     defines_exercise,
     has_dosage,
+    is_avoid_heading,
     is_instruction,
     is_label_heading,
     is_set_level,
     label_of,
+    looks_like_product,
     name_score,
+    opens_with_verb,
     purpose_tail,
 )
 from pipeline.models import Block, BlockKind
@@ -32,6 +35,7 @@ from pipeline.parse.lines import is_title_like
 from pipeline.sentences import sentences
 
 _NAME_SPLIT = re.compile(r"^(?P<name>[A-Z0-9][^:.!?]{1,60}?)\s*:\s+(?P<rest>\S.*)$", re.S)
+_TABLE_SPLIT = re.compile(r"^(?P<name>[A-Z0-9][^|.!?]{1,60}?)\s*\|\s+(?P<rest>\S.*)$", re.S)
 
 
 @dataclass(slots=True)
@@ -57,14 +61,19 @@ def name_split(block: Block) -> tuple[str, int] | None:
     """ "Ankle Pumps: Lie flat on your back ..." -> ("Ankle Pumps", offset of "Lie")."""
     if block.kind not in (BlockKind.LIST_ITEM, BlockKind.PARAGRAPH, BlockKind.TABLE_ROW):
         return None
-    m = _NAME_SPLIT.match(block.text)
+    if block.kind is BlockKind.TABLE_ROW:  # "Bridge | Lie on your back ... | 10 reps"
+        m = _TABLE_SPLIT.match(block.text)
+    else:
+        m = _NAME_SPLIT.match(block.text)
     if not m or label_of(block.text):
         return None
     name = m.group("name").strip()
     if len(name.split()) > 7 or not is_title_like(name):
         return None
     rest = m.group("rest")
-    if not any(is_instruction(s) for s in sentences(rest)):
+    said = sentences(rest)
+    # Instructions, not a routine summary line such as "Pelvic tilts: 10 reps".
+    if not any(opens_with_verb(s) or (is_instruction(s) and len(s.split()) >= 6) for s in said):
         return None
     return name, m.start("rest")
 
@@ -160,6 +169,8 @@ def _body_evidence(blocks: list[Block], group: Group) -> list[tuple[str, float]]
         parts.append(("presents the exercise", 1.5))
     if group.rest_at:
         parts.append(("named item with instructions", 1.0))
+    if any(looks_like_product(t) for t in texts):
+        parts.append(("prices or shopping words", -3.0))
     roles = {lab[0] for b in body if (lab := label_of(b.text))}
     if roles & {"instructions", "target", "hold", "reps"}:
         parts.append(("exercise labels", 1.0))
@@ -201,11 +212,33 @@ def _series_bonus(blocks: list[Block], groups: list[Group]) -> set[int]:
     return bonus
 
 
+def _under_avoid(blocks: list[Block], groups: list[Group]) -> set[int]:
+    """Groups inside a section about what not to do, up to the next heading as high as its own."""
+    under: set[int] = set()
+    level: int | None = None
+    for g in groups:
+        head = blocks[g.head] if g.head is not None else None
+        if head is not None and head.kind is BlockKind.HEADING:
+            if level is not None and head.level <= level:
+                level = None
+            if level is None and is_avoid_heading(head.text):
+                level = head.level
+                continue
+        if level is not None:
+            under.add(id(g))
+    return under
+
+
 def decide(blocks: list[Block], groups: list[Group], *, threshold: float = 2.0) -> None:
     """Score every candidate group and mark the exercises; find unnamed step lists."""
     _step_over_titles(blocks, groups)
     series = _series_bonus(blocks, groups)
+    avoid = _under_avoid(blocks, groups)
     for g in groups:
+        if id(g) in avoid:
+            g.evidence = [("under a heading about what to avoid", -10.0)]
+            g.score = -10.0
+            continue
         if g.head is None:
             g.unnamed = _unnamed_steps(blocks, g)
             continue

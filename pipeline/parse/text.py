@@ -89,15 +89,17 @@ def _units(chunk: list[Line]) -> list[_Unit]:
     for i, line in enumerate(chunk):
         unit = _start(line)
         cur = units[-1] if units else None
-        if unit.kind == "plain" and cur is not None:
-            prev = cur.lines[-1].text
-            if ends_with_ellipsis(prev) and starts_with_ellipsis(line.text):
-                cur.lines.append(line)
-                continue
-            if wrapped and not cur.title and not _standalone_title(chunk, i):
-                cur.lines.append(line)
-                continue
-            unit.title = wrapped and _standalone_title(chunk, i)
+        if unit.kind == "plain":
+            title = wrapped and _standalone_title(chunk, i)
+            if cur is not None:
+                prev = cur.lines[-1].text
+                if ends_with_ellipsis(prev) and starts_with_ellipsis(line.text):
+                    cur.lines.append(line)
+                    continue
+                if wrapped and not cur.title and not title:
+                    cur.lines.append(line)
+                    continue
+            unit.title = title
         units.append(unit)
     return units
 
