@@ -43,8 +43,8 @@ def article(relative: str) -> Path:
 
 
 def load_cases() -> list[dict[str, object]]:
-    paths = sorted(p for p in CASES.glob("*.json") if p.name != "clusters.json")
-    return [json.loads(p.read_text(encoding="utf-8")) for p in paths]
+    cases = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(CASES.glob("*.json"))]
+    return [c for c in cases if "article" in c]
 
 
 def run_corpus(cases: list[dict[str, object]]) -> tuple[list[SourceResult], dict[str, float]]:

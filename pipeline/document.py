@@ -12,7 +12,16 @@ from typing import Any
 
 from pipeline.decisions import value_to_json
 from pipeline.merge.ids import IdChange, IdRegistry, MentionRef
-from pipeline.models import Conflict, Document, Exercise, Fields, Mention, PairScore, Removal
+from pipeline.models import (
+    Conflict,
+    Document,
+    Exercise,
+    Fields,
+    Mention,
+    PairScore,
+    Removal,
+    Repair,
+)
 from pipeline.schemas import load_schema
 
 JSON = dict[str, Any]
@@ -225,14 +234,33 @@ def removal_json(r: Removal) -> JSON:
     }
 
 
+def repair_json(r: Repair) -> JSON:
+    return {
+        "source_id": r.source_id,
+        "span": list(r.span),
+        "fixer": r.fixer,
+        "before": r.before,
+        "after": r.after,
+    }
+
+
 def removed_document(
-    removals: Iterable[Removal], accounts: Mapping[str, JSON], *, version: str
+    removals: Iterable[Removal],
+    accounts: Mapping[str, JSON],
+    *,
+    version: str,
+    repairs: Iterable[Repair] = (),
 ) -> JSON:
+    """The cleaning audit: characters kept and dropped per source, every removal with its
+    reason and rule, and every text repair with the fixer that made it."""
     ordered = sorted(removals, key=lambda r: (r.source_id, r.span))
     return {
         "version": version,
         "sources": {k: accounts[k] for k in sorted(accounts)},
         "removals": [removal_json(r) for r in ordered],
+        "repairs": [
+            repair_json(r) for r in sorted(repairs, key=lambda r: (r.source_id, r.span, r.fixer))
+        ],
     }
 
 

@@ -155,6 +155,7 @@ def run(
             [rm for r in results for rm in r.extraction.cleaned.removals],
             {r.document.source_id: r.account.as_json() for r in results},
             version=version,
+            repairs=[rp for r in results for rp in r.extraction.cleaned.repairs],
         ),
         "ids.json": ids_document(merged.registry),
     }

@@ -65,19 +65,21 @@ class _Removals:
 
 
 def _cut_ranges(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Widen sentence spans to take the white space that separated them from the rest."""
-    out = []
+    """Widen sentence spans to take the white space that separated them from the rest;
+    the result never overlaps, so neighbouring cut sentences share no character."""
+    out: list[tuple[int, int]] = []
     for a, b in spans:
         end = b
         while end < len(text) and text[end].isspace():
             end += 1
+        start = a
         if end == len(text):  # last sentence: take the space before it instead
-            start = a
+            end = b
             while start > 0 and text[start - 1].isspace():
                 start -= 1
-            out.append((start, b))
-        else:
-            out.append((a, end))
+        if out and start < out[-1][1]:
+            start = out[-1][1]
+        out.append((start, end))
     return out
 
 

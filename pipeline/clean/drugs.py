@@ -108,7 +108,7 @@ def drug_names(sentence: str, *, use_dictionary: bool = True) -> list[tuple[str,
     dose = re.compile(load("drugs")["dose_pattern"])
     for m in dose.finditer(sentence):
         name = m.group().rsplit(None, 1)[0] if " " in m.group() else m.group()
-        if not set(name.lower().split()) <= safe:
+        if not set(name.lower().split()) & safe:
             found.append((m.group(), "dose"))
     return found
 

@@ -45,7 +45,7 @@ def fix_mojibake(text: str) -> str:
     )
 
 
-_LOST_APOSTROPHE = re.compile(r"(?<=[A-Za-z])[âÂ](?=(?:s|t|re|ve|ll|d|m)\b)")
+_LOST_APOSTROPHE = re.compile(r"(?<=[A-Za-z])[âÂ](?=(?:[sS]|[tT]|re|RE|ve|VE|ll|LL|[dD]|[mM])\b)")
 
 
 def fix_lost_apostrophe(text: str) -> str:
@@ -57,6 +57,18 @@ def fix_lost_apostrophe(text: str) -> str:
     'château'
     """
     return _LOST_APOSTROPHE.sub("'", text)
+
+
+_LOST_DASH = re.compile(r"(?<=\d)â(?=\d)|(?<=\w) â (?=\w)")
+
+
+def fix_lost_dash(text: str) -> str:
+    """An en or em dash that lost its tail bytes leaves "â" between numbers or words.
+
+    >>> fix_lost_dash("Hold 5â10 seconds â then relax")
+    'Hold 5–10 seconds – then relax'
+    """
+    return _LOST_DASH.sub(lambda m: "–" if m.group() == "â" else " – ", text)
 
 
 _LOST_BULLET = re.compile(r"(?:(?<=^)|(?<=\s))[âÂ](?=[A-Z0-9])")
@@ -190,6 +202,7 @@ class NamedFixer:
 FIXERS: tuple[NamedFixer, ...] = (
     NamedFixer("mojibake", fix_mojibake),
     NamedFixer("lost_apostrophe", fix_lost_apostrophe),
+    NamedFixer("lost_dash", fix_lost_dash),
     NamedFixer("lost_bullet", fix_lost_bullet),
     NamedFixer("stray_a_circumflex", fix_stray_a_circumflex),
     NamedFixer("html_entities", fix_html_entities),

@@ -57,6 +57,11 @@ def _related_heading() -> re.Pattern[str]:
 
 
 @functools.cache
+def _toc_heading() -> re.Pattern[str]:
+    return re.compile(load("cleaning")["toc_headings"], re.I)
+
+
+@functools.cache
 def scrape_prefix() -> re.Pattern[str]:
     return re.compile(load("cleaning")["scrape_prefix"], re.I)
 
@@ -77,6 +82,10 @@ def block_verdict(block: Block, position: int, *, disabled: frozenset[str]) -> V
     return None
 
 
+def _toc_item(block: Block) -> bool:
+    return block.kind is BlockKind.LIST_ITEM and len(block.text.split()) <= 12
+
+
 def _list_like(block: Block) -> bool:
     return block.kind in (BlockKind.LIST_ITEM, BlockKind.TABLE_ROW) or len(block.text.split()) <= 14
 
@@ -90,16 +99,23 @@ def classify_blocks(
         hit = block_verdict(block, i, disabled=disabled)
         if hit:
             verdicts[i] = hit
-    # A related-articles heading takes the list (and bylines) under it.
-    if "related-list" not in disabled:
+    # A related-articles heading takes the list (and bylines) under it; a table of contents
+    # takes its list of links.
+    context = (
+        ("related-list", _related_heading(), ("related_list", "related-list-heading"), _list_like),
+        ("table-of-contents", _toc_heading(), ("page_furniture", "table-of-contents"), _toc_item),
+    )
+    for name, heading, verdict, member in context:
+        if name in disabled:
+            continue
         for i, block in enumerate(blocks):
-            if not _related_heading().match(block.text):
+            if not heading.match(block.text):
                 continue
-            verdicts[i] = ("related_list", "related-list-heading")
+            verdicts[i] = verdict
             j = i + 1
-            while j < len(blocks) and (_list_like(blocks[j]) or j in verdicts):
+            while j < len(blocks) and (member(blocks[j]) or j in verdicts):
                 if j not in verdicts or verdicts[j][0] == "page_furniture":
-                    verdicts[j] = ("related_list", "related-list-item")
+                    verdicts[j] = (verdict[0], f"{name}-item")
                 j += 1
     return verdicts
 

@@ -412,6 +412,24 @@ def _list_item(ctx: _Ctx, li: Tag, main: Tag, depth: int) -> None:
 _Label = tuple[str, str]  # (reason, rule), or ("keep", "") for text in kept blocks
 
 
+def _uncovered(token: _Token, spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Non-blank parts of a text token that no block covers."""
+    out: list[tuple[int, int]] = []
+    pos = token.start
+    k = bisect.bisect_left(spans, (token.start, token.start)) - 1
+    for start, end in spans[max(k, 0) :]:
+        if start >= token.end:
+            break
+        if end <= pos:
+            continue
+        if start > pos and text[pos:start].strip():
+            out.append((pos, start))
+        pos = max(pos, end)
+    if pos < token.end and text[pos : token.end].strip():
+        out.append((pos, token.end))
+    return out
+
+
 def _removals(
     doc: Document,
     tokens: list[_Token],
@@ -419,6 +437,7 @@ def _removals(
     located: dict[int, Aligned],
     kept: set[int],
     main: Tag | None,
+    block_spans: list[tuple[int, int]],
 ) -> list[Removal]:
     """Everything outside the kept blocks: markup, and text labelled by its region."""
     by_start: dict[int, _Label] = {}
@@ -458,7 +477,15 @@ def _removals(
         last_text = (k, lab)
     removals: list[Removal] = []
     for t, lab in zip(tokens, labels, strict=True):
-        if lab is None or lab[0] == "keep":
+        if lab is not None and lab[0] == "keep":
+            # Text the tree dropped from a kept node (a stray "<?"): markup, not content.
+            for start, end in _uncovered(t, block_spans, doc.text):
+                removals.append(
+                    Removal(doc.source_id, (start, end), "markup", "html-unparsed-text",
+                            doc.text[start:end])
+                )  # fmt: skip
+            continue
+        if lab is None:
             continue
         reason, rule = lab
         start, end = t.start, t.end
@@ -505,7 +532,8 @@ def parse_html(doc: Document) -> tuple[list[Block], list[Removal]]:
         _walk(ctx, main, main)
     blocks = sorted(ctx.blocks, key=lambda b: b.span)
     blocks = [_reindex(b, i) for i, b in enumerate(blocks)]
-    return blocks, _removals(doc, tokens, soup, located, ctx.kept, main)
+    spans = [b.span for b in blocks]
+    return blocks, _removals(doc, tokens, soup, located, ctx.kept, main, spans)
 
 
 def _reindex(block: Block, index: int) -> Block:

@@ -58,10 +58,15 @@ class _State:
         bold: bool = False,
     ) -> None:
         stripped, removed = strip_inline(content)
+        stripped = stripped.strip()
         for start, end, rule in removed:
             self.remove(start, end, rule)
-        stripped = stripped.strip()
-        if not stripped.text:
+        if not stripped.text:  # nothing but syntax ("-", "**", an image): all of it markup
+            pos = span[0]
+            for start, end, _ in [*sorted(removed), (span[1], span[1], "")]:
+                if start > pos and self.doc.text[pos:start].strip():
+                    self.remove(pos, start, "md-empty-block")
+                pos = max(pos, end)
             return
         self.blocks.append(
             Block(
