@@ -61,6 +61,8 @@ def mention_json(m: Mention) -> JSON:
     }
     if m.heading:
         out["heading"] = m.heading
+    if m.alt_names:
+        out["alt_names"] = list(m.alt_names)
     return out
 
 

@@ -66,6 +66,8 @@ class Block:
     hull of the block in the source including its own markup (``## ``, ``1. ``, tags).
     ``zone`` is ``main`` for article body; parsers put page furniture they recognise structurally
     (HTML navigation, footers, forms, front matter) in other zones for the cleaner to remove.
+    ``bold`` marks a block whose whole text is bold; ``lead`` is the length of a bold lead-in
+    at the start of the text ("**Ankle Pumps** - Lie flat ..."), 0 when there is none.
     """
 
     source_id: str
@@ -78,6 +80,7 @@ class Block:
     number: int | None = None
     zone: str = "main"
     bold: bool = False
+    lead: int = 0
 
     @property
     def text(self) -> str:
@@ -182,6 +185,7 @@ class Mention:
     ``key`` is stable across rebuilds of an unchanged source (source id plus a slug of the name
     and an ordinal). ``steps`` are instruction sentences or list steps in order; ``description``
     and ``tips`` hold the mention's other sentences so that nothing it says is lost.
+    ``alt_names`` are other names the source gives it ("Side Plank (Side Bridge)").
     """
 
     source_id: str
@@ -196,6 +200,7 @@ class Mention:
     evidence: tuple[Evidence, ...] = ()
     flags: tuple[str, ...] = ()
     heading: str | None = None
+    alt_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

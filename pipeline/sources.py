@@ -266,11 +266,13 @@ def detect_format(text: str, file_name: str, declared: Format | None = None) -> 
     head = text[:20000]
     if _HTML_START.search(head):
         return Format.HTML, "starts with an HTML document tag"
-    tags = len(_HTML_TAG.findall(head))
-    if tags >= 5 and tags * 40 > len(head.split("\n")):
-        return Format.HTML, f"{tags} HTML block tags"
     found = [name for name, rx in _MD_SIGNALS if rx.search(head)]
     strong = {"reader-style scrape header", "front matter", "ATX headings", "image or link syntax"}
+    tags = len(_HTML_TAG.findall(head))
+    # Embedded players or a few tags do not make a Markdown post HTML.
+    structural = {"reader-style scrape header", "front matter", "ATX headings"}
+    if tags >= 5 and tags * 40 > len(head.split("\n")) and not structural & set(found):
+        return Format.HTML, f"{tags} HTML block tags"
     if strong & set(found) or len(found) >= 2:
         return Format.MARKDOWN, "Markdown signals: " + ", ".join(found)
     ext = ARTICLE_SUFFIXES.get(Path(file_name).suffix.lower())

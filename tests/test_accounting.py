@@ -48,8 +48,8 @@ def test_generated_articles_are_fully_accounted_for(text: str, fmt: Format) -> N
 @given(articles())
 def test_generated_html_is_fully_accounted_for(text: str) -> None:
     body = "".join(f"<p>{line}</p>" for line in text.splitlines() if line.strip())
-    page = "<html><body><nav><a href='/'>Home</a></nav><main>{}</main><footer>© x</footer></body></html>"
-    html = page.format(body)
+    nav, foot = "<nav><a href='/'>Home</a></nav>", "<footer>© x</footer>"
+    html = f"<html><body>{nav}<main>{body}</main>{foot}</body></html>"
     acc = account(extracted(html, Format.HTML))
     assert acc.ok, acc.problems
 

@@ -252,3 +252,94 @@ def test_front_matter_iframes_and_tables() -> None:
     assert result.mentions[0].fields.repetitions == Range(10, 10)
     rules = {r.rule for r in result.cleaned.removals}
     assert {"front-matter", "embedded-html"} <= rules
+
+
+def test_bold_lead_in_names_under_group_headings() -> None:
+    md = (
+        "### Foot and Ankle\n\n"
+        "**Ankle Circles** - Sit tall and draw slow circles with one foot. Ten each way.\n\n"
+        "**Towel Scrunches** - Use your toes to pull a towel towards you. 20 reps.\n\n"
+        "**Toe Spreads** - Spread the toes wide, hold, and relax.\n\n"
+        "### Hips\n\n"
+        "**Side Leg Raise (aka the Fonda)** - Lie on your side and lift the top leg.\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == [
+        "Ankle Circles",
+        "Towel Scrunches",
+        "Toe Spreads",
+        "Side Leg Raise",
+    ]
+    assert result.mentions[-1].alt_names == ("Fonda",)
+    assert result.mentions[1].fields.repetitions == Range(20, 20)
+
+
+def test_label_headings_keep_their_numbered_steps() -> None:
+    md = (
+        "### 1. Curl-Up (Modified Crunch)\n\n**Why:** Strengthens the abdominals.\n\n**How to:**\n"
+        "1. Lie on your back, one knee bent\n2. Brace core\n3. Hold 8-10 seconds\n"
+        "4. Lower and repeat\n\n**Key:** Do not curl all the way up.\n\n"
+        "### Cat-Cow\n\n**How to:**\n1. Hands and knees position\n2. **Cow:** Drop the belly\n"
+        "3. **Cat:** Round the back\n"
+    )
+    curl, cat_cow = extracted(md, Format.MARKDOWN).mentions
+    assert (curl.name, curl.alt_names) == ("Curl-Up", ("Modified Crunch",))
+    assert curl.steps == (
+        "Lie on your back, one knee bent",
+        "Brace core",
+        "Hold 8-10 seconds",
+        "Lower and repeat",
+    )
+    assert curl.tips == ("Do not curl all the way up.",)
+    assert curl.fields.hold_seconds == Range(8, 10)
+    assert cat_cow.steps == (
+        "Hands and knees position",
+        "Cow: Drop the belly",
+        "Cat: Round the back",
+    )
+
+
+def test_labelled_dose_lines_are_fields_and_intro_labels_are_not_mentions() -> None:
+    md = (
+        "# Knee Rehabilitation\n\nDuration / Frequency: 4 to 6 weeks, 3 to 5 times per week.\n\n"
+        "## Seated Knee Extension\n\nSets: 2\n\nRepetitions: 12 per leg\n\n"
+        "Description: Sit on a chair. Slowly straighten one knee, then lower it.\n\n"
+        "Tips: Keep your back straight.\n"
+    )
+    (m,) = extracted(md, Format.MARKDOWN).mentions
+    assert m.name == "Seated Knee Extension"
+    assert m.fields.sets == Range(2, 2) and m.fields.repetitions == Range(12, 12)
+    assert m.fields.per_side is True and m.fields.position == "seated"
+    assert "Slowly straighten one knee, then lower it." in m.steps
+    assert m.tips == ("Keep your back straight.",)
+
+
+def test_reader_comments_and_page_leftovers_go() -> None:
+    md = (
+        "## Bridge\n\nLie on your back and lift your hips. Hold 5 seconds.\n\nRead more..\n\n"
+        "(word count 612)\n\nPPPPP\n\n← Back to all articles\n\n"
+        "## Comments\n\n### Hunter\n\nGreat video! Try hip hinges too.\n\n@Hunter - Thanks!\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    kept = " ".join(b.text for b in result.cleaned.blocks)
+    for junk in ("Read more", "word count", "PPPPP", "Back to all", "Hunter", "Great video"):
+        assert junk not in kept
+    assert [m.name for m in result.mentions] == ["Bridge"]
+
+
+def test_hold_duration_and_sides() -> None:
+    fields, _ = parse_fields("Neck Rolls", [("step", "Roll your head slowly for 30 seconds.")])
+    assert fields.hold_seconds is None and fields.duration_seconds == Range(30, 30)
+    both, _ = parse_fields("Prone Lift", [("step", "Lift both legs off the floor.")])
+    assert both.per_side is None
+    target, _ = parse_fields("X", [("step", "This stretches the back of your neck.")])
+    assert target.target_areas == ("neck",)
+
+
+def test_a_markdown_post_with_players_stays_markdown() -> None:
+    from pipeline.sources import detect_format
+
+    md = "---\ntitle: x\n---\n\n" + '<iframe src="https://y.tv/e/1"></iframe>\n\n' * 4
+    md += "## Figure 4 Stretch\n\nSit tall and cross one ankle over the other knee.\n"
+    assert detect_format(md, "post.md")[0] is Format.MARKDOWN
+    assert names(md) == ["Figure 4 Stretch"]

@@ -57,6 +57,11 @@ def _related_heading() -> re.Pattern[str]:
 
 
 @functools.cache
+def _comments_heading() -> re.Pattern[str]:
+    return re.compile(load("cleaning")["comments_headings"], re.I)
+
+
+@functools.cache
 def _toc_heading() -> re.Pattern[str]:
     return re.compile(load("cleaning")["toc_headings"], re.I)
 
@@ -117,7 +122,22 @@ def classify_blocks(
                 if j not in verdicts or verdicts[j][0] == "page_furniture":
                     verdicts[j] = (verdict[0], f"{name}-item")
                 j += 1
+    if "comments-section" not in disabled:
+        _comments(blocks, verdicts)
     return verdicts
+
+
+def _comments(blocks: Sequence[Block], verdicts: dict[int, Verdict]) -> None:
+    """A "Comments" heading: what follows, up to a heading as high as it, is reader comments."""
+    for i, block in enumerate(blocks):
+        if block.kind is not BlockKind.HEADING or not _comments_heading().match(block.text):
+            continue
+        verdicts[i] = ("comment_form", "comments-section")
+        for j in range(i + 1, len(blocks)):
+            nxt = blocks[j]
+            if nxt.kind is BlockKind.HEADING and 0 < nxt.level <= block.level:
+                break
+            verdicts[j] = ("comment_form", "comments-section")
 
 
 def sentence_verdict(

@@ -9,6 +9,7 @@ for them, and quality flags.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections import Counter
@@ -19,12 +20,13 @@ from pipeline.extract.features import (
     is_caution,
     is_instruction,
     is_label_heading,
+    known_words,
     label_of,
     name_score,
     strip_step_prefix,
 )
 from pipeline.extract.fields import evidence_for, parse_fields
-from pipeline.extract.segment import Group, clean_name, decide, group_blocks
+from pipeline.extract.segment import Group, clean_name, decide, group_blocks, split_name
 from pipeline.models import Block, BlockKind, Cleaned, Extraction, Mention, Section
 from pipeline.sentences import split_sentences
 
@@ -50,13 +52,19 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "exercise"
 
 
-_ROLE_OF_LABEL = {
+# What the value of a "Label: value" line is: instructions (each sentence a step), a dose line
+# (kept whole as a step, label and all: "Sets: 2"), tips, targets, or prose to classify.
+_ROLE_OF_LABEL: dict[str, str | None] = {
     "instructions": "step",
-    "hold": "step",
-    "reps": "step",
-    "frequency": "step",
+    "hold": "dose",
+    "reps": "dose",
+    "sets": "dose",
+    "rest": "dose",
+    "frequency": "dose",
     "tips": "tip",
     "target": "target",
+    "description": None,
+    "position": None,
 }
 
 
@@ -87,7 +95,8 @@ def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligne
         if b.kind is BlockKind.HEADING:
             if is_label_heading(b.text):
                 heading_label = label_of(b.text.strip().rstrip(":") + ": x")
-                role_from_heading = _ROLE_OF_LABEL.get(heading_label[0]) if heading_label else None
+                role = _ROLE_OF_LABEL.get(heading_label[0]) if heading_label else None
+                role_from_heading = "step" if role == "dose" else role
             else:
                 items.append(("description", b.content))
             continue
@@ -96,6 +105,8 @@ def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligne
             role = _ROLE_OF_LABEL.get(lab[0], "description")
             if role == "target":
                 items.append(("target", b.content))
+            elif role == "dose":
+                items.append(("step", b.content))
             else:
                 add_sentences(b.content.slice(lab[2], len(b.text)).strip(), role)
             continue
@@ -124,13 +135,13 @@ def repair_truncated(name: str, body: str) -> str | None:
     if len(toks) < 2:
         return None
     first, last = toks[0], toks[-1]
-    if first.isalpha():
+    if first.isalpha() and (len(first) <= 3 or first.lower() not in known_words()):
         m = re.search(rf"\b([A-Za-z]+{re.escape(first)})\s+{re.escape(toks[1])}\b", body, re.I)
         if m and len(m.group(1)) > len(first):
             word = m.group(1)
             fixed = word[0].upper() + word[1:].lower() if first[0].isupper() else word.lower()
             return " ".join([fixed, *toks[1:]])
-    if last.isalpha():
+    if last.isalpha() and (len(last) <= 3 or last.lower() not in known_words()):
         m = re.search(rf"\b{re.escape(toks[-2])}\s+({re.escape(last)}[A-Za-z]+)\b", body, re.I)
         if m and m.group(1).lower() not in (last.lower() + "s", last.lower() + "es"):
             word = m.group(1)
@@ -192,7 +203,7 @@ def _tidy(step: str) -> str:
 def _named(doc_id: str, blocks: list[Block], group: Group) -> Mention:
     assert group.head is not None
     heading = blocks[group.head].text if not group.rest_at else group.name
-    name = clean_name(group.name)
+    name, alt_names = split_name(group.name)
     flags: list[str] = []
     body = " ".join(blocks[k].text for k in group.body)
     if group.rest_at:
@@ -203,7 +214,8 @@ def _named(doc_id: str, blocks: list[Block], group: Group) -> Mention:
         flags.append("name_repaired")
     if group.skipped:
         flags.append("list_title_skipped")
-    return _mention(doc_id, blocks, group, name, heading if heading != name else None, flags)
+    mention = _mention(doc_id, blocks, group, name, heading if heading != name else None, flags)
+    return dataclasses.replace(mention, alt_names=alt_names)
 
 
 def _unnamed(doc_id: str, blocks: list[Block], group: Group) -> tuple[Mention, list[list[int]]]:
@@ -261,22 +273,7 @@ def _with_keys(doc_id: str, mentions: list[Mention]) -> list[Mention]:
         flags = m.flags
         if m.name and names[slug] > 1:
             flags = tuple(sorted({*flags, "same_name_in_source"}))
-        out.append(
-            Mention(
-                source_id=m.source_id,
-                key=key,
-                name=m.name,
-                steps=m.steps,
-                span=m.span,
-                blocks=m.blocks,
-                description=m.description,
-                tips=m.tips,
-                fields=m.fields,
-                evidence=m.evidence,
-                flags=flags,
-                heading=m.heading,
-            )
-        )
+        out.append(dataclasses.replace(m, key=key, flags=flags))
     return out
 
 

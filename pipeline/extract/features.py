@@ -85,6 +85,23 @@ def _labels() -> dict[str, str]:
     return out
 
 
+@functools.cache
+def known_words() -> frozenset[str]:
+    """Every word of the vocabularies: a heading word found here was not cut short."""
+    found: set[str] = set()
+    for name in ("exercises", "fields", "language", "synonyms"):
+        stack: list[object] = [load(name)]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, str) and len(item) < 60:
+                found.update(tokens(item))
+    return frozenset(found | {singular(w) for w in found})
+
+
 def singular(word: str) -> str:
     """A crude singular for matching names: crunches -> crunch, raises -> raise.
 
@@ -180,6 +197,10 @@ def label_of(text: str) -> tuple[str, str, int] | None:
         return None
     label = m.group(1).strip().lower()
     role = _labels().get(label)
+    if role is None:  # "Duration / Frequency", "Sets & Reps": every part a label
+        parts = [p.strip() for p in re.split(r"\s*(?:/|&|\band\b)\s*", label) if p.strip()]
+        if len(parts) > 1 and all(p in _labels() for p in parts):
+            role = _labels()[parts[0]]
     return (role, label, m.end()) if role else None
 
 
@@ -255,6 +276,8 @@ def name_score(name: str) -> NameScore:
         parts.append(("exercise word", 1.0))
     if _patterns()["list_title"].search(name):
         parts.append(("list or section title", -3.0))
+    elif _patterns()["generic_plural"].search(name):
+        parts.append(("generic plural ending", -1.5))
     if name.strip().endswith("?") or toks[0] in v["questions"]:
         parts.append(("question", -3.0))
     if any(t in v["section"] for t in toks):
@@ -269,6 +292,8 @@ def name_score(name: str) -> NameScore:
         parts.append(("condition", -2.0))
     if is_reference(name):
         parts.append(("refers to another section", -4.0))
+    if toks[0] in words("exercises", "advice_verbs"):
+        parts.append(("opens with advice", -2.5))
     if looks_like_product(name):
         parts.append(("product", -3.0))
     return NameScore(sum(w for _, w in parts), tuple(parts))

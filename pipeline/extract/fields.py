@@ -123,7 +123,7 @@ def _frequency() -> re.Pattern[str]:
 
 
 _PER_SIDE = re.compile(
-    r"\b(?:each|both|other|opposite|either|alternate|alternating|per)\s+"
+    r"\bboth sides\b|\b(?:each|other|opposite|either|alternate|alternating|per)\s+"
     r"(?:side|sides|leg|legs|arm|arms|knee|knees|direction|foot|hip)\b|\bswitch\s+(?:sides|legs|arms)\b"
     r"|\bthe same with the other\b|\bone side then\b",
     re.I,
@@ -137,6 +137,7 @@ _TARGET_VERB = re.compile(
 )
 
 
+_PART_OF = re.compile(r"\b(?:back|front|side|sides|top|bottom|base|inside|outside)\s+of\b", re.I)
 # Where the object of a target verb ends: "engage your glutes | to raise your hips".
 _OBJECT_END = re.compile(
     r"\s(?:to|while|by|so|which|that|as|when|before|after|until|then|during)\s|,\s*\w+ing\b", re.I
@@ -183,24 +184,64 @@ def _hold(items: Sequence[Item]) -> tuple[Range | None, int | None, Range | None
     hold_at = duration_at = None
     for k, (_, text) in enumerate(items):
         for m in _duration().finditer(text):
-            before = text[max(0, m.start() - 60) : m.start()]
+            before = re.split(r"[.!?;]\s", text[: m.start()])[-1]  # the same sentence
             after = text[m.end() : m.end() + 14]
             held = _HOLD_CONTEXT.search(before) or re.match(r"[\s-]*(?:hold|burst)", after, re.I)
-            unit = _unit(m.group("u"))
             if held and hold is None:
                 hold, hold_at = _duration_range(m), k
-            elif not held and duration is None and unit >= 60:
+            elif not held and duration is None:  # "Repeat slowly for 30 seconds"
                 duration, duration_at = _duration_range(m), k
-            elif not held and hold is None and unit == 1:
-                hold, hold_at = _duration_range(m), k
     return hold, hold_at, duration, duration_at
+
+
+_LABELLED_DOSE = re.compile(
+    r"^\s*(?P<label>sets?|reps|repetitions|hold(?: time)?|duration|time)\s*:\s*(?P<value>.+)$", re.I
+)
+
+
+@functools.cache
+def _leading_range() -> re.Pattern[str]:
+    n = _num(loose=False)
+    return re.compile(rf"^(?P<up>up to\s+)?(?P<a>{n})(?:{_SEP}(?P<b>{n}))?\b", re.I)
+
+
+def _labelled(items: Sequence[Item]) -> dict[str, tuple[Range, int]]:
+    """Doses given as "Sets: 2", "Repetitions: 12 per leg", "Hold: 3 seconds"."""
+    found: dict[str, tuple[Range, int]] = {}
+    for k, (_, text) in enumerate(items):
+        m = _LABELLED_DOSE.match(text)
+        if not m:
+            continue
+        label, value = m.group("label").lower(), m.group("value")
+        if label.startswith(("set", "rep")):
+            r = _leading_range().match(value.strip())
+            if r:
+                lo = _value(r.group("a"))
+                hi = _value(r.group("b")) if r.group("b") else lo
+                field_name = "sets" if label.startswith("set") else "repetitions"
+                found.setdefault(
+                    field_name, (Range(1.0, lo) if r.group("up") else Range(lo, hi), k)
+                )
+        elif d := _duration().search(value):
+            field_name = (
+                "hold_seconds"
+                if label.startswith("hold") or "hold" in value.lower()
+                else "duration_seconds"
+            )
+            found.setdefault(field_name, (_duration_range(d), k))
+    return found
 
 
 def parse_fields(name: str, items: Sequence[Item]) -> tuple[Fields, list[tuple[str, int]]]:
     """Fields of a mention and, per field, the index of the item it was read from."""
     where: list[tuple[str, int]] = []
     steps = [it for it in items if it[0] == "step"] or list(items)
+    labelled = _labelled(items)
     hold, hold_at, duration, duration_at = _hold(items)
+    if "hold_seconds" in labelled:
+        hold, hold_at = labelled["hold_seconds"]
+    if "duration_seconds" in labelled:
+        duration, duration_at = labelled["duration_seconds"]
     if hold_at is not None:
         where.append(("hold_seconds", hold_at))
     if duration_at is not None:
@@ -223,6 +264,14 @@ def parse_fields(name: str, items: Sequence[Item]) -> tuple[Fields, list[tuple[s
             r = _value(m.group("r"))
             reps = Range(r, _value(m.group("rb")) if m.group("rb") else r)
             where.append(("repetitions", k))
+    for field_name in ("sets", "repetitions"):
+        if field_name in labelled:
+            value, k = labelled[field_name]
+            if field_name == "sets":
+                sets = value
+            else:
+                reps = value
+            where.append((field_name, k))
     if reps is None and (hit := _first(_reps(), items)):
         m, k = hit
         lo = _value(m.group("a"))
@@ -345,6 +394,7 @@ def _targets(name: str, items: Sequence[Item]) -> tuple[str, ...]:
             spans = [m.group("obj") for m in _TARGET_VERB.finditer(text)]
         for span in spans:
             span = _OBJECT_END.split(span, maxsplit=1)[0]
+            span = _PART_OF.sub(" ", span)  # "the back of your neck" is the neck
             for m in regex.finditer(span):
                 found.add(table[m.group().lower()])
     return tuple(sorted(found))
@@ -353,9 +403,10 @@ def _targets(name: str, items: Sequence[Item]) -> tuple[str, ...]:
 def evidence_for(
     where: list[tuple[str, int]], spans: Sequence[Span], texts: Sequence[str]
 ) -> tuple[Evidence, ...]:
-    """Evidence records for the fields, from the items' source spans."""
+    """Evidence records for the fields (the first passage of each), from the items' spans."""
+    first: dict[str, int] = {}
+    for field_name, k in where:
+        first.setdefault(field_name, k)
     return tuple(
-        Evidence(field_name, spans[k], texts[k])
-        for field_name, k in sorted(where)
-        if k < len(spans)
+        Evidence(name, spans[k], texts[k]) for name, k in sorted(first.items()) if k < len(spans)
     )

@@ -23,6 +23,7 @@ from pipeline.extract.features import (
     is_avoid_heading,
     is_instruction,
     is_label_heading,
+    is_reference,
     is_set_level,
     label_of,
     looks_like_product,
@@ -33,6 +34,7 @@ from pipeline.extract.features import (
 from pipeline.models import Block, BlockKind
 from pipeline.parse.lines import is_title_like
 from pipeline.sentences import sentences
+from pipeline.vocab import words
 
 _NAME_SPLIT = re.compile(r"^(?P<name>[A-Z0-9][^:.!?]{1,60}?)\s*:\s+(?P<rest>\S.*)$", re.S)
 _TABLE_SPLIT = re.compile(r"^(?P<name>[A-Z0-9][^|.!?]{1,60}?)\s*\|\s+(?P<rest>\S.*)$", re.S)
@@ -57,9 +59,24 @@ class Group:
         return sorted(head + self.body)
 
 
+_AFTER_LEAD = re.compile(r"\s*[:\-–—.|]?\s*")
+
+
 def name_split(block: Block) -> tuple[str, int] | None:
-    """ "Ankle Pumps: Lie flat on your back ..." -> ("Ankle Pumps", offset of "Lie")."""
+    """ "Ankle Pumps: Lie flat on your back ..." -> ("Ankle Pumps", offset of "Lie").
+
+    A bold lead-in ("**Ankle Pushout** - Hunter found a video ...") names an item whatever
+    follows it; a plain "Name: text" needs instructions after it, so that a routine summary
+    line ("Pelvic tilts: 10 reps") is not taken for an exercise.
+    """
     if block.kind not in (BlockKind.LIST_ITEM, BlockKind.PARAGRAPH, BlockKind.TABLE_ROW):
+        return None
+    if block.lead:
+        name = block.text[: block.lead].strip()
+        rest_at = _AFTER_LEAD.match(block.text, block.lead)
+        start = rest_at.end() if rest_at else block.lead
+        if start < len(block.text) and not label_of(name + ": x") and len(name.split()) <= 8:
+            return name, start
         return None
     if block.kind is BlockKind.TABLE_ROW:  # "Bridge | Lie on your back ... | 10 reps"
         m = _TABLE_SPLIT.match(block.text)
@@ -82,8 +99,10 @@ def is_candidate(block: Block) -> bool:
     """A block that could name an exercise: a heading, or a short title-like item or bold line."""
     if block.kind is BlockKind.HEADING:
         return not is_label_heading(block.text)
-    if block.kind is BlockKind.LIST_ITEM:
-        return is_title_like(block.text, max_words=8, max_chars=60)
+    if block.kind is BlockKind.LIST_ITEM:  # a short item, not one that reads as a step
+        return is_title_like(block.text, max_words=8, max_chars=60) and not is_instruction(
+            block.text
+        )
     return block.bold and is_title_like(block.text)
 
 
@@ -91,13 +110,53 @@ def _labelled(block: Block) -> bool:
     return label_of(block.text) is not None
 
 
-def _collect(blocks: list[Block], start: int, *, after_head: bool) -> tuple[list[int], int]:
+def _continues_list(b: Block, previous: Block | None) -> bool:
+    """The next item of the list the body is in: the following number, or a further bullet
+    that is an instruction. ("3. Brace core" is a step, not a name, after "2. Place ...".)"""
+    if previous is None or b.kind not in (BlockKind.LIST_ITEM, BlockKind.STEP):
+        return False
+    if previous.kind not in (BlockKind.LIST_ITEM, BlockKind.STEP) or previous.level != b.level:
+        return False
+    if b.number is not None and previous.number is not None:
+        return b.number == previous.number + 1
+    if b.number is None and previous.number is None:
+        return opens_with_verb(b.text) or is_instruction(b.text) or len(b.text.split()) > 8
+    return False
+
+
+def _sibling_item(b: Block, head: Block | None) -> bool:
+    """After a list item taken as a name, a short item of the same list is the next name (or a
+    routine line such as "Cat-cow: 10 cycles"), not its body; a long instruction item is."""
+    if head is None or head.kind is not BlockKind.LIST_ITEM or b.kind is not BlockKind.LIST_ITEM:
+        return False
+    if b.level != head.level:
+        return False
+    return is_title_like(b.text, max_words=8) or bool(_NAME_SPLIT.match(b.text))
+
+
+def _collect(
+    blocks: list[Block], start: int, *, after_head: bool, head: Block | None = None
+) -> tuple[list[int], int]:
     """Body blocks from ``start`` up to the next candidate or a natural end."""
     body: list[int] = []
     max_number = 0
     j = start
     while j < len(blocks):
         b = blocks[j]
+        if _sibling_item(b, head):
+            break
+        previous = blocks[body[-1]] if body else None
+        under_label = previous is not None and previous.kind is BlockKind.HEADING
+        if after_head and under_label and b.kind is not BlockKind.HEADING and not b.lead:
+            body.append(j)  # what a label heading ("How to:") introduces belongs to it
+            j += 1
+            continue
+        if after_head and body and _continues_list(b, previous):
+            if b.number is not None:
+                max_number = max(max_number, b.number)
+            body.append(j)
+            j += 1
+            continue
         if is_candidate(b) or name_split(b):
             break
         if after_head and b.kind is BlockKind.PARAGRAPH and is_set_level(b.text):
@@ -125,7 +184,7 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
             groups.append(Group(head=i, name=split[0], rest_at=split[1]))
             i += 1
         elif is_candidate(b):
-            body, j = _collect(blocks, i + 1, after_head=True)
+            body, j = _collect(blocks, i + 1, after_head=True, head=b)
             groups.append(Group(head=i, name=b.text, body=body))
             i = j
         else:
@@ -137,13 +196,42 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
     return groups
 
 
-def clean_name(text: str) -> str:
-    """A heading as an exercise name: without trailing colon or purpose phrase."""
-    name = text.strip().rstrip(":").strip()
+_NUMBERING = re.compile(r"^\s*(?:\d{1,2}[.):]|#\d{1,2}|step\s*\d{1,2}\s*[:.)-])\s+", re.I)
+_PARENTHESIS = re.compile(r"\s*\((?P<inner>[^()]{2,60})\)\s*$")
+_ALT_PREFIX = re.compile(r"^(?:aka|a\.k\.a\.?|also (?:called|known as)|or|the)\s+", re.I)
+_QUALIFIERS = words("exercises", "name_qualifiers")
+
+
+def split_name(text: str) -> tuple[str, tuple[str, ...]]:
+    """A heading as an exercise name, and the other names it gives in parentheses.
+
+    >>> split_name("1. Curl-Up (Modified Crunch)")
+    ('Curl-Up', ('Modified Crunch',))
+    >>> split_name("Side Leg Raise (aka the Jane Fonda)"), split_name("Leg Press (abbreviated)")
+    (('Side Leg Raise', ('Jane Fonda',)), ('Leg Press', ()))
+    >>> split_name("Partial Crunches For Lower Back Pain:")
+    ('Partial Crunches', ())
+    """
+    name = _NUMBERING.sub("", text.strip()).rstrip(":").strip()
+    alts: list[str] = []
+    m = _PARENTHESIS.search(name)
+    if m and m.start() > 0:
+        inner = m.group("inner").strip()
+        name = name[: m.start()].strip()
+        alt = inner
+        while (shorter := _ALT_PREFIX.sub("", alt)) != alt:
+            alt = shorter
+        if alt and alt.lower() not in _QUALIFIERS and not alt.isupper() and alt[0].isalpha():
+            alts.append(alt)
     tail = purpose_tail(name)
     if tail and tail.start() > 0:
         name = name[: tail.start()].strip()
-    return name
+    return name, tuple(alts)
+
+
+def clean_name(text: str) -> str:
+    """A heading as an exercise name: no numbering, parenthesis, colon or purpose phrase."""
+    return split_name(text)[0]
 
 
 def _body_evidence(blocks: list[Block], group: Group) -> list[tuple[str, float]]:
@@ -229,6 +317,48 @@ def _under_avoid(blocks: list[Block], groups: list[Group]) -> set[int]:
     return under
 
 
+_HARD_NO = frozenset(
+    {
+        "list or section title", "question", "section word", "refers to another section",
+        "product", "opens with advice", "condition", "prices or shopping words",
+    }
+)  # fmt: skip
+
+
+def _sibling_key(blocks: list[Block], g: Group) -> tuple[object, ...] | None:
+    if g.head is None:
+        return None
+    b = blocks[g.head]
+    return (b.kind, b.level, bool(g.rest_at), b.bold)
+
+
+def _siblings(blocks: list[Block], groups: list[Group], threshold: float) -> None:
+    """Items of one series (headings of one level, lead-in items of one list) are alike: when
+    most of a series are exercises, a member with instructions and a little less evidence is
+    one too, unless something speaks against it."""
+    runs: list[list[Group]] = []
+    key: tuple[object, ...] | None = None
+    for g in groups:
+        k = _sibling_key(blocks, g)
+        if k is None:
+            continue
+        if k != key:
+            runs.append([])
+            key = k
+        runs[-1].append(g)
+    for run in runs:
+        if len(run) < 3 or sum(g.exercise for g in run) < 0.6 * len(run):
+            continue
+        for g in run:
+            names = {part for part, _ in g.evidence}
+            has_body = bool(g.body) or bool(g.rest_at)
+            if g.exercise or not has_body or names & _HARD_NO or g.score < threshold - 1.25:
+                continue
+            g.evidence.append(("siblings are exercises", 1.0))
+            g.score += 1.0
+            g.exercise = g.score >= threshold
+
+
 def decide(blocks: list[Block], groups: list[Group], *, threshold: float = 2.0) -> None:
     """Score every candidate group and mark the exercises; find unnamed step lists."""
     _step_over_titles(blocks, groups)
@@ -245,12 +375,15 @@ def decide(blocks: list[Block], groups: list[Group], *, threshold: float = 2.0) 
         name = clean_name(g.name)
         ns = name_score(name)
         parts = list(ns.parts) + _body_evidence(blocks, g)
+        if is_reference(g.name) and not is_reference(name):
+            parts.append(("refers to another section", -4.0))
         if id(g) in series:
             parts.append(("numbered series", 1.0))
         g.evidence = parts
         g.score = sum(w for _, w in parts)
         has_body = bool(g.body) or bool(g.rest_at)
         g.exercise = has_body and g.score >= threshold and not _is_list_title(ns)
+    _siblings(blocks, groups, threshold)
 
 
 def _unnamed_steps(blocks: list[Block], group: Group) -> bool:

@@ -91,15 +91,20 @@ def score_pair(
 ) -> PairScore:
     """The explained score of mentions ``i`` and ``j``."""
     a, b = mentions[i], mentions[j]
-    na, nb = normalize(a.name), normalize(b.name)
-    ga, gb = synonym_group(a.name), synonym_group(b.name)
-    same_group = ga is not None and ga == gb
+    # Each name a source gives (its heading and any alternative in parentheses) may match.
+    pairs = [(x, y) for x in (a.name, *a.alt_names) for y in (b.name, *b.alt_names)]
+    groups_a = {synonym_group(x) for x in (a.name, *a.alt_names)} - {None}
+    groups_b = {synonym_group(y) for y in (b.name, *b.alt_names)} - {None}
+    same_group = bool(groups_a & groups_b)
+    same_core = any(core(x) == core(y) for x, y in pairs)
     fields_value, differ = _fields_agreement(a, b)
     values = {
-        "name_token_set": fuzz.token_set_ratio(na, nb) / 100,
-        "name_token_sort": fuzz.token_sort_ratio(na, nb) / 100,
-        "name_core": fuzz.ratio(core(a.name), core(b.name)) / 100,
-        "same_name_or_synonym": 1.0 if same_group or core(a.name) == core(b.name) else 0.0,
+        "name_token_set": max(fuzz.token_set_ratio(normalize(x), normalize(y)) for x, y in pairs)
+        / 100,
+        "name_token_sort": max(fuzz.token_sort_ratio(normalize(x), normalize(y)) for x, y in pairs)
+        / 100,
+        "name_core": max(fuzz.ratio(core(x), core(y)) for x, y in pairs) / 100,
+        "same_name_or_synonym": 1.0 if same_group or same_core else 0.0,
         "instructions": tfidf.cosine(i, j),
         "fields": fields_value,
     }

@@ -76,7 +76,7 @@ def canonical_name(mentions: Sequence[Mention]) -> str:
 def aliases(mentions: Sequence[Mention], name: str) -> tuple[str, ...]:
     seen = {name.lower()}
     out = []
-    for alias in sorted({m.name for m in mentions if m.name}):
+    for alias in sorted({n for m in mentions for n in (m.name, *m.alt_names) if n}):
         if alias.lower() not in seen:
             seen.add(alias.lower())
             out.append(alias)

@@ -97,6 +97,7 @@ class _Ctx:
         number: int | None = None,
         marker: str | None = None,
         bold: bool = False,
+        lead: str = "",
     ) -> None:
         parts: list[Aligned] = []
         for s in strings:
@@ -124,8 +125,22 @@ class _Ctx:
                 marker=marker,
                 number=number,
                 bold=bold,
+                lead=len(lead) if lead and content.text.startswith(lead) else 0,
             )
         )
+
+
+def _lead_text(tag: Tag) -> str:
+    """A bold lead-in: the element opens with <strong>/<b> and goes on with more text."""
+    children = [c for c in tag.children if not (isinstance(c, NavigableString) and not c.strip())]
+    first = children[0] if children else None
+    if not isinstance(first, Tag) or first.name not in ("strong", "b"):
+        return ""
+    whole = " ".join(tag.get_text().split())
+    bold = " ".join(first.get_text().split())
+    rest = whole[len(bold) :].strip() if whole.startswith(bold) else ""
+    name = bold.rstrip(":").strip()
+    return name if name and rest and rest not in (":", ".") else ""
 
 
 def _join(parts: list[Aligned]) -> Aligned:
@@ -365,7 +380,7 @@ def _block(ctx: _Ctx, el: Tag, main: Tag, depth: int) -> None:
         if _only_bold(el):
             ctx.emit(BlockKind.HEADING, _inline(el), level=4, bold=True)
         else:
-            ctx.emit(BlockKind.PARAGRAPH, _inline(el), level=depth)
+            ctx.emit(BlockKind.PARAGRAPH, _inline(el), level=depth, lead=_lead_text(el))
     elif name in ("hr",):
         return
     else:
@@ -382,7 +397,10 @@ def _list_item(ctx: _Ctx, li: Tag, main: Tag, depth: int) -> None:
     marker = f"{number}." if number is not None else "-"
     level = max(depth, 1)
     if not li.find(BLOCK_TAGS):
-        ctx.emit(BlockKind.LIST_ITEM, _inline(li), level=level, number=number, marker=marker)
+        ctx.emit(
+            BlockKind.LIST_ITEM, _inline(li), level=level, number=number, marker=marker,
+            bold=_only_bold(li), lead=_lead_text(li),
+        )  # fmt: skip
         return
     # An item holding paragraphs or nested lists: its first text is the item, the rest follows.
     first_done = False

@@ -43,6 +43,7 @@ PATTERNS: tuple[_Pattern, ...] = (
     ),
     _Pattern("md-link", re.compile(r"\[(?P<text>[^\[\]\n]+)\]\[[^\[\]\n]*\]"), "text"),
     _Pattern("md-autolink", re.compile(r"<(?:https?|mailto|ftp):[^<>\s]+>"), None),
+    _Pattern("bare-url", re.compile(r"(?<![\w(\[<\"'=/])https?://[^\s<>\"')\]]+"), None),
     _Pattern("html-tag", re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"), None),
     _Pattern("md-emphasis", re.compile(r"(\*\*|__)(?=\S)(?P<text>.+?)(?<=\S)\1"), "text"),
     _Pattern(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -67,6 +68,7 @@ def join_lines(parts: list[Aligned]) -> Aligned:
 
 
 _TERMINAL = re.compile(r"[.!;,]$")
+_SENTENCE_END = re.compile(r"[.!?:;\"”)]\s*$")
 _INNER_SENTENCE = re.compile(r"[a-z]{2}[.!?]\s+[A-Z]")
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)\s*$")
 _ELLIPSIS_START = re.compile(r"^\s*(?:\.\.\.|…)")
@@ -94,3 +96,33 @@ def ends_with_ellipsis(text: str) -> bool:
 
 def starts_with_ellipsis(text: str) -> bool:
     return bool(_ELLIPSIS_START.search(text))
+
+
+def is_wrapped(lines: list[Line]) -> bool:
+    """True when a chunk's lines break mid-sentence at a common width (hard-wrapped prose)."""
+    if len(lines) < 2:
+        return False
+    width = max(len(line.text.rstrip()) for line in lines)
+    if not 30 <= width <= 100:
+        return False
+    breaks = 0
+    for a, b in itertools.pairwise(lines):
+        a_text = a.text.rstrip()
+        if _SENTENCE_END.search(a_text):
+            continue
+        if b.text.lstrip()[:1].islower() or (len(lines) > 2 and len(a_text) >= 0.7 * width):
+            breaks += 1
+    full = sum(1 for line in lines[:-1] if len(line.text.rstrip()) >= 0.75 * width)
+    if len(lines) > 2 and full >= 0.6 * (len(lines) - 1):
+        return True  # most lines run to the wrap width
+    return breaks >= max(1, (len(lines) - 1) // 2)
+
+
+def standalone_title(lines: list[Line], i: int) -> bool:
+    """In wrapped prose: a short title line between a finished sentence and new text."""
+    text = lines[i].text.strip()
+    if not is_title_like(text, max_words=8, max_chars=60):
+        return False
+    prev_done = i == 0 or bool(_SENTENCE_END.search(lines[i - 1].text.rstrip()))
+    next_starts = i + 1 < len(lines) and not lines[i + 1].text.lstrip()[:1].islower()
+    return prev_done and next_starts

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pipeline.align import Aligned, concat
 from pipeline.models import Block, BlockKind, Document, Removal
 from pipeline.parse.inline import strip_inline
-from pipeline.parse.lines import Line, join_lines, split_lines
+from pipeline.parse.lines import Line, is_wrapped, join_lines, split_lines, standalone_title
 
 ATX = re.compile(r"^ {0,3}(?P<hashes>#{1,6})(?:[ \t]+|$)")
 ATX_CLOSE = re.compile(r"[ \t]+#+[ \t]*$")
@@ -30,6 +30,7 @@ HTML_BLOCK = re.compile(
     r"picture|source|svg|blockquote|details|summary|aside|nav|header|footer)\b)",
     re.I,
 )
+BOLD_LEAD = re.compile(r"^(?P<mark>\*\*|__)(?P<name>[^*_\n]{1,80}?)(?P=mark)")
 BOLD_LINE = re.compile(r"^[ \t]*(?P<mark>\*\*|__)(?P<text>[^*_\n].*?)(?P=mark)[ \t]*:?[ \t]*$")
 FRONT_MATTER = {"---": "---", "+++": "+++"}
 
@@ -57,6 +58,13 @@ class _State:
         number: int | None = None,
         bold: bool = False,
     ) -> None:
+        lead_name = ""
+        if m := BOLD_LEAD.match(content.text):
+            rest = content.text[m.end() :].strip()
+            if rest and rest not in (":", "."):
+                lead_name = m.group("name").strip().rstrip(":").strip()
+            elif not rest:
+                bold = True
         stripped, removed = strip_inline(content)
         stripped = stripped.strip()
         for start, end, rule in removed:
@@ -79,6 +87,7 @@ class _State:
                 marker=marker,
                 number=number,
                 bold=bold,
+                lead=len(lead_name) if lead_name and stripped.text.startswith(lead_name) else 0,
             )
         )
 
@@ -201,13 +210,28 @@ def _paragraph(st: _State, i: int, *, level: int = 0) -> int:
             bold=True,
         )
         return j
-    content = join_lines([line.aligned(line.indent) for line in lines])
-    st.emit(
-        BlockKind.PARAGRAPH,
-        content,
-        (lines[0].start + lines[0].indent, lines[-1].end),
-        level=level,
-    )
+    # Hard-wrapped prose: a short title line between sentences is a heading of its own.
+    runs: list[list[Line]] = [[]]
+    if len(lines) > 2 and is_wrapped(lines):
+        for k, line in enumerate(lines):
+            if standalone_title(lines, k):
+                st.emit(
+                    BlockKind.HEADING,
+                    line.aligned(line.indent),
+                    (line.start + line.indent, line.end),
+                    level=3,
+                )
+                runs.append([])
+            else:
+                runs[-1].append(line)
+    else:
+        runs = [lines]
+    for run in runs:
+        if run:
+            content = join_lines([line.aligned(line.indent) for line in run])
+            span = (run[0].start + run[0].indent, run[-1].end)
+            st.emit(BlockKind.PARAGRAPH, content, span, level=level)
+    st.blocks.sort(key=lambda b: b.span)
     return j
 
 

@@ -9,7 +9,6 @@ become headings. Text repairs are the cleaner's job: content is the source text 
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 
@@ -20,15 +19,16 @@ from pipeline.parse.lines import (
     chunks,
     ends_with_ellipsis,
     is_title_like,
+    is_wrapped,
     join_lines,
     split_lines,
+    standalone_title,
     starts_with_ellipsis,
 )
 
 STEP = re.compile(r"^[ \t]*(?:[•●▪·]|â|Â)?[ \t]*Step[ \t]*(?P<num>\d{1,2})[ \t]*[:.)\-–]", re.I)
 NUMBERED = re.compile(r"^[ \t]*(?P<marker>(?P<num>\d{1,2})[.)])[ \t]+(?=\S)")
 BULLET = re.compile(r"^[ \t]*(?P<marker>[•●▪◦‣∙·■□➢►✓✔]|[-*–](?=[ \t]))[ \t]*(?=\S)")
-_SENTENCE_END = re.compile(r"[.!?:;\"”)]\s*$")
 
 
 @dataclass(slots=True)
@@ -53,44 +53,14 @@ def _start(line: Line) -> _Unit:
     return _Unit("plain", [line], line.indent)
 
 
-def _is_wrapped(lines: list[Line]) -> bool:
-    """True when a chunk's lines break mid-sentence at a common width (hard-wrapped prose)."""
-    if len(lines) < 2:
-        return False
-    width = max(len(line.text.rstrip()) for line in lines)
-    if not 30 <= width <= 100:
-        return False
-    breaks = 0
-    for a, b in itertools.pairwise(lines):
-        a_text = a.text.rstrip()
-        if _SENTENCE_END.search(a_text):
-            continue
-        if b.text.lstrip()[:1].islower() or (len(lines) > 2 and len(a_text) >= 0.7 * width):
-            breaks += 1
-    full = sum(1 for line in lines[:-1] if len(line.text.rstrip()) >= 0.75 * width)
-    if len(lines) > 2 and full >= 0.6 * (len(lines) - 1):
-        return True  # most lines run to the wrap width
-    return breaks >= max(1, (len(lines) - 1) // 2)
-
-
-def _standalone_title(lines: list[Line], i: int) -> bool:
-    """In wrapped prose: a short title line between a finished sentence and new text."""
-    text = lines[i].text.strip()
-    if not is_title_like(text, max_words=8, max_chars=60):
-        return False
-    prev_done = i == 0 or bool(_SENTENCE_END.search(lines[i - 1].text.rstrip()))
-    next_starts = i + 1 < len(lines) and not lines[i + 1].text.lstrip()[:1].islower()
-    return prev_done and next_starts
-
-
 def _units(chunk: list[Line]) -> list[_Unit]:
-    wrapped = _is_wrapped(chunk)
+    wrapped = is_wrapped(chunk)
     units: list[_Unit] = []
     for i, line in enumerate(chunk):
         unit = _start(line)
         cur = units[-1] if units else None
         if unit.kind == "plain":
-            title = wrapped and _standalone_title(chunk, i)
+            title = wrapped and standalone_title(chunk, i)
             if cur is not None:
                 prev = cur.lines[-1].text
                 if ends_with_ellipsis(prev) and starts_with_ellipsis(line.text):
