@@ -25,9 +25,18 @@ def words(name: str, key: str) -> frozenset[str]:
     return frozenset(w.lower() for w in load(name)[key])
 
 
+def phrase_pattern(phrase: str) -> str:
+    """A regex for a phrase whose words may be joined by spaces or hyphens.
+
+    >>> bool(re.fullmatch(phrase_pattern("hands and knees"), "hands-and-knees"))
+    True
+    """
+    return r"[\s\-]+".join(re.escape(w) for w in re.split(r"[\s\-]+", phrase.strip()) if w)
+
+
 @functools.cache
 def phrase_regex(name: str, key: str) -> re.Pattern[str]:
     """One case-insensitive regex matching any phrase of a list on word boundaries."""
     phrases = sorted(load(name)[key], key=len, reverse=True)
-    body = "|".join(re.escape(p).replace(r"\ ", r"[\s\-]+") for p in phrases)
+    body = "|".join(phrase_pattern(p) for p in phrases)
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.I)

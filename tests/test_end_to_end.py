@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -98,3 +99,31 @@ def test_source_date_epoch_is_the_only_clock(
 def load_generated(out: Path) -> object:
     build(RAW, out, decisions_path=out / "none.json")
     return load(out, "exercises.json")["dataset"]["generated"]
+
+
+def test_seed_ids_survive_adding_the_dev_articles(tmp_path: Path) -> None:
+    dev = sorted((CASES.parent.parent.parent / "shared" / "corpus" / "dev").glob("*"))
+    if not dev:
+        pytest.skip("dev corpus not found beside the repository")
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    out = tmp_path / "out"
+    build(raw, out, decisions_path=tmp_path / "none.json")
+    before = load(out, "exercises.json")
+    seed_ids = {s["mention"]: e["id"] for e in before["exercises"] for s in e["sources"]}
+    for path in dev:
+        shutil.copy(path, raw / path.name)
+    report = build(raw, out, decisions_path=tmp_path / "none.json")
+    assert report.result.exit_code == 0
+    after = load(out, "exercises.json")
+    now = {s["mention"]: e["id"] for e in after["exercises"] for s in e["sources"]}
+    assert len(now) > len(seed_ids)
+    for mention, exercise_id in seed_ids.items():
+        assert now[mention] == exercise_id, mention
+    registry = load(out, "ids.json")
+    assert set(seed_ids.values()) <= set(registry["ids"])
+    # Dev duplicates joined seed exercises under the seed ids (glute bridges, knee to chest).
+    joined = {
+        e["id"] for e in after["exercises"] if len({s["source_id"] for s in e["sources"]}) > 1
+    }
+    assert {"knee-to-chest", "bridge"} <= joined

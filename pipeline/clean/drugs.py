@@ -24,7 +24,7 @@ import pickle
 import re
 from pathlib import Path
 
-from pipeline.vocab import load
+from pipeline.vocab import load, phrase_pattern
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +53,7 @@ def lexicon() -> frozenset[str]:
 @functools.cache
 def _lexicon_regex() -> re.Pattern[str]:
     names = sorted(lexicon(), key=len, reverse=True)
-    body = "|".join(
-        re.escape(n).replace(r"\ ", r"[\s\-]+").replace(r"\-", r"[\s\-]") for n in names
-    )
+    body = "|".join(phrase_pattern(n) for n in names)
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.I)
 
 

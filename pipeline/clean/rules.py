@@ -62,6 +62,11 @@ def _comments_heading() -> re.Pattern[str]:
 
 
 @functools.cache
+def _services_heading() -> re.Pattern[str]:
+    return re.compile(load("cleaning")["services_headings"], re.I)
+
+
+@functools.cache
 def _toc_heading() -> re.Pattern[str]:
     return re.compile(load("cleaning")["toc_headings"], re.I)
 
@@ -87,6 +92,10 @@ def block_verdict(block: Block, position: int, *, disabled: frozenset[str]) -> V
     return None
 
 
+def _list_item(block: Block) -> bool:
+    return block.kind is BlockKind.LIST_ITEM
+
+
 def _toc_item(block: Block) -> bool:
     return block.kind is BlockKind.LIST_ITEM and len(block.text.split()) <= 12
 
@@ -109,6 +118,7 @@ def classify_blocks(
     context = (
         ("related-list", _related_heading(), ("related_list", "related-list-heading"), _list_like),
         ("table-of-contents", _toc_heading(), ("page_furniture", "table-of-contents"), _toc_item),
+        ("services-list", _services_heading(), ("business_promotion", "services-list"), _list_item),
     )
     for name, heading, verdict, member in context:
         if name in disabled:

@@ -16,6 +16,7 @@ from pipeline.vocab import load, words
 _WORD = re.compile(r"[a-z0-9]+(?:['’/-][a-z0-9]+)*")
 _STEP_PREFIX = re.compile(r"^\s*step\s*\d{1,2}\s*[:.)\-–]\s*", re.I)
 _DOSAGE = re.compile(
+    r"(?:^|\s)[x×]\s?\d+|\b\d+\s?[x×]\s?\d+|"
     r"\b(?:hold(?:ing)?\b.{0,40}?\b(?:seconds?|secs?|minutes?|mins?|breaths?|count)|"
     r"repeat\b|\d+\s*(?:-|–|to)?\s*\d*\s*(?:times|reps|repetitions|sets)\b|"
     r"(?:one|two|three|four|five|six|eight|ten|twelve|fifteen|twenty)\s+(?:times|reps|repetitions))",

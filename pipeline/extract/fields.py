@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 
 from pipeline.models import Evidence, Fields, Frequency, Range, Span
-from pipeline.vocab import load
+from pipeline.vocab import load, phrase_pattern
 
 Item = tuple[str, str]  # (role, text)
 
@@ -77,6 +77,9 @@ _HOLD_CONTEXT = re.compile(
     r"burst|at a time|count(?: to)?)\b",
     re.I,
 )
+# Softer: an isometric verb makes a short time a hold ("Squeeze for 3 seconds"), not a long one.
+_SHORT_HOLD_CONTEXT = re.compile(r"\b(?:squeeze|contract|tighten|do this|stretch|press)\b", re.I)
+_REST_CONTEXT = re.compile(r"\b(?:rest|recover|recovery|break|between sets)\s*(?:for\s*)?$", re.I)
 
 
 @functools.cache
@@ -95,6 +98,34 @@ def _reps() -> re.Pattern[str]:
         rf"(?:times|reps|repetitions|rep)\b(?!\s*(?:a|per|each)\s+(?:day|week)|\s*(?:daily|weekly))",
         re.I,
     )
+
+
+_N = r"\d+(?:\.\d+)?"
+_SECONDS = r"(?P<secs>s\b|secs?\b|seconds?\b)?"
+# Trainers' shorthand: "3 x 15" (sets x reps), "2-3 sets x 5", "3 x 45-60s" (sets x hold) ...
+_SETS_X = re.compile(
+    rf"\b(?P<sets>{_N})(?:\s*-\s*(?P<sets2>{_N}))?\s*(?:sets?\s*)?[x×]\s*"
+    rf"(?P<a>{_N})(?:\s*-\s*(?P<b>{_N}))?\s*{_SECONDS}",
+    re.I,
+)
+# ... and "x 10-15" (reps), "x 30s" (hold).
+_X_ONLY = re.compile(
+    rf"(?:^|(?<=[\s(,]))[x×]\s*(?P<a>{_N})(?:\s*-\s*(?P<b>{_N}))?\s*{_SECONDS}", re.I
+)
+
+
+def _compact_doses(items: Sequence[Item]) -> dict[str, tuple[Range, int]]:
+    found: dict[str, tuple[Range, int]] = {}
+    for k, (_, text) in enumerate(items):
+        for m in [*_SETS_X.finditer(text), *_X_ONLY.finditer(text)]:
+            lo = float(m.group("a"))
+            rng = Range(lo, float(m.group("b")) if m.group("b") else lo)
+            found.setdefault("hold_seconds" if m.group("secs") else "repetitions", (rng, k))
+            if "sets" in m.groupdict() and m.group("sets"):
+                s_lo = float(m.group("sets"))
+                s_hi = float(m.group("sets2")) if m.group("sets2") else s_lo
+                found.setdefault("sets", (Range(s_lo, s_hi), k))
+    return found
 
 
 @functools.cache
@@ -144,13 +175,21 @@ _OBJECT_END = re.compile(
 )
 
 
+class _Lookup(dict[str, str]):
+    """Phrase -> vocabulary key, ignoring case, hyphens and runs of space."""
+
+    def __getitem__(self, phrase: str) -> str:
+        return super().__getitem__(re.sub(r"[\s\-]+", " ", phrase.lower()))
+
+
 def _phrase_map(group: str) -> tuple[re.Pattern[str], dict[str, str]]:
     table: dict[str, str] = {}
     for key, phrases in load("fields")[group].items():
         for p in phrases:
             table[p.lower()] = key
-    alts = "|".join(re.escape(p) for p in sorted(table, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])", re.I), table
+    alts = "|".join(phrase_pattern(p) for p in sorted(table, key=len, reverse=True))
+    table.update({k.replace("-", " "): v for k, v in list(table.items())})
+    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])", re.I), _Lookup(table)
 
 
 @functools.cache
@@ -163,6 +202,11 @@ _MOVING_PARTS = frozenset({"knees", "arms", "feet", "thighs"})
 _NOT_EQUIPMENT = re.compile(r"\b(?:it|iliotibial|abdominal|chest|pelvic) (?:band|wall|bed)\b", re.I)
 # "as if you were going to sit in a chair": a comparison, not equipment.
 _ANALOGY = re.compile(r"\b(?:as if|as though|similar to|like you)\b[^.;]*", re.I)
+_POSTURE = r"(?:sit(?:ting)?|seated|stand(?:ing)?|kneel(?:ing)?|lie|lying|laying)"
+_CHOICE = re.compile(
+    rf"\b{_POSTURE}\b(?:\s+\w+){{0,4}}?\s*(?:,|or|and/or)\s*(?:{_POSTURE}\s*,?\s*or\s*)?{_POSTURE}\b",
+    re.I,
+)
 _NAME_POSITIONS = {
     "seated": "seated", "sitting": "seated", "standing": "standing", "supine": "supine",
     "lying": "supine", "prone": "prone", "kneeling": "kneeling", "quadruped": "quadruped",
@@ -185,8 +229,14 @@ def _hold(items: Sequence[Item]) -> tuple[Range | None, int | None, Range | None
     for k, (_, text) in enumerate(items):
         for m in _duration().finditer(text):
             before = re.split(r"[.!?;]\s", text[: m.start()])[-1]  # the same sentence
+            if _REST_CONTEXT.search(before):
+                continue  # "rest 1 min between": a rest period, not the exercise
             after = text[m.end() : m.end() + 14]
-            held = _HOLD_CONTEXT.search(before) or re.match(r"[\s-]*(?:hold|burst)", after, re.I)
+            held = bool(
+                _HOLD_CONTEXT.search(before) or re.match(r"[\s-]*(?:hold|burst)", after, re.I)
+            )
+            if not held and _SHORT_HOLD_CONTEXT.search(before):
+                held = _duration_range(m).high <= 60
             if held and hold is None:
                 hold, hold_at = _duration_range(m), k
             elif not held and duration is None:  # "Repeat slowly for 30 seconds"
@@ -237,6 +287,8 @@ def parse_fields(name: str, items: Sequence[Item]) -> tuple[Fields, list[tuple[s
     where: list[tuple[str, int]] = []
     steps = [it for it in items if it[0] == "step"] or list(items)
     labelled = _labelled(items)
+    for field_name, found in _compact_doses(items).items():
+        labelled.setdefault(field_name, found)
     hold, hold_at, duration, duration_at = _hold(items)
     if "hold_seconds" in labelled:
         hold, hold_at = labelled["hold_seconds"]
@@ -340,11 +392,21 @@ def _position(name: str, items: Sequence[Item]) -> tuple[str | None, int | None]
     regex, table = _vocab_regex("positions")
     order = [k for k, (role, _) in enumerate(items) if role == "step"]
     order += [k for k, (role, _) in enumerate(items) if role != "step"]
+    found: list[tuple[str, int]] = []
     for k in order:
-        m = regex.search(_ANALOGY.sub(" ", items[k][1]))
-        if m:
-            return table[m.group().lower()], k
-    return None, None
+        text = _ANALOGY.sub(" ", items[k][1])
+        here = [table[m.group().lower()] for m in regex.finditer(text)]
+        if _CHOICE.search(text):
+            return None, None  # "Sit or stand tall": the source leaves it open
+        found.extend((p, k) for p in here)
+    if not found:
+        return None, None
+    first = found[0]
+    if first[0] in ("seated", "standing"):  # "Sit on the table edge, then lie back"
+        lying = [f for f in found[1:4] if f[0] in ("supine", "prone", "side_lying")]
+        if lying and lying[0][1] in order[:3]:
+            return lying[0]
+    return first
 
 
 def _equipment(name: str, steps: Sequence[Item]) -> tuple[str, ...]:

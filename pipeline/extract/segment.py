@@ -85,7 +85,8 @@ def name_split(block: Block) -> tuple[str, int] | None:
     if not m or label_of(block.text):
         return None
     name = m.group("name").strip()
-    if len(name.split()) > 7 or not is_title_like(name):
+    bare = _NUMBERING.sub("", name)  # a counter ("Minute 2 -") is not part of the name
+    if not bare or len(bare.split()) > 7 or not is_title_like(bare):
         return None
     rest = m.group("rest")
     said = sentences(rest)
@@ -103,7 +104,15 @@ def is_candidate(block: Block) -> bool:
         return is_title_like(block.text, max_words=8, max_chars=60) and not is_instruction(
             block.text
         )
-    return block.bold and is_title_like(block.text)
+    # A short line standing alone ("<div class=name>Quad Clenches</div>") may name one.
+    standalone = (
+        block.kind is BlockKind.PARAGRAPH
+        and not block.text.rstrip().endswith(":")
+        and not label_of(block.text)
+        and is_title_like(block.text, max_words=6, max_chars=50)
+        and not is_instruction(block.text)
+    )
+    return standalone or (block.bold and is_title_like(block.text))
 
 
 def _labelled(block: Block) -> bool:
@@ -196,7 +205,12 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
     return groups
 
 
-_NUMBERING = re.compile(r"^\s*(?:\d{1,2}[.):]|#\d{1,2}|step\s*\d{1,2}\s*[:.)-])\s+", re.I)
+_NUMBERING = re.compile(
+    r"^\s*(?:\d{1,2}[.):]|#\d{1,2}|(?:stretch|exercise|move|movement|pose|step|minute|day|"
+    r"week|part|level|round|drill|no\.?|number)\s*#?\d{1,2}\s*(?:[:.)\-–—]|$))\s*",
+    re.I,
+)
+_TAGLINE = re.compile(r"\s+[-–—:|]\s+(?P<tag>.+)$")
 _PARENTHESIS = re.compile(r"\s*\((?P<inner>[^()]{2,60})\)\s*$")
 _ALT_PREFIX = re.compile(r"^(?:aka|a\.k\.a\.?|also (?:called|known as)|or|the)\s+", re.I)
 _QUALIFIERS = words("exercises", "name_qualifiers")
@@ -211,8 +225,15 @@ def split_name(text: str) -> tuple[str, tuple[str, ...]]:
     (('Side Leg Raise', ('Jane Fonda',)), ('Leg Press', ()))
     >>> split_name("Partial Crunches For Lower Back Pain:")
     ('Partial Crunches', ())
+    >>> split_name("Exercise 1: The Cat-Cow Stretch - Your Spine's Best Friend")
+    ('The Cat-Cow Stretch', ())
     """
     name = _NUMBERING.sub("", text.strip()).rstrip(":").strip()
+    tag = _TAGLINE.search(name)
+    if tag and tag.start() > 0:  # "The Cat-Cow Stretch - Your Spine's Best Friend"
+        head, tail = name[: tag.start()], tag.group("tag")
+        if name_score(tail).total < name_score(head).total:
+            name = head.strip()
     alts: list[str] = []
     m = _PARENTHESIS.search(name)
     if m and m.start() > 0:
@@ -354,8 +375,8 @@ def _siblings(blocks: list[Block], groups: list[Group], threshold: float) -> Non
             has_body = bool(g.body) or bool(g.rest_at)
             if g.exercise or not has_body or names & _HARD_NO or g.score < threshold - 1.25:
                 continue
-            g.evidence.append(("siblings are exercises", 1.0))
-            g.score += 1.0
+            g.evidence.append(("siblings are exercises", 1.25))
+            g.score += 1.25
             g.exercise = g.score >= threshold
 
 

@@ -122,7 +122,6 @@ def merge(
         review_at=settings.review_at,
         must=must,
         cannot=cannot + position_conflicts,
-        score=lambda i, j: scored(i, j).score,
     )
     members = [[live[i] for i in g] for g in groups]
     names = [canonical_name(ms) for ms in members]

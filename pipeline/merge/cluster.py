@@ -2,14 +2,14 @@
 
 Not a blind transitive closure: pairs are taken strongest first; two clusters join only if no
 cannot-link (a curator's "different", a position conflict, the same name twice in one article)
-separates them and their members, on average, still score at least review_at against each
-other (so A~B and B~C do not drag a dissimilar C into A's cluster). Must-links (a curator's
-"same") are applied first and override evidence against.
+separates them and the links scored between their members average at least review_at (so
+A~B and B~C do not drag a C that scores low against A into A's cluster). Must-links (a
+curator's "same") are applied first and override evidence against.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 Pair = tuple[int, int]
 
@@ -56,7 +56,6 @@ def cluster(
     review_at: float,
     must: Iterable[Pair] = (),
     cannot: Iterable[Pair] = (),
-    score: Callable[[int, int], float],  # any pair's score (cached by the caller)
     sample: int = 12,
 ) -> list[list[int]]:
     """Clusters of mention indices, each sorted, in a stable order."""
@@ -76,7 +75,8 @@ def cluster(
             continue
         a, b = uf.members[ri][:sample], uf.members[rj][:sample]
         if len(a) > 1 or len(b) > 1:
-            values = [score(x, y) for x in a for y in b]
+            seen = [scored.get((min(x, y), max(x, y))) for x in a for y in b]
+            values = [v for v in seen if v is not None] or [s]
             if sum(values) / len(values) < review_at:
                 continue
         uf.union(ri, rj)

@@ -22,6 +22,7 @@ _NUMBER_WORDS = {
 _STOP = frozenset({"of", "the", "a", "an", "and", "to", "with", "on", "in", "for", "your", "up"})
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize(name: str) -> str:
     """Comparable form of an exercise name.
 
@@ -49,6 +50,7 @@ def _generic() -> frozenset[str]:
     return frozenset(load("synonyms")["generic_tail"])
 
 
+@functools.lru_cache(maxsize=65536)
 def core(name: str) -> str:
     """The normalised name without trailing generic words, if anything is left.
 
@@ -61,6 +63,7 @@ def core(name: str) -> str:
     return " ".join(words)
 
 
+@functools.lru_cache(maxsize=65536)
 def content_words(name: str) -> frozenset[str]:
     """Words of the core name that carry meaning (no stop words)."""
     return frozenset(w for w in core(name).split() if w not in _STOP)
@@ -76,6 +79,7 @@ def _groups() -> dict[str, int]:
     return out
 
 
+@functools.lru_cache(maxsize=65536)
 def synonym_group(name: str) -> int | None:
     """The synonym group of a name, matched on its core or full normalised form."""
     groups = _groups()
@@ -88,6 +92,7 @@ def modifiers() -> frozenset[str]:
     return frozenset(load("synonyms")["modifiers"])
 
 
+@functools.lru_cache(maxsize=65536)
 def distinguishing_modifiers(a: str, b: str) -> frozenset[str]:
     """Modifiers that one name adds to the other ("seated" in "Seated Piriformis Stretch").
 

@@ -11,6 +11,7 @@ it is removed with the reason of the region it sits in, and tags, scripts and st
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import html
 import re
 from collections.abc import Iterator
@@ -128,6 +129,39 @@ class _Ctx:
                 lead=len(lead) if lead and content.text.startswith(lead) else 0,
             )
         )
+
+
+def _split_at_breaks(run: list[NavigableString | None]) -> list[list[NavigableString | None]]:
+    """Text separated by a blank line (<br><br>), or a line break before a bold label, is a
+    paragraph of its own: "<strong>Purpose:</strong> ...<br><br><strong>Action:</strong> ..."."""
+    pieces: list[list[NavigableString | None]] = [[]]
+    pending_break = 0
+    for s in run:
+        if s is None:
+            pending_break += 1
+            pieces[-1].append(s)
+            continue
+        if not s.strip():
+            pieces[-1].append(s)
+            continue
+        bold = isinstance(s.parent, Tag) and s.parent.name in ("strong", "b")
+        if pending_break >= 2 or (pending_break and bold):
+            pieces.append([])
+        pending_break = 0
+        pieces[-1].append(s)
+    return [p for p in pieces if p]
+
+
+def _lead_of_strings(strings: list[NavigableString | None]) -> str:
+    """The bold lead-in of a run of inline strings, as _lead_text for an element."""
+    texts = [s for s in strings if s is not None and s.strip()]
+    if len(texts) < 2 or not (
+        isinstance(texts[0].parent, Tag) and texts[0].parent.name in ("strong", "b")
+    ):
+        return ""
+    name = " ".join(texts[0].split()).rstrip(":").strip()
+    rest = " ".join(" ".join(t.split()) for t in texts[1:]).strip()
+    return name if name and rest and rest not in (":", ".") else ""
 
 
 def _lead_text(tag: Tag) -> str:
@@ -278,11 +312,27 @@ def _zone(s: NavigableString | Tag, main: Tag | None) -> tuple[str, str] | None:
             return None
         if isinstance(p, Tag) and p.name not in ("html", "body", "[document]"):
             hit = furniture_of(p)
-            if hit:
+            if hit and not _holds_the_article(p, hit):
                 return hit
     if main is None:
         return None
     return "page_furniture", "html-outside-article"
+
+
+def _holds_the_article(tag: Tag, hit: tuple[str, str]) -> bool:
+    """A layout wrapper named by class ("page-content-sidebar-section") that holds most of the
+    page's paragraph text is the article's container, not furniture."""
+    if not hit[1].startswith("html-class-"):
+        return False
+    root = tag
+    while isinstance(root.parent, Tag):
+        root = root.parent
+    total = _paragraph_text(root)
+    return total > 0 and _paragraph_text(tag) >= 0.5 * total
+
+
+def _paragraph_text(tag: Tag) -> int:
+    return sum(len(p.get_text(" ", strip=True)) for p in tag.find_all(["p", "li"]))
 
 
 def _text_len(tag: Tag) -> int:
@@ -319,8 +369,9 @@ def _walk(ctx: _Ctx, el: Tag, main: Tag, depth: int = 0) -> None:
     run: list[NavigableString | None] = []
 
     def flush() -> None:
-        if any(s is not None and s.strip() for s in run):
-            ctx.emit(BlockKind.PARAGRAPH, list(run), level=depth)
+        for piece in _split_at_breaks(run):
+            if any(s is not None and s.strip() for s in piece):
+                ctx.emit(BlockKind.PARAGRAPH, piece, level=depth, lead=_lead_of_strings(piece))
         run.clear()
 
     for child in el.children:
@@ -380,7 +431,10 @@ def _block(ctx: _Ctx, el: Tag, main: Tag, depth: int) -> None:
         if _only_bold(el):
             ctx.emit(BlockKind.HEADING, _inline(el), level=4, bold=True)
         else:
-            ctx.emit(BlockKind.PARAGRAPH, _inline(el), level=depth, lead=_lead_text(el))
+            pieces = _split_at_breaks(_inline(el))
+            for n, piece in enumerate(pieces):
+                lead = _lead_text(el) if n == 0 and len(pieces) == 1 else _lead_of_strings(piece)
+                ctx.emit(BlockKind.PARAGRAPH, piece, level=depth, lead=lead)
     elif name in ("hr",):
         return
     else:
@@ -555,15 +609,4 @@ def parse_html(doc: Document) -> tuple[list[Block], list[Removal]]:
 
 
 def _reindex(block: Block, index: int) -> Block:
-    return Block(
-        source_id=block.source_id,
-        index=index,
-        kind=block.kind,
-        content=block.content,
-        span=block.span,
-        level=block.level,
-        marker=block.marker,
-        number=block.number,
-        zone=block.zone,
-        bold=block.bold,
-    )
+    return dataclasses.replace(block, index=index)
