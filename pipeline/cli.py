@@ -19,8 +19,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pipeline import __version__
+from pipeline import __version__, review
 from pipeline.errors import PipelineError
+from pipeline.models import Decision
 from pipeline.runner import BuildReport, build
 from pipeline.validate import check_document
 
@@ -187,3 +188,233 @@ def validate_cmd(file: Path) -> None:
         sys.exit(1)
     count = len(document.get("exercises", [])) if isinstance(document, dict) else 0
     click.echo(f"{file}: valid ({count} exercises)")
+
+
+# --- review ----------------------------------------------------------------------------------
+
+OUT_OPTION = click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
+    show_default=True, help="Folder of the last build (its conflicts.json is the queue).",
+)  # fmt: skip
+DECISIONS_OPTION = click.option(
+    "--decisions", "decisions_path", type=click.Path(path_type=Path),
+    default=Path("review/decisions.json"), show_default=True, help="The decisions file.",
+)  # fmt: skip
+NOTE_OPTION = click.option("--note", default=None, help="Why (kept with the decision).")
+
+
+def _queue(out_dir: Path) -> review.Queue:
+    try:
+        return review.load_queue(out_dir)
+    except PipelineError as exc:
+        log.error("%s", exc)
+        sys.exit(2)
+
+
+def _detail(c: dict[str, Any]) -> str:
+    if c["kind"] == "merge" and c.get("pair"):
+        return f"score {c['pair']['score']:.3f}"
+    if c["kind"] == "field":
+        values = " | ".join(_short(v["value"]) for v in c.get("values", []))
+        return f"{c.get('field')}: {values}"
+    first = (c.get("texts") or [None])[0] or {}
+    return f"{len(first.get('steps', []))} steps, no name"
+
+
+def _short(value: object) -> str:
+    if isinstance(value, dict) and set(value) == {"min", "max"}:
+        return (
+            f"{value['min']}" if value["min"] == value["max"] else f"{value['min']}-{value['max']}"
+        )
+    if isinstance(value, dict) and "text" in value:
+        return str(value["text"])
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+@main.group("review")
+def review_group() -> None:
+    """Review the queue of the last build and record decisions that stick on every build.
+
+    `list` shows open conflicts, `show KEY` one of them side by side; `same`, `different`,
+    `rename`, `prefer` and `reject` record a decision in review/decisions.json. Run
+    `pipeline build` to apply them; output/review.html shows the same queue in a browser.
+    """
+
+
+@review_group.command("list")
+@click.option("--kind", type=click.Choice(review.KINDS), help="Only conflicts of this kind.")
+@click.option("--exercise", help="Only conflicts touching this exercise (id or part of its name).")
+@click.option("--stale", is_flag=True, help="List decisions that no longer match anything.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@OUT_OPTION
+@DECISIONS_OPTION
+def review_list(
+    kind: str | None, exercise: str | None, stale: bool, as_json: bool, out_dir: Path,
+    decisions_path: Path,
+) -> None:  # fmt: skip
+    """List the open conflicts of the last build as a table (or the stale decisions)."""
+    queue = _queue(out_dir)
+    if stale:
+        lines = review.stale_decisions(queue, decisions_path)
+        if as_json:
+            click.echo(json.dumps(lines, indent=2))
+        for line in lines if not as_json else []:
+            click.echo(line)
+        if not lines:
+            click.echo("no stale decisions", err=True)
+        return
+    selected = queue.select(kind=kind, exercise=exercise)
+    if as_json:
+        click.echo(json.dumps(selected, indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(selected)} open conflict(s)")
+    for column in ("key", "kind", "exercises", "detail"):
+        table.add_column(column, overflow="fold")
+    for c in selected:
+        table.add_row(c["key"], c["kind"], ", ".join(c.get("exercise_names", [])), _detail(c))
+    Console(width=max(120, Console().width)).print(table)
+
+
+@review_group.command("show")
+@click.argument("key")
+@OUT_OPTION
+def review_show(key: str, out_dir: Path) -> None:
+    """Show one conflict side by side: names, steps, fields, scores, source passages, and the
+    commands that decide it. KEY is a conflict key, a unique part of one, or a mention key."""
+    queue = _queue(out_dir)
+    try:
+        c = queue.find(key)
+    except PipelineError as exc:
+        log.error("%s", exc)
+        sys.exit(2)
+    console = Console(width=max(120, Console().width))
+    console.print(f"[bold]{c['kind']}[/bold] {c['key']}", markup=True, highlight=False)
+    if c.get("pair"):
+        pair = c["pair"]
+        scores = Table(title=f"score {pair['score']:.3f} ({pair['outcome']})")
+        for column in ("component", "value", "weight"):
+            scores.add_column(column)
+        for comp in pair["components"]:
+            scores.add_row(comp["name"], f"{comp['value']:.3f}", f"{comp['weight']:.2f}")
+        console.print(scores)
+        for reason in pair.get("against", []):
+            console.print(f"evidence against: {reason}", highlight=False)
+    if c["kind"] == "field":
+        chosen = _short(c.get("chosen"))
+        console.print(f"field {c['field']}: chose {chosen} ({c.get('rule')})", highlight=False)
+    sides = Table(show_lines=True)
+    texts = [t for t in c.get("texts", []) if t]
+    for t in texts:
+        sides.add_column(f"{t.get('name') or '(no name)'}\n{t['mention']}", overflow="fold")
+    columns = [_side_cells(t) for t in texts]
+    for row in zip(*columns, strict=True):
+        sides.add_row(*row)
+    console.print(sides, markup=False, highlight=False)
+    for command in c.get("commands", []):
+        click.echo(command)
+
+
+def _side_cells(t: dict[str, Any]) -> list[str]:
+    """One side of `review show`: fields, steps, evidence, source passage with context."""
+    return [
+        "\n".join(f"{k}: {_short(v)}" for k, v in sorted(t["fields"].items())),
+        "\n".join(f"{n}. {s}" for n, s in enumerate(t["steps"], 1)),
+        "\n".join(x["text"] for x in t.get("evidence", [])),
+        _passage_text(t.get("passage")),
+    ]
+
+
+def _passage_text(p: dict[str, str] | None) -> str:
+    if not p:
+        return ""
+    return f"...{p['before'][-120:]}[[{p['text']}]]{p['after'][:120]}..."
+
+
+def _record(decision: Decision, out_dir: Path, decisions_path: Path) -> None:
+    queue = _queue(out_dir)
+    problems = review.check(decision, queue)
+    if problems:
+        for p in problems:
+            log.error("%s", p)
+        log.error("nothing recorded (see `pipeline review list`)")
+        sys.exit(2)
+    try:
+        added = review.append_decision(decisions_path, decision)
+    except PipelineError as exc:
+        log.error("%s", exc)
+        sys.exit(2)
+    what = f"{decision.kind} {' '.join(decision.mentions)}"
+    if added:
+        click.echo(f"recorded in {decisions_path}: {what}; run `pipeline build` to apply it")
+    else:
+        click.echo(f"already in {decisions_path}: {what}")
+
+
+def _decision_command(kind: str, doc: str) -> Any:
+    @review_group.command(kind, help=doc)
+    @click.argument("first")
+    @click.argument("second")
+    @NOTE_OPTION
+    @OUT_OPTION
+    @DECISIONS_OPTION
+    def command(
+        first: str, second: str, note: str | None, out_dir: Path, decisions_path: Path
+    ) -> None:
+        _record(review.make_decision(kind, [first, second], note=note), out_dir, decisions_path)
+
+    return command
+
+
+_decision_command("same", "Record that two mentions are the same exercise (they will be merged).")
+_decision_command(
+    "different", "Record that two mentions are different exercises (they will stay apart)."
+)
+
+
+@review_group.command("rename")
+@click.argument("mention")
+@click.argument("name")
+@NOTE_OPTION
+@OUT_OPTION
+@DECISIONS_OPTION
+def review_rename(
+    mention: str, name: str, note: str | None, out_dir: Path, decisions_path: Path
+) -> None:
+    """Name the exercise MENTION belongs to NAME (also names an unnamed step list)."""
+    _record(
+        review.make_decision("rename", [mention], name=name, note=note), out_dir, decisions_path
+    )
+
+
+@review_group.command("prefer")
+@click.argument("mention")
+@click.option("--field", type=click.Choice(review.FIELDS), help="The field to decide.")
+@click.option("--value", help='A value for --field, as JSON: \'{"min": 5, "max": 5}\' or supine.')
+@NOTE_OPTION
+@OUT_OPTION
+@DECISIONS_OPTION
+def review_prefer(
+    mention: str, field: str | None, value: str | None, note: str | None, out_dir: Path,
+    decisions_path: Path,
+) -> None:  # fmt: skip
+    """Prefer MENTION's value of --field for its exercise (or --value instead of it); without
+    --field, prefer MENTION's version for the steps and every field it gives."""
+    try:
+        decision = review.make_decision(
+            "prefer", [mention], field=field, value=value,
+            source=None if value is not None else mention, note=note,
+        )  # fmt: skip
+    except PipelineError as exc:
+        log.error("%s", exc)
+        sys.exit(2)
+    _record(decision, out_dir, decisions_path)
+
+
+@review_group.command("reject")
+@click.argument("mention")
+@NOTE_OPTION
+@OUT_OPTION
+@DECISIONS_OPTION
+def review_reject(mention: str, note: str | None, out_dir: Path, decisions_path: Path) -> None:
+    """Record that MENTION is not an exercise (or is junk); it leaves the dataset."""
+    _record(review.make_decision("reject", [mention], note=note), out_dir, decisions_path)

@@ -14,6 +14,7 @@ from pipeline.decisions import value_to_json
 from pipeline.merge.ids import IdChange, IdRegistry, MentionRef
 from pipeline.models import (
     Conflict,
+    Decision,
     Document,
     Exercise,
     Fields,
@@ -172,18 +173,44 @@ def pair_json(p: PairScore) -> JSON:
     }
 
 
-def _mention_brief(m: Mention | None) -> JSON | None:
+CONTEXT = 240  # characters of source shown before and after a mention in the review queue
+PASSAGE = 2000  # at most this much of a mention's own source text
+
+
+def passage_json(text: str, span: tuple[int, int]) -> JSON:
+    """A mention's source text with context, as the article has it (before cleaning)."""
+    start, end = span
+    shown = text[start : min(end, start + PASSAGE)]
+    return {
+        "before": text[max(0, start - CONTEXT) : start],
+        "text": shown + ("…" if end - start > PASSAGE else ""),
+        "after": text[end : end + CONTEXT],
+    }
+
+
+def _mention_brief(
+    m: Mention | None, texts: Mapping[str, str], field: str | None = None
+) -> JSON | None:
     if m is None:
         return None
-    return {
+    out: JSON = {
         "mention": m.key,
         "source_id": m.source_id,
         "name": m.name,
         "span": list(m.span),
         "steps": list(m.steps),
         "description": list(m.description),
+        "tips": list(m.tips),
+        "flags": list(m.flags),
         "fields": given_fields_json(m.fields),
     }
+    if m.source_id in texts:
+        out["passage"] = passage_json(texts[m.source_id], m.span)
+    if field is not None:
+        out["evidence"] = [
+            {"span": list(e.span), "text": e.text} for e in m.evidence if e.field == field
+        ]
+    return out
 
 
 def resolve_commands(c: Conflict) -> list[str]:
@@ -200,30 +227,64 @@ def resolve_commands(c: Conflict) -> list[str]:
     return cmds
 
 
-def conflict_json(c: Conflict, mentions: Mapping[str, Mention]) -> JSON:
+def conflict_json(
+    c: Conflict,
+    mentions: Mapping[str, Mention],
+    texts: Mapping[str, str],
+    exercise_names: Mapping[str, str],
+) -> JSON:
     out: JSON = {
         "key": c.key,
         "kind": c.kind,
         "mentions": list(c.mentions),
         "exercise_ids": list(c.exercise_ids),
+        "exercise_names": [exercise_names.get(i, i) for i in c.exercise_ids],
         "commands": resolve_commands(c),
     }
     if c.kind == "field":
         out.update(field_conflict_json(c))
     if c.pair is not None:
         out["pair"] = pair_json(c.pair)
-    out["texts"] = [_mention_brief(mentions.get(k)) for k in c.mentions]
+    out["texts"] = [_mention_brief(mentions.get(k), texts, c.field) for k in c.mentions]
+    return out
+
+
+def decision_json(d: Decision) -> JSON:
+    out: JSON = {"kind": d.kind, "mentions": list(d.mentions)}
+    for name in ("name", "field", "source", "note"):
+        if getattr(d, name) is not None:
+            out[name] = getattr(d, name)
+    if d.value is not None:
+        out["value"] = value_to_json(d.value)
     return out
 
 
 def conflicts_document(
-    conflicts: Iterable[Conflict], mentions: Mapping[str, Mention], *, version: str
+    conflicts: Iterable[Conflict],
+    mentions: Mapping[str, Mention],
+    *,
+    version: str,
+    texts: Mapping[str, str] | None = None,
+    exercise_names: Mapping[str, str] | None = None,
+    stale: Sequence[Decision] = (),
 ) -> JSON:
-    items = [conflict_json(c, mentions) for c in sorted(conflicts, key=lambda c: c.key)]
+    """The review queue: every open conflict with both sides, the evidence and the commands
+    that resolve it; every current mention key (what decisions may name); stale decisions."""
+    texts = texts or {}
+    names = exercise_names or {}
+    items = [
+        conflict_json(c, mentions, texts, names) for c in sorted(conflicts, key=lambda c: c.key)
+    ]
     counts: dict[str, int] = {}
     for item in items:
         counts[item["kind"]] = counts.get(item["kind"], 0) + 1
-    return {"version": version, "counts": counts, "conflicts": items}
+    return {
+        "version": version,
+        "counts": counts,
+        "conflicts": items,
+        "mention_keys": sorted(mentions),
+        "stale_decisions": [decision_json(d) for d in stale],
+    }
 
 
 def removal_json(r: Removal) -> JSON:

@@ -33,6 +33,7 @@ from pipeline.merge import IdRegistry, MergeResult, MergeSettings, merge
 from pipeline.models import Decision, Document, Extraction
 from pipeline.parse import ParseSettings, parse
 from pipeline.publish import PublishSettings, publish
+from pipeline.review import page as review_page
 from pipeline.sources import Manifest, RawFile, SourcesSettings, decode, load_manifest, read_raw
 from pipeline.validate import ValidateSettings, Validation, validate
 
@@ -148,9 +149,18 @@ def run(
     for problem in validation.errors:
         log.error("validation: %s", problem)
     by_key = {m.key: m for m in mentions}
+    queue = conflicts_document(
+        merged.conflicts,
+        by_key,
+        version=version,
+        texts={r.document.source_id: r.document.text for r in results},
+        exercise_names={e.id: e.name for e in merged.exercises},
+        stale=merged.stale,
+    )
     files_out = {
         "exercises.json": validation.document,
-        "conflicts.json": conflicts_document(merged.conflicts, by_key, version=version),
+        "conflicts.json": queue,
+        "review.html": review_page.render(queue).encode(),
         "removed.json": removed_document(
             [rm for r in results for rm in r.extraction.cleaned.removals],
             {r.document.source_id: r.account.as_json() for r in results},

@@ -68,6 +68,7 @@ def test_build_then_validate(workdir: Path) -> None:
         "exercises.json",
         "ids.json",
         "removed.json",
+        "review.html",
     ]
     checked = CliRunner().invoke(main, ["validate", str(out / "exercises.json")])
     assert checked.exit_code == 0

@@ -17,6 +17,7 @@ from pipeline.merge.ids import IdChange, IdRegistry, assign_ids
 from pipeline.merge.names import normalize
 from pipeline.merge.score import MERGE, REVIEW, MergeSettings, score_pair
 from pipeline.merge.survive import (
+    FIELD_NAMES,
     Preference,
     aliases,
     canonical_mention,
@@ -194,12 +195,22 @@ def _exercise(
     exercise_id: str, name: str, members: Sequence[Mention], prefs: Sequence[Preference]
 ) -> Exercise:
     canonical = canonical_mention(members)
-    whole = [p for p in prefs if p.field == "*" and p.mention]
-    if whole:
-        canonical = next(m for m in members if m.key == whole[-1].mention)
-    fields, conflicts = merge_fields(
-        exercise_id, members, canonical, [p for p in prefs if p.field != "*"]
-    )
+    by_key = {m.key: m for m in members}
+    explicit = [p for p in prefs if p.field not in ("*", "steps")]
+    decided = {p.field for p in explicit}
+    derived: list[Preference] = []
+    for p in prefs:
+        if p.field in ("*", "steps") and p.mention in by_key:
+            canonical = by_key[p.mention]  # the curator's preferred version of the text
+        if p.field == "*" and p.mention in by_key:  # and of every field it gives, unless a
+            fields_given = by_key[p.mention].fields  # decision about that field says otherwise
+            derived += [
+                Preference(field=f, mention=p.mention)
+                for f in FIELD_NAMES
+                if f not in decided and getattr(fields_given, f) not in (None, ())
+            ]
+    field_prefs = derived + explicit
+    fields, conflicts = merge_fields(exercise_id, members, canonical, field_prefs)
     return Exercise(
         id=exercise_id,
         name=name,

@@ -36,6 +36,7 @@ MAJORITY_FIELDS = (
     "category",
 )
 CONFLICT_FIELDS = (*MAJORITY_FIELDS[:-1], "equipment")
+FIELD_NAMES = (*MAJORITY_FIELDS, "equipment")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,147 @@
+"""Review round trip: build, list, record every kind of decision, rebuild; stale decisions."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from pipeline.cli import main
+
+from .conftest import RAW
+
+SEED1 = "001_f9fe001670b5d609"
+
+
+@pytest.fixture()
+def work(tmp_path: Path) -> Path:
+    shutil.copytree(RAW, tmp_path / "raw")
+    return tmp_path
+
+
+def run(work: Path, *args: str, quiet: bool = True) -> Result:
+    out = ["--out", str(work / "out")]
+    decisions = ["--decisions", str(work / "review" / "decisions.json")]
+    if args[0] == "build":
+        flags = ["-q"] if quiet else []
+        argv = [*flags, "build", "--raw", str(work / "raw"), *out, *decisions, *args[1:]]
+    elif args[0] == "show":
+        argv = ["review", *args, *out]
+    else:
+        argv = ["review", *args, *out, *decisions]
+    return CliRunner().invoke(main, argv)
+
+
+def load(work: Path, name: str) -> dict[str, Any]:
+    return json.loads((work / "out" / name).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def exercise_of(work: Path, mention: str) -> dict[str, Any]:
+    for e in load(work, "exercises.json")["exercises"]:
+        if any(s["mention"] == mention for s in e["sources"]):
+            return e  # type: ignore[no-any-return]
+    raise AssertionError(f"{mention} is in no exercise")
+
+
+def test_round_trip_every_decision_kind(work: Path) -> None:
+    assert run(work, "build").exit_code == 0
+    listed = run(work, "list", "--json")
+    assert listed.exit_code == 0
+    queue = json.loads(listed.output)
+    keys = {c["key"] for c in queue}
+    merge_key = next(k for k in keys if k.startswith("merge:"))
+    assert "field:knee-to-chest:hold_seconds" in keys
+    assert f"unnamed:{SEED1}#unnamed-1" in keys
+    fields_only = json.loads(run(work, "list", "--kind", "field", "--json").output)
+    assert fields_only and {c["kind"] for c in fields_only} == {"field"}
+    shown = run(work, "show", merge_key)
+    assert (
+        shown.exit_code == 0 and "score" in shown.output and "pipeline review same" in shown.output
+    )
+
+    a, b = merge_key.removeprefix("merge:").split("|")
+    decisions = [
+        ("different", a, b),
+        ("prefer", f"{SEED1}#knee-to-chest", "--field", "hold_seconds"),
+        ("rename", f"{SEED1}#unnamed-1", "Quadruped Hip Extension"),
+        (
+            "same",
+            "000_996aa0c67327b4d0#side-to-side-twist",
+            "002_6b439db970d9f650#the-supine-twist",
+        ),
+        ("reject", "000_996aa0c67327b4d0#lateral-rotation", "--note", "no instructions given"),
+        (
+            "prefer",
+            "004_646fec9853ade4c5#wall-squats",
+            "--field",
+            "position",
+            "--value",
+            "kneeling",
+        ),
+        ("prefer", "003_702e463a85c5abe5#knee-to-chest-stretch"),
+    ]
+    for d in decisions:
+        result = run(work, *d)
+        assert result.exit_code == 0, result.output
+        assert "recorded" in result.output
+    again = run(work, *decisions[0])
+    assert "already" in again.output
+    recorded = json.loads((work / "review" / "decisions.json").read_text(encoding="utf-8"))
+    assert [d["kind"] for d in recorded["decisions"]] == [d[0] for d in decisions]
+
+    assert run(work, "build").exit_code == 0
+    queue_after = {c["key"] for c in load(work, "conflicts.json")["conflicts"]}
+    assert merge_key not in queue_after
+    assert "field:knee-to-chest:hold_seconds" not in queue_after
+    assert f"unnamed:{SEED1}#unnamed-1" not in queue_after
+
+    knee = exercise_of(work, f"{SEED1}#knee-to-chest")
+    assert knee["dosage"]["hold_seconds"] == {"min": 20, "max": 20}
+    hold = next(c for c in knee["conflicts"] if c["field"] == "hold_seconds")
+    assert hold["rule"] == "curator"
+    assert knee["steps"][0] == "Lie on your back with knees bent and feet flat."  # 003's version
+    assert exercise_of(work, f"{SEED1}#unnamed-1")["name"] == "Quadruped Hip Extension"
+    twist = exercise_of(work, "000_996aa0c67327b4d0#side-to-side-twist")
+    assert "002_6b439db970d9f650#the-supine-twist" in {s["mention"] for s in twist["sources"]}
+    assert exercise_of(work, a)["id"] != exercise_of(work, b)["id"]
+    assert exercise_of(work, "004_646fec9853ade4c5#wall-squats")["position"] == "kneeling"
+    with pytest.raises(AssertionError):
+        exercise_of(work, "000_996aa0c67327b4d0#lateral-rotation")
+
+
+def test_a_decision_about_a_vanished_mention_is_reported_stale(work: Path) -> None:
+    assert run(work, "build").exit_code == 0
+    ok = run(work, "reject", "004_646fec9853ade4c5#heel-slides")
+    assert ok.exit_code == 0
+    (work / "raw" / "004_646fec9853ade4c5.txt").unlink()
+    manifest = json.loads((work / "raw" / "sources.json").read_text(encoding="utf-8"))
+    manifest["sources"] = [s for s in manifest["sources"] if not s["id"].startswith("004")]
+    (work / "raw" / "sources.json").write_text(json.dumps(manifest), encoding="utf-8")
+    built = run(work, "build", quiet=False)
+    assert built.exit_code == 0
+    assert "stale decision (reject 004_646fec9853ade4c5#heel-slides)" in built.output
+    stale = run(work, "list", "--stale")
+    assert "stale: reject 004_646fec9853ade4c5#heel-slides" in stale.output
+    assert load(work, "conflicts.json")["stale_decisions"][0]["kind"] == "reject"
+
+
+def test_decisions_naming_unknown_mentions_or_bad_values_are_refused(work: Path) -> None:
+    assert run(work, "build").exit_code == 0
+    unknown = run(work, "same", "nope#x", f"{SEED1}#knee-to-chest")
+    assert unknown.exit_code == 2
+    assert "nope#x: no such mention in the last build" in unknown.output
+    bad = run(
+        work, "prefer", f"{SEED1}#knee-to-chest", "--field", "hold_seconds", "--value", "[9, 2]"
+    )
+    assert bad.exit_code == 2 and "hold_seconds" in bad.output
+    assert not (work / "review" / "decisions.json").exists()
+
+
+def test_review_needs_a_build_first(work: Path) -> None:
+    result = run(work, "list")
+    assert result.exit_code == 2
+    assert "conflicts.json: does not exist (run `pipeline build` first)" in result.output
