@@ -277,6 +277,39 @@ def _with_keys(doc_id: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+_REFERENCE_WORDS = 20
+
+
+def _references(doc_id: str, mentions: list[Mention]) -> tuple[list[Mention], list[Section]]:
+    """Split off cross-references: a routine line ("**Cobra** — 20s × 2") that names an exercise
+    the same article describes in full elsewhere is a pointer to it, not a second description."""
+
+    def said(m: Mention) -> tuple[str, ...]:
+        return (*m.steps, *m.description, *m.tips)
+
+    def words(m: Mention) -> int:
+        return sum(len(t.split()) for t in said(m))
+
+    fullest: dict[str, int] = {}  # words in the fullest description: steps and more
+    for m in mentions:
+        if m.name and m.steps and len(said(m)) >= 2:
+            fullest[slugify(m.name)] = max(fullest.get(slugify(m.name), 0), words(m))
+    kept: list[Mention] = []
+    refs: list[Section] = []
+    for m in mentions:
+        n = words(m)
+        if (
+            m.name
+            and len(said(m)) <= 1
+            and n <= _REFERENCE_WORDS
+            and fullest.get(slugify(m.name), 0) >= 2 * max(n, 1)
+        ):
+            refs.append(Section(doc_id, "reference", m.name, m.span, m.blocks))
+        else:
+            kept.append(m)
+    return kept, refs
+
+
 def extract(cleaned: Cleaned, *, settings: ExtractSettings | None = None) -> Extraction:
     """Mentions and sections of one cleaned document, in document order."""
     settings = settings or ExtractSettings()
@@ -302,6 +335,8 @@ def extract(cleaned: Cleaned, *, settings: ExtractSettings | None = None) -> Ext
             positions = [k for k in g.positions() if k not in emitted]
             if positions:
                 sections.append(_section(doc_id, blocks, positions, g))
+    mentions, references = _references(doc_id, mentions)
+    sections.extend(references)
     mentions.sort(key=lambda m: m.span)
     sections.sort(key=lambda s: s.span)
     return Extraction(cleaned, tuple(_with_keys(doc_id, mentions)), tuple(sections))

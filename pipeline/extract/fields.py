@@ -44,13 +44,14 @@ def _value(token: str) -> float:
 
 
 _SEP = r"\s*(?:-|–|—|to|or)\s*"
+_QUOTE = r"[\"”″]?"  # a stray seconds mark: "10-15” seconds"
 
 
 @functools.cache
 def _duration() -> re.Pattern[str]:
     n = _num(loose=True)
     return re.compile(
-        rf"(?P<up>\bup to\s+)?\b(?P<a>{n})(?:{_SEP}(?P<b>{n}))?[\s-]*{_UNIT.format(n='u')}"
+        rf"(?P<up>\bup to\s+)?\b(?P<a>{n})(?:{_SEP}(?P<b>{n}))?{_QUOTE}[\s-]*{_UNIT.format(n='u')}"
         rf"(?:{_SEP}(?P<c>{n})[\s-]*{_UNIT.format(n='u2')}|\s+or\s+(?P<d>{n})\b)?",
         re.I,
     )
@@ -79,6 +80,9 @@ _HOLD_CONTEXT = re.compile(
 )
 # Softer: an isometric verb makes a short time a hold ("Squeeze for 3 seconds"), not a long one.
 _SHORT_HOLD_CONTEXT = re.compile(r"\b(?:squeeze|contract|tighten|do this|stretch|press)\b", re.I)
+_PER_SIDE_AFTER = re.compile(
+    r"[\s,]*(?:left|right|each side|per side|on each side|a side|each way|each leg)\b", re.I
+)
 _REST_CONTEXT = re.compile(r"\b(?:rest|recover|recovery|break|between sets)\s*(?:for\s*)?$", re.I)
 
 
@@ -237,6 +241,8 @@ def _hold(items: Sequence[Item]) -> tuple[Range | None, int | None, Range | None
             )
             if not held and _SHORT_HOLD_CONTEXT.search(before):
                 held = _duration_range(m).high <= 60
+            if not held and _PER_SIDE_AFTER.match(after):  # "30s left, 30s right"
+                held = _duration_range(m).high <= 120
             if held and hold is None:
                 hold, hold_at = _duration_range(m), k
             elif not held and duration is None:  # "Repeat slowly for 30 seconds"

@@ -37,6 +37,7 @@ from pipeline.sentences import sentences
 from pipeline.vocab import words
 
 _NAME_SPLIT = re.compile(r"^(?P<name>[A-Z0-9][^:.!?]{1,60}?)\s*:\s+(?P<rest>\S.*)$", re.S)
+_NAME_DOSE = re.compile(r"^(?P<name>[^()]{2,60}?)\s*\((?P<dose>[^()]*\d[^()]*)\)\s*[.:]?$")
 _TABLE_SPLIT = re.compile(r"^(?P<name>[A-Z0-9][^|.!?]{1,60}?)\s*\|\s+(?P<rest>\S.*)$", re.S)
 
 
@@ -89,6 +90,8 @@ def name_split(block: Block) -> tuple[str, int] | None:
     if not bare or len(bare.split()) > 7 or not is_title_like(bare):
         return None
     rest = m.group("rest")
+    if sum(c.isalpha() for c in bare) >= 4 and bare.upper() == bare:
+        return name, m.start("rest")  # "HAMSTRING STRETCH: ..." names an item like bold does
     said = sentences(rest)
     # Instructions, not a routine summary line such as "Pelvic tilts: 10 reps".
     if not any(opens_with_verb(s) or (is_instruction(s) and len(s.split()) >= 6) for s in said):
@@ -96,15 +99,44 @@ def name_split(block: Block) -> tuple[str, int] | None:
     return name, m.start("rest")
 
 
+def dose_item(block: Block) -> tuple[str, int] | None:
+    """ "Low lunges (30s left, 30s right)" -> ("Low lunges", offset of the dose)."""
+    if block.kind is not BlockKind.LIST_ITEM or block.lead:
+        return None
+    m = _NAME_DOSE.match(block.text)
+    if not m:
+        return None
+    bare = _NUMBERING.sub("", m.group("name")).strip()
+    if not bare or not is_title_like(bare, max_words=7) or is_instruction(bare):
+        return None
+    return m.group("name").strip(), m.start("dose")
+
+
+def _prescribed(blocks: list[Block], i: int) -> tuple[str, int] | None:
+    """A dose item in a list of dose items (a circuit), not a lone outline line such as
+    "Warm-up (5 minutes)" among bare names."""
+    split = dose_item(blocks[i])
+    if not split:
+        return None
+    around = [blocks[k] for k in (i - 1, i + 1) if 0 <= k < len(blocks)]
+    return split if any(dose_item(b) for b in around) else None
+
+
 def is_candidate(block: Block) -> bool:
     """A block that could name an exercise: a heading, or a short title-like item or bold line."""
+    return candidate_strength(block) > 0
+
+
+def candidate_strength(block: Block) -> int:
+    """2 for a heading, a title-like item or a bold line; 1 for a short line standing alone
+    (which right after a heading is more likely a caption or a first step); 0 otherwise."""
     if block.kind is BlockKind.HEADING:
-        return not is_label_heading(block.text)
+        return 0 if is_label_heading(block.text) else 2
     if block.kind is BlockKind.LIST_ITEM:  # a short item, not one that reads as a step
-        return is_title_like(block.text, max_words=8, max_chars=60) and not is_instruction(
-            block.text
-        )
-    # A short line standing alone ("<div class=name>Quad Clenches</div>") may name one.
+        short = is_title_like(block.text, max_words=8, max_chars=60)
+        return 2 if short and not is_instruction(block.text) else 0
+    if block.bold and is_title_like(block.text):
+        return 2
     standalone = (
         block.kind is BlockKind.PARAGRAPH
         and not block.text.rstrip().endswith(":")
@@ -112,7 +144,7 @@ def is_candidate(block: Block) -> bool:
         and is_title_like(block.text, max_words=6, max_chars=50)
         and not is_instruction(block.text)
     )
-    return standalone or (block.bold and is_title_like(block.text))
+    return 1 if standalone else 0
 
 
 def _labelled(block: Block) -> bool:
@@ -128,8 +160,8 @@ def _continues_list(b: Block, previous: Block | None) -> bool:
         return False
     if b.number is not None and previous.number is not None:
         return b.number == previous.number + 1
-    if b.number is None and previous.number is None:
-        return opens_with_verb(b.text) or is_instruction(b.text) or len(b.text.split()) > 8
+    if b.number is None and previous.number is None:  # terse cues: "Hands on belly"
+        return not (b.lead or b.bold or name_split(b))
     return False
 
 
@@ -166,7 +198,8 @@ def _collect(
             body.append(j)
             j += 1
             continue
-        if is_candidate(b) or name_split(b):
+        strength = candidate_strength(b)
+        if strength == 2 or (strength == 1 and body) or name_split(b):
             break
         if after_head and b.kind is BlockKind.PARAGRAPH and is_set_level(b.text):
             break  # prose about the whole set of exercises, not the one above it
@@ -188,7 +221,7 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
     i = 0
     while i < len(blocks):
         b = blocks[i]
-        split = name_split(b)
+        split = name_split(b) or _prescribed(blocks, i)
         if split:
             groups.append(Group(head=i, name=split[0], rest_at=split[1]))
             i += 1

@@ -71,10 +71,9 @@ FURNITURE_WORDS = {
     "header": "page_furniture", "footer": "page_furniture", "sidebar": "page_furniture",
     "widget": "page_furniture", "banner": "page_furniture", "cookie": "page_furniture",
     "advert": "page_furniture", "ads": "page_furniture", "promo": "page_furniture",
-    "newsletter": "page_furniture", "subscribe": "page_furniture", "popup": "page_furniture",
-    "modal": "page_furniture", "share": "page_furniture", "sharing": "page_furniture",
-    "social": "page_furniture", "meta": "page_furniture", "tags": "page_furniture",
-    "button": "page_furniture", "toc": "page_furniture", "related": "related_list",
+    "newsletter": "page_furniture", "subscribe": "page_furniture", "share": "page_furniture",
+    "sharing": "page_furniture", "social": "page_furniture", "meta": "page_furniture",
+    "tags": "page_furniture", "button": "page_furniture", "toc": "page_furniture", "related": "related_list",
     "recommended": "related_list", "popular": "related_list", "comments": "comment_form",
     "comment": "comment_form", "respond": "comment_form", "reply": "comment_form",
     "author": "byline", "byline": "byline", "bio": "byline",
@@ -282,14 +281,21 @@ def _locate(soup: BeautifulSoup, tokens: list[_Token], source: str) -> dict[int,
     return located
 
 
+# A class that names a part of a widget ("modal-header", "card-footer", "accordion-button")
+# says where in that widget an element sits, not that it is page furniture.
+_COMPONENTS = frozenset({"modal", "card", "panel", "accordion", "collapse", "dialog", "tab"})
+
+
 def _class_words(tag: Tag) -> set[str]:
     words: set[str] = set()
     for attr in ("class", "id", "role"):
         value = tag.get(attr)
         if isinstance(value, list):
             value = " ".join(value)
-        if value:
-            words.update(_WORDS.findall(value.lower()))
+        for token in (value or "").lower().split():
+            parts = _WORDS.findall(token)
+            if parts and parts[0] not in _COMPONENTS:
+                words.update(parts)
     return words
 
 

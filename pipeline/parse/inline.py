@@ -31,6 +31,7 @@ _URL = r"[^()\s]*(?:\([^()\s]*\)[^()\s]*)*"
 PATTERNS: tuple[_Pattern, ...] = (
     _Pattern("html-comment", re.compile(r"<!--.*?-->", re.S), None),
     _Pattern("template-tag", re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S), None),
+    _Pattern("citation-marker", re.compile(r"\s?\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\](?!\()"), None),
     _Pattern(
         "embedded-html",
         re.compile(r"<(iframe|script|style|video|audio|object|noscript)\b.*?</\1\s*>", re.S | re.I),

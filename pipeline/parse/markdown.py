@@ -8,6 +8,7 @@ give character offsets, which the accounting needs; this parser covers what scra
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -30,8 +31,15 @@ HTML_BLOCK = re.compile(
     r"picture|source|svg|blockquote|details|summary|aside|nav|header|footer)\b)",
     re.I,
 )
+# A step marker in bold at the start of a line: "**A.** Stand ...", "**2)** ...", "**Step 3:** ...".
+STEP_LEAD = re.compile(
+    r"^[ \t]*\*\*(?P<n>[A-Za-z]|\d{1,2}|step\s*\d{1,2})[.):]?\*\*[.):]?\s+(?=\S)", re.I
+)
 BOLD_LEAD = re.compile(r"^(?P<mark>\*\*|__)(?P<name>[^*_\n]{1,80}?)(?P=mark)")
-BOLD_LINE = re.compile(r"^[ \t]*(?P<mark>\*\*|__)(?P<text>[^*_\n].*?)(?P=mark)[ \t]*:?[ \t]*$")
+# A bold line is a heading; a bold sentence ("**Repeat 10 times.**") is only emphasis.
+BOLD_LINE = re.compile(
+    r"^[ \t]*(?P<mark>\*\*|__)(?P<text>[^*_\n].*?)(?<![.!?])(?P=mark)[ \t]*:?[ \t]*$"
+)
 FRONT_MATTER = {"---": "---", "+++": "+++"}
 
 
@@ -63,7 +71,7 @@ class _State:
             rest = content.text[m.end() :].strip()
             if rest and rest not in (":", "."):
                 lead_name = m.group("name").strip().rstrip(":").strip()
-            elif not rest:
+            elif not rest and not m.group("name").rstrip().endswith((".", "!", "?")):
                 bold = True
         stripped, removed = strip_inline(content)
         stripped = stripped.strip()
@@ -224,15 +232,49 @@ def _paragraph(st: _State, i: int, *, level: int = 0) -> int:
                 runs.append([])
             else:
                 runs[-1].append(line)
+    elif len(lines) > 1 and not _continues_sentence(lines):
+        # Scraped Markdown keeps the page's line breaks: unwrapped lines are separate blocks
+        # ("![photo]", "Credit: ...", "**A.** Stand with ...", "**B.** Step ...").
+        runs = [[line] for line in lines]
     else:
         runs = [lines]
     for run in runs:
-        if run:
-            content = join_lines([line.aligned(line.indent) for line in run])
-            span = (run[0].start + run[0].indent, run[-1].end)
+        if not run:
+            continue
+        content = join_lines([line.aligned(line.indent) for line in run])
+        span = (run[0].start + run[0].indent, run[-1].end)
+        if len(run) == 1 and (step := STEP_LEAD.match(content.text)):
+            # "**A.** Stand with ..." is a lettered step: the marker is list syntax.
+            st.remove(*content.source_span(0, step.end()), "md-step-marker")
+            content = content.slice(step.end(), len(content))
+            span = (content.span[0], span[1])
+            st.emit(BlockKind.LIST_ITEM, content, span, level=max(level, 1),
+                    number=_ordinal(step.group("n")), marker=step.group("n"))  # fmt: skip
+        elif len(run) == 1 and len(runs) > 1 and BOLD_LINE.match(run[0].text):
+            st.emit(BlockKind.HEADING, content, span, level=max(level, 4), bold=True)
+        else:
             st.emit(BlockKind.PARAGRAPH, content, span, level=level)
     st.blocks.sort(key=lambda b: b.span)
     return j
+
+
+def _continues_sentence(lines: list[Line]) -> bool:
+    """Lines that read as one sentence broken across lines: a line ends mid-sentence and the
+    next goes on in lower case, or a line ends with a comma or a joining word."""
+    for a, b in itertools.pairwise(lines):
+        end = a.text.rstrip()
+        start = b.text.lstrip()
+        if start[:1].islower() or end.endswith((",", ";", " and", " or", " the", " a", " to")):
+            return True
+    return False
+
+
+def _ordinal(token: str) -> int:
+    """ "3" -> 3, "B" -> 2, "Step 4" -> 4."""
+    digits = re.sub(r"\D", "", token)
+    if digits:
+        return int(digits)
+    return ord(token.strip().upper()[0]) - ord("A") + 1
 
 
 def _list(st: _State, i: int, depth_indents: list[int]) -> int:
