@@ -77,3 +77,24 @@ def publish(
             changed.append(path)
             log.info("wrote %s (%d bytes)", path, len(rendered[name]))
     return changed
+
+
+def write_folder(files: Mapping[str, bytes], target: Path) -> Path:
+    """Create folder ``target`` holding ``files``, all at once: the files are written into a
+    temporary sibling folder that is renamed into place. An existing ``target`` is an error."""
+    if target.exists():
+        raise FileExistsError(f"{target} already exists")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        tmp.chmod(0o777 & ~_umask())
+        for name in sorted(files):
+            write_atomic(tmp / name, files[name])
+        tmp.rename(target)
+    except BaseException:
+        for path in tmp.iterdir():
+            path.unlink(missing_ok=True)
+        tmp.rmdir()
+        raise
+    log.info("wrote %s (%d files)", target, len(files))
+    return target

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.accounting import Account, account
+from pipeline.cache import ResultCache, SqliteCache, cache_key
 from pipeline.clean import CleanSettings, clean
 from pipeline.decisions import load_decisions
 from pipeline.document import (
@@ -39,7 +40,8 @@ from pipeline.validate import ValidateSettings, Validation, validate
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[str, int, int], None]
+# progress(stage, done, total, mentions so far): called as work advances.
+Progress = Callable[[str, int, int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +96,21 @@ def process(doc: Document, settings: Settings) -> SourceResult:
     return SourceResult(doc, extraction, account(extraction))
 
 
-def _nothing(stage: str, done: int, total: int) -> None:
-    del stage, done, total
+def _nothing(stage: str, done: int, total: int, mentions: int) -> None:
+    del stage, done, total, mentions
+
+
+def process_cached(doc: Document, settings: Settings, cache: ResultCache | None) -> SourceResult:
+    """``process``, or its earlier result for the same bytes, metadata, settings and code."""
+    if cache is None:
+        return process(doc, settings)
+    key = cache_key(doc, (settings.parse, settings.clean, settings.extract))
+    hit = cache.get(key)
+    if isinstance(hit, SourceResult) and hit.document == doc:
+        return hit
+    result = process(doc, settings)
+    cache.put(key, doc.source_id, result)
+    return result
 
 
 def run(
@@ -107,28 +122,36 @@ def run(
     settings: Settings | None = None,
     environ: Mapping[str, str] | None = None,
     progress: Progress = _nothing,
+    cache: ResultCache | None = None,
+    version: str | None = None,
 ) -> BuildResult:
-    """All stages on in-memory inputs; bad sources become errors and the rest still build."""
+    """All stages on in-memory inputs; bad sources become errors and the rest still build.
+
+    ``cache`` (optional) holds earlier per-source results; ``version`` overrides the dataset
+    version recorded in the manifest (``publish`` sets the release's).
+    """
     settings = settings or Settings()
     environ = os.environ if environ is None else environ
     results: list[SourceResult] = []
     errors: list[PipelineError] = []
+    found = 0
     for n, raw in enumerate(files):
-        progress("sources", n, len(files))
+        progress("sources", n, len(files), found)
         try:
-            results.append(process(decode(raw, settings.sources), settings))
+            results.append(process_cached(decode(raw, settings.sources), settings, cache))
+            found += len(results[-1].extraction.mentions)
         except SourceError as exc:
             errors.append(exc)
         except (ValueError, RecursionError) as exc:  # a parser or rule failing on odd input
             errors.append(SourceError(raw.name, f"could not be processed: {exc}", "report it"))
-    progress("sources", len(files), len(files))
+    progress("sources", len(files), len(files), found)
     for r in results:
         for problem in r.account.problems:
             log.error("%s: accounting: %s", r.document.file, problem)
     mentions = [m for r in results for m in r.extraction.mentions]
-    progress("merge", 0, 1)
+    progress("merge", 0, 1, found)
     merged = merge(mentions, decisions=decisions, registry=registry, settings=settings.merge)
-    progress("merge", 1, 1)
+    progress("merge", 1, 1, found)
     for d in merged.stale:
         log.warning(
             "stale decision (%s %s): its mentions no longer exist; run `pipeline review list "
@@ -136,7 +159,7 @@ def run(
             d.kind,
             " ".join(d.mentions),
         )
-    version = str(manifest.dataset.get("version", "0.0.0"))
+    version = version or str(manifest.dataset.get("version", "0.0.0"))
     documents = [r.document for r in results]
     dataset = exercises_document(
         manifest.dataset,
@@ -187,18 +210,25 @@ def load_registry(path: Path) -> IdRegistry:
 class BuildReport:
     result: BuildResult
     written: tuple[Path, ...]
+    reused: int = 0  # sources whose per-source work came from the cache
+    processed: int = 0  # sources parsed, cleaned and extracted in this build
 
 
-def build(
+CACHE_FILE = "sources.sqlite"
+
+
+def build_in_memory(
     raw_dir: Path,
     out_dir: Path,
     *,
     decisions_path: Path,
     ids_path: Path | None = None,
+    cache_dir: Path | None = None,
     settings: Settings | None = None,
     progress: Progress = _nothing,
-) -> BuildReport:
-    """Read inputs, run every stage, publish the outputs when the dataset validates."""
+    version: str | None = None,
+) -> tuple[BuildResult, int, int]:
+    """Read the inputs and run every stage; returns the result and (reused, processed)."""
     settings = settings or Settings()
     if not raw_dir.is_dir():
         raise PipelineError(str(raw_dir), "is not a folder", "pass --raw DIR with the articles")
@@ -206,14 +236,21 @@ def build(
     files, read_errors = read_raw(raw_dir, manifest, settings.sources)
     decisions = load_decisions(decisions_path)
     registry = load_registry(ids_path or out_dir / "ids.json")
-    result = run(
-        files,
-        manifest,
-        decisions=decisions,
-        registry=registry,
-        settings=settings,
-        progress=progress,
-    )
+    cache = SqliteCache(cache_dir / CACHE_FILE) if cache_dir is not None else None
+    try:
+        result = run(
+            files,
+            manifest,
+            decisions=decisions,
+            registry=registry,
+            settings=settings,
+            progress=progress,
+            cache=cache,
+            version=version,
+        )
+    finally:
+        if cache is not None:
+            cache.close()
     if read_errors:
         result = BuildResult(
             result.sources,
@@ -222,9 +259,38 @@ def build(
             result.validation,
             result.files,
         )
+    reused = cache.stats.hits if cache is not None else 0
+    return result, reused, len(result.sources) - reused
+
+
+def build(
+    raw_dir: Path,
+    out_dir: Path,
+    *,
+    decisions_path: Path,
+    ids_path: Path | None = None,
+    cache_dir: Path | None = None,
+    settings: Settings | None = None,
+    progress: Progress = _nothing,
+) -> BuildReport:
+    """Read inputs, run every stage, publish the outputs when the dataset validates.
+
+    ``cache_dir`` holds the per-source cache; None builds every source from scratch. Both give
+    byte-identical outputs.
+    """
+    settings = settings or Settings()
+    result, reused, processed = build_in_memory(
+        raw_dir,
+        out_dir,
+        decisions_path=decisions_path,
+        ids_path=ids_path,
+        cache_dir=cache_dir,
+        settings=settings,
+        progress=progress,
+    )
     written: list[Path] = []
     if result.validation.publishable:
         written = publish(result.files, out_dir, settings=settings.publish)
     else:
         log.error("nothing published: the dataset does not validate")
-    return BuildReport(result, tuple(written))
+    return BuildReport(result, tuple(written), reused, processed)

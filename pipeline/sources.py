@@ -299,10 +299,12 @@ def decode(raw: RawFile, settings: SourcesSettings) -> Document:
     meta = raw.meta or SourceMeta(source_id=source_id, file=raw.name)
     if meta.sha256 and meta.sha256 != digest:
         log.warning(
-            "%s: sha256 differs from %s (file changed since it was recorded); "
-            "run `pipeline add --update` or update the manifest",
+            "%s: sha256 differs from %s (the file changed since it was recorded); record "
+            "the new version with `pipeline add raw/%s --replace %s`",
             raw.name,
             MANIFEST,
+            raw.name,
+            source_id,
         )
     return Document(
         source_id=source_id,

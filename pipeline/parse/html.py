@@ -73,9 +73,10 @@ FURNITURE_WORDS = {
     "advert": "page_furniture", "ads": "page_furniture", "promo": "page_furniture",
     "newsletter": "page_furniture", "subscribe": "page_furniture", "share": "page_furniture",
     "sharing": "page_furniture", "social": "page_furniture", "meta": "page_furniture",
-    "tags": "page_furniture", "button": "page_furniture", "toc": "page_furniture", "related": "related_list",
-    "recommended": "related_list", "popular": "related_list", "comments": "comment_form",
-    "comment": "comment_form", "respond": "comment_form", "reply": "comment_form",
+    "tags": "page_furniture", "button": "page_furniture", "toc": "page_furniture",
+    "related": "related_list", "recommended": "related_list", "popular": "related_list",
+    "comments": "comment_form", "comment": "comment_form", "respond": "comment_form",
+    "reply": "comment_form",
     "author": "byline", "byline": "byline", "bio": "byline",
 }  # fmt: skip
 _WORDS = re.compile(r"[a-z]+")

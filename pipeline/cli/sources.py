@@ -1,0 +1,71 @@
+"""``pipeline add``: record articles in raw/ with their metadata and sha256."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from pipeline.cli.common import RAW_OPTION, err
+from pipeline.errors import PipelineError
+from pipeline.ingest import add_articles
+
+log = logging.getLogger("pipeline")
+
+
+@click.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--url", help="Where the article was published (http or https).")
+@click.option("--title", help="The article's title [default: its first heading].")
+@click.option("--license", "license_", help="The article's license, e.g. CC-BY-4.0.")
+@click.option("--retrieved", help="When it was retrieved, YYYY-MM-DD.")
+@click.option("--id", "source_id", help="The source id [default: a slug of the title].")
+@click.option(
+    "--replace", metavar="ID", help="Replace source ID's article with PATH (keeps the id)."
+)
+@RAW_OPTION
+@click.pass_context
+def add_cmd(
+    ctx: click.Context, paths: tuple[Path, ...], url: str | None, title: str | None,
+    license_: str | None, retrieved: str | None, source_id: str | None, replace: str | None,
+    raw_dir: Path,
+) -> None:  # fmt: skip
+    """Copy article files (or the articles in folders) into RAW and record them.
+
+    Each article gets a stable source id and an entry in RAW/sources.json with its sha256.
+    An exact duplicate, an empty, binary or unreadable file is refused with the reason and
+    nothing is written for it; an article whose text is nearly the same as one in RAW is
+    added with a warning. Nothing is overwritten unless --replace names the source.
+    Then run `pipeline build`: only the new articles are extracted.
+    """
+    try:
+        report = add_articles(
+            raw_dir, list(paths), title=title, url=url, license=license_, retrieved=retrieved,
+            source_id=source_id, replace=replace,
+        )  # fmt: skip
+    except PipelineError as exc:
+        log.error("%s", exc)
+        sys.exit(2)
+    for problem in report.refused:
+        log.error("%s", problem)
+    for warning in report.warnings:
+        log.warning("%s", warning)
+    done = [*report.added, *report.replaced]
+    if done and not ctx.obj["quiet"]:
+        table = Table(title=f"Recorded in {raw_dir / 'sources.json'}")
+        for column in ("source id", "file", "format", "title", "sha256"):
+            table.add_column(column)
+        for meta in done:
+            fmt = meta.format.value if meta.format else ""
+            table.add_row(
+                meta.source_id, meta.file, fmt, meta.title or "", (meta.sha256 or "")[:12]
+            )
+        err.print(table)
+        verb = "replaced" if report.replaced else "added"
+        err.print(f"{len(done)} article(s) {verb}; run `pipeline build` to extract them")
+    if not done:
+        sys.exit(2)
+    sys.exit(1 if report.refused else 0)

@@ -1,0 +1,233 @@
+"""What changed between two datasets, and the semantic-version bump the change calls for.
+
+Exercises are matched by id. An id that is gone is *merged* when the id map (or, without one,
+the mentions it held) points to an exercise of the new dataset, and *removed* otherwise.
+Field changes are named by path ("dosage.hold_seconds"). The bump follows Semantic Versioning
+for a dataset: ids removed or merged, or fields dropped, break consumers (major); exercises or
+fields added extend it (minor); corrected values are a patch.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+JSON = Mapping[str, Any]
+
+# Parts of a record compared for "fields changed"; ``sources`` is compared by mention keys.
+_COMPARED = (
+    "name",
+    "aliases",
+    "steps",
+    "description",
+    "tips",
+    "category",
+    "position",
+    "equipment",
+    "target_areas",
+    "dosage",
+    "flags",
+    "conflicts",
+)
+_SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+BUMPS = ("patch", "minor", "major")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Version:
+    major: int
+    minor: int
+    patch: int
+
+    @classmethod
+    def parse(cls, text: str) -> Version:
+        """ "1.2.3" -> Version(1, 2, 3); anything else is a ValueError.
+
+        >>> Version.parse("0.10.2") > Version.parse("0.9.9")
+        True
+        """
+        m = _SEMVER.match(text.strip())
+        if not m:
+            raise ValueError(f"{text!r} is not a semantic version X.Y.Z")
+        return cls(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+
+    def bumped(self, bump: str) -> Version:
+        """The next version for a ``major``, ``minor`` or ``patch`` change.
+
+        >>> str(Version(1, 4, 2).bumped("minor"))
+        '1.5.0'
+        """
+        if bump == "major":
+            return Version(self.major + 1, 0, 0)
+        if bump == "minor":
+            return Version(self.major, self.minor + 1, 0)
+        return Version(self.major, self.minor, self.patch + 1)
+
+    def bump_to(self, other: Version) -> str | None:
+        """Which part ``other`` bumps relative to this version (None if it is not greater)."""
+        if other <= self:
+            return None
+        if other.major != self.major:
+            return "major"
+        return "minor" if other.minor != self.minor else "patch"
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}.{self.patch}"
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetDiff:
+    """The difference between an old and a new dataset, exercise by exercise."""
+
+    added: tuple[tuple[str, str], ...]  # (id, name)
+    removed: tuple[tuple[str, str], ...]  # (id, name)
+    merged: tuple[tuple[str, str], ...]  # (old id, new id)
+    renamed: tuple[tuple[str, str, str], ...]  # (id, old name, new name)
+    changed: tuple[tuple[str, tuple[str, ...]], ...]  # (id, field paths)
+    fields_added: tuple[str, ...]
+    fields_removed: tuple[str, ...]
+    counts: tuple[tuple[str, int, int], ...]  # (what, old, new)
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.added
+            or self.removed
+            or self.merged
+            or self.renamed
+            or self.changed
+            or self.fields_added
+            or self.fields_removed
+        )
+
+    def bump(self) -> tuple[str | None, str]:
+        """The semantic-version bump this difference calls for, and why."""
+        if self.removed or self.merged or self.fields_removed:
+            why = [
+                f"{len(self.removed)} id(s) removed" if self.removed else "",
+                f"{len(self.merged)} id(s) merged" if self.merged else "",
+                f"fields removed: {', '.join(self.fields_removed)}" if self.fields_removed else "",
+            ]
+            return "major", "; ".join(w for w in why if w)
+        if self.added or self.fields_added:
+            why = [
+                f"{len(self.added)} exercise(s) added" if self.added else "",
+                f"fields added: {', '.join(self.fields_added)}" if self.fields_added else "",
+            ]
+            return "minor", "; ".join(w for w in why if w)
+        if self.renamed or self.changed:
+            return "patch", f"{len(self.renamed) + len(self.changed)} exercise(s) corrected"
+        return None, "no change"
+
+    def as_json(self) -> dict[str, Any]:
+        bump, why = self.bump()
+        return {
+            "bump": bump,
+            "why": why,
+            "added": [{"id": i, "name": n} for i, n in self.added],
+            "removed": [{"id": i, "name": n} for i, n in self.removed],
+            "merged": [{"old": o, "new": n} for o, n in self.merged],
+            "renamed": [{"id": i, "old": o, "new": n} for i, o, n in self.renamed],
+            "changed": [{"id": i, "fields": list(f)} for i, f in self.changed],
+            "fields_added": list(self.fields_added),
+            "fields_removed": list(self.fields_removed),
+            "counts": {what: {"old": old, "new": new} for what, old, new in self.counts},
+        }
+
+
+def _paths(record: JSON) -> set[str]:
+    """Field paths of a record: top-level keys, and ``dosage.*`` one level down."""
+    paths = set(record)
+    dosage = record.get("dosage")
+    if isinstance(dosage, Mapping):
+        paths |= {f"dosage.{k}" for k in dosage}
+    return paths
+
+
+def _changed_fields(old: JSON, new: JSON) -> tuple[str, ...]:
+    fields: list[str] = []
+    for key in _COMPARED:
+        if key == "name" or old.get(key) == new.get(key):
+            continue
+        a, b = old.get(key), new.get(key)
+        if key == "dosage" and isinstance(a, Mapping) and isinstance(b, Mapping):
+            fields.extend(f"dosage.{k}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k))
+        else:
+            fields.append(key)
+    if _mention_keys(old) != _mention_keys(new):
+        fields.append("sources")
+    return tuple(fields)
+
+
+def _mention_keys(record: JSON) -> frozenset[str]:
+    return frozenset(s.get("mention", "") for s in record.get("sources", []))
+
+
+def _successor(record: JSON, new: Mapping[str, JSON]) -> str | None:
+    """The new exercise holding most of a vanished exercise's mentions, if any."""
+    keys = _mention_keys(record)
+    holders = Counter(
+        {i: len(keys & _mention_keys(r)) for i, r in new.items() if keys & _mention_keys(r)}
+    )
+    if not holders:
+        return None
+    return min(holders, key=lambda i: (-holders[i], i))
+
+
+def diff_datasets(
+    old: JSON, new: JSON, *, id_map: Sequence[Mapping[str, Any]] | None = None
+) -> DatasetDiff:
+    """Compare two ``exercises.json`` documents; ``id_map`` entries (old, new, reason) say where
+    vanished ids went, and without one the mentions they held decide."""
+    before = {e["id"]: e for e in old.get("exercises", [])}
+    after = {e["id"]: e for e in new.get("exercises", [])}
+    mapped: dict[str, str | None] = {}
+    for entry in id_map or ():
+        if entry.get("old") in before and entry.get("old") not in after:
+            mapped[entry["old"]] = entry.get("new")
+    gone = sorted(set(before) - set(after))
+    merged, removed = [], []
+    for i in gone:
+        target = mapped[i] if i in mapped else _successor(before[i], after)
+        while target is not None and target not in after and target in mapped:
+            target = mapped[target]  # a chain of merges: a -> b -> c
+        if target is not None and target in after:
+            merged.append((i, target))
+        else:
+            removed.append((i, before[i]["name"]))
+    common = sorted(set(before) & set(after))
+    renamed = [
+        (i, before[i]["name"], after[i]["name"])
+        for i in common
+        if before[i]["name"] != after[i]["name"]
+    ]
+    changed = [(i, f) for i in common if (f := _changed_fields(before[i], after[i]))]
+    old_paths = set().union(*(_paths(r) for r in before.values())) if before else set()
+    new_paths = set().union(*(_paths(r) for r in after.values())) if after else set()
+    if not before or not after:  # nothing to compare field sets with
+        old_paths = new_paths = old_paths | new_paths
+
+    def count(doc: JSON) -> tuple[int, int]:
+        records = doc.get("exercises", [])
+        return len(records), sum(len(r.get("sources", [])) for r in records)
+
+    (old_n, old_m), (new_n, new_m) = count(old), count(new)
+    old_s = len(old.get("dataset", {}).get("sources", []))
+    new_s = len(new.get("dataset", {}).get("sources", []))
+    return DatasetDiff(
+        added=tuple((i, after[i]["name"]) for i in sorted(set(after) - set(before))),
+        removed=tuple(removed),
+        merged=tuple(merged),
+        renamed=tuple(renamed),
+        changed=tuple(changed),
+        fields_added=tuple(sorted(new_paths - old_paths)),
+        fields_removed=tuple(sorted(old_paths - new_paths)),
+        counts=(
+            ("exercises", old_n, new_n),
+            ("mentions", old_m, new_m),
+            ("sources", old_s, new_s),
+        ),
+    )

@@ -1,0 +1,155 @@
+"""The files of a release, rendered in memory: the dataset, its schema, flat tables, a
+Frictionless Data Package (v2) descriptor, the changelog and SHA256SUMS.
+
+Every file is a pure function of the dataset and the release inputs, so the same release
+renders to the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pipeline.publish import render_json
+from pipeline.release import tables
+
+JSON = Mapping[str, Any]
+
+DATASET = "exercises.json"
+SCHEMA = "exercise.schema.json"
+CSV = "exercises.csv"
+PARQUET = "exercises.parquet"
+ID_MAP = "id_map.json"
+DESCRIPTOR = "datapackage.json"
+CHANGELOG = "CHANGELOG.md"
+SUMS = "SHA256SUMS"
+PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+KEYWORDS = ("exercise", "physiotherapy", "rehabilitation", "stretching", "back pain")
+
+
+def _facts(data: bytes) -> dict[str, Any]:
+    return {"bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
+
+
+def _licenses(dataset: JSON) -> list[dict[str, str]]:
+    license_ = dataset.get("license")
+    if not license_:
+        return [
+            {
+                "name": "NOASSERTION",
+                "title": "No license asserted for the dataset; each source keeps its own terms",
+            }
+        ]
+    if " " in str(license_):
+        return [{"name": "other", "title": str(license_)}]
+    return [{"name": str(license_)}]
+
+
+def _sources(dataset: JSON) -> list[dict[str, str]]:
+    out = []
+    for s in dataset.get("sources", []):
+        entry = {"title": s.get("title") or s["file"]}
+        if s.get("url"):
+            entry["path"] = s["url"]
+        out.append(entry)
+    return out
+
+
+def descriptor(dataset_doc: JSON, files: Mapping[str, bytes], *, created: str | None) -> JSON:
+    """``datapackage.json`` for the rendered files (which must include the four data files)."""
+    meta = dataset_doc["dataset"]
+    package: dict[str, Any] = {
+        "$schema": PROFILE,
+        "name": meta["name"],
+        "title": meta.get("title") or meta["name"],
+        "version": meta["version"],
+        "keywords": list(KEYWORDS),
+        "licenses": _licenses(meta),
+        "sources": _sources(meta),
+        "resources": [
+            {
+                "name": "exercises",
+                "title": "Exercises (canonical records with provenance)",
+                "description": "The dataset: one record per exercise with its sources, "
+                "conflicts and provenance, valid against the JSON Schema.",
+                "path": DATASET,
+                "type": "json",
+                "format": "json",
+                "mediatype": "application/json",
+                "encoding": "utf-8",
+                **_facts(files[DATASET]),
+                "jsonSchema": SCHEMA,
+            },
+            {
+                "name": "exercises-table",
+                "title": "Exercises as a flat table (CSV)",
+                "description": "One row per exercise; lists joined with '; ', steps one per "
+                "line. Per-source detail stays in exercises.json.",
+                "path": CSV,
+                "type": "table",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                **_facts(files[CSV]),
+                "schema": tables.table_schema(),
+            },
+            {
+                "name": "exercises-parquet",
+                "title": "Exercises as a flat table (Parquet)",
+                "description": "The same columns as the CSV table; list columns are lists.",
+                "path": PARQUET,
+                "type": "file",
+                "format": "parquet",
+                "mediatype": "application/vnd.apache.parquet",
+                **_facts(files[PARQUET]),
+            },
+            {
+                "name": "id-map",
+                "title": "Id map",
+                "description": "Every id change since the first release: old id, new id "
+                "(null when removed) and the reason (merged, split, removed).",
+                "path": ID_MAP,
+                "type": "json",
+                "format": "json",
+                "mediatype": "application/json",
+                "encoding": "utf-8",
+                **_facts(files[ID_MAP]),
+            },
+        ],
+    }
+    if meta.get("description"):
+        package["description"] = meta["description"]
+    if meta.get("homepage"):
+        package["homepage"] = meta["homepage"]
+    if created:
+        package["created"] = created
+    return package
+
+
+def sha256sums(files: Mapping[str, bytes]) -> bytes:
+    """``sha256sum -c`` input: one ``<hex>  <name>`` line per file, sorted by name."""
+    lines = [f"{hashlib.sha256(files[n]).hexdigest()}  {n}\n" for n in sorted(files)]
+    return "".join(lines).encode()
+
+
+def release_files(
+    dataset_doc: JSON,
+    schema: bytes,
+    *,
+    id_map: Sequence[JSON],
+    changelog: str,
+    created: str | None = None,
+) -> dict[str, bytes]:
+    """Every file of the release folder, by name."""
+    files = {
+        DATASET: render_json(dataset_doc),
+        SCHEMA: schema,
+        CSV: tables.csv_bytes(dataset_doc),
+        PARQUET: tables.parquet_bytes(dataset_doc),
+        ID_MAP: render_json({"id_map": list(id_map)}),
+        CHANGELOG: changelog.encode(),
+    }
+    files[DESCRIPTOR] = render_json(descriptor(dataset_doc, files, created=created))
+    files[SUMS] = sha256sums(files)
+    return files

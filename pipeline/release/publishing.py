@@ -1,0 +1,267 @@
+"""Publishing a release: checks, the build, the release folder, the version record.
+
+``plan_release`` is pure: from a build and the previous release it decides the version, the
+difference and the files, or the reasons not to publish. ``publish_release`` is the edge: it
+builds, reads ``releases/``, writes the new release folder atomically, brings ``output/`` to
+the released dataset and records the version in ``raw/sources.json``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.document import generated_at
+from pipeline.errors import PipelineError
+from pipeline.publish import publish, render_json, write_atomic, write_folder
+from pipeline.release import changelog
+from pipeline.release.diff import BUMPS, DatasetDiff, Version, diff_datasets
+from pipeline.release.package import CHANGELOG, DATASET, release_files
+from pipeline.runner import BuildResult, Progress, Settings, build_in_memory
+from pipeline.schemas import schema_dir
+from pipeline.sources import MANIFEST, load_manifest, manifest_json
+
+log = logging.getLogger(__name__)
+
+JSON = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Previous:
+    """The latest release: its version, dataset and changelog (None before the first)."""
+
+    version: Version
+    dataset: JSON
+    changelog: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReleasePlan:
+    version: str | None  # None: a dry run, nothing to write
+    proposed: str
+    bump: str | None
+    why: str
+    diff: DatasetDiff
+    previous: str | None
+    problems: tuple[PipelineError, ...]
+    warnings: tuple[str, ...]
+    files: Mapping[str, bytes]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def releases(releases_dir: Path) -> list[tuple[Version, Path]]:
+    """The release folders (named by version) in ascending version order."""
+    found = []
+    if releases_dir.is_dir():
+        for path in releases_dir.iterdir():
+            try:
+                found.append((Version.parse(path.name), path))
+            except ValueError:
+                continue
+    return sorted(found)
+
+
+def load_previous(releases_dir: Path) -> Previous | None:
+    """The latest release in ``releases_dir``, or None when there is none yet."""
+    found = releases(releases_dir)
+    if not found:
+        return None
+    version, path = found[-1]
+    try:
+        dataset = json.loads((path / DATASET).read_text(encoding="utf-8"))
+        log_text = (path / CHANGELOG).read_text(encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        raise PipelineError(str(path), f"is not a readable release: {exc}", "restore it") from exc
+    return Previous(version, dataset, log_text)
+
+
+def release_date(environ: Mapping[str, str], date: str | None) -> str | None:
+    """The release date: given, else from SOURCE_DATE_EPOCH, else none (no wall clock)."""
+    if date:
+        return date
+    stamp = generated_at(environ)
+    return stamp[:10] if stamp else None
+
+
+def _build_problems(result: BuildResult) -> list[PipelineError]:
+    problems = [
+        PipelineError(e.where, e.problem, "fix or remove the source before publishing")
+        for e in result.errors
+    ]
+    problems += [
+        PipelineError(s.document.file, f"accounting: {p}", "report it")
+        for s in result.sources
+        for p in s.account.problems
+    ]
+    if not result.validation.publishable or result.validation.record_errors:
+        problems.append(
+            PipelineError(
+                "dataset",
+                "does not validate: " + "; ".join(result.validation.errors[:3]),
+                "run `pipeline build` and fix what it reports",
+            )
+        )
+    return problems
+
+
+def plan_release(
+    result: BuildResult,
+    previous: Previous | None,
+    *,
+    version: str | None,
+    id_map: Sequence[JSON],
+    schema: bytes,
+    date: str | None = None,
+    allow_smaller_bump: bool = False,
+) -> ReleasePlan:
+    """Decide what to publish; every reason to refuse is collected, not just the first."""
+    dataset = result.files[DATASET]
+    old: JSON = previous.dataset if previous else {"exercises": [], "dataset": {}}
+    diff = diff_datasets(old, dataset, id_map=id_map)
+    bump, why = diff.bump()
+    base = previous.version if previous else None
+    first = str(dataset["dataset"].get("version") or "0.1.0")
+    proposed = str(base.bumped(bump or "patch")) if base else first
+    problems = _build_problems(result)
+    warnings: list[str] = []
+    mapped = {e["old"] for e in id_map}
+    now = {e["id"] for e in dataset["exercises"]}
+    vanished = sorted(e["id"] for e in old.get("exercises", []) if e["id"] not in now)
+    unmapped = [i for i in vanished if i not in mapped]
+    if unmapped:
+        problems.append(
+            PipelineError(
+                "ids",
+                f"{len(unmapped)} id(s) of release {base} vanished without an id-map entry: "
+                + ", ".join(unmapped[:10]),
+                "build with the id registry of that release (output/ids.json) so that merges "
+                "and removals are recorded",
+            )
+        )
+    if previous is not None and diff.empty:
+        problems.append(
+            PipelineError("dataset", f"is the same as release {base}", "nothing to publish")
+        )
+    if version is not None:
+        try:
+            asked = Version.parse(version)
+        except ValueError as exc:
+            problems.append(PipelineError("--version", str(exc), f"for example {proposed}"))
+        else:
+            step = base.bump_to(asked) if base else "major"
+            if base is not None and step is None:
+                problems.append(
+                    PipelineError(
+                        "--version",
+                        f"{asked} does not increase on the latest release {base}",
+                        f"publish as {proposed}",
+                    )
+                )
+            elif bump and step and BUMPS.index(step) < BUMPS.index(bump):
+                message = f"{asked} is a {step} release but the changes are {bump} ({why})"
+                if allow_smaller_bump:
+                    warnings.append(message)
+                else:
+                    problems.append(
+                        PipelineError(
+                            "--version",
+                            message,
+                            f"publish as {proposed}, or pass --allow-smaller-bump",
+                        )
+                    )
+    files: Mapping[str, bytes] = {}
+    if version is not None and not problems:
+        entry = changelog.entry(diff, version, previous=str(base) if base else None, date=date)
+        files = release_files(
+            dataset,
+            schema,
+            id_map=id_map,
+            changelog=changelog.with_entry(previous.changelog if previous else None, entry),
+            created=f"{date}T00:00:00Z" if date else None,
+        )
+    return ReleasePlan(
+        version,
+        proposed,
+        bump,
+        why,
+        diff,
+        str(base) if base else None,
+        tuple(problems),
+        tuple(warnings),
+        files,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseReport:
+    plan: ReleasePlan
+    folder: Path | None
+    reused: int
+    processed: int
+
+
+def publish_release(
+    raw_dir: Path,
+    out_dir: Path,
+    releases_dir: Path,
+    *,
+    version: str | None,
+    decisions_path: Path,
+    ids_path: Path | None = None,
+    cache_dir: Path | None = None,
+    date: str | None = None,
+    allow_smaller_bump: bool = False,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> ReleaseReport:
+    """Build from ``raw_dir`` and publish release ``version`` into ``releases_dir/<version>``.
+
+    With ``version`` None nothing is written: the plan shows the difference and the version
+    the changes call for.
+    """
+    settings = settings or Settings()
+    environ = os.environ if environ is None else environ
+    previous = load_previous(releases_dir)
+    result, reused, processed = build_in_memory(
+        raw_dir,
+        out_dir,
+        decisions_path=decisions_path,
+        ids_path=ids_path,
+        cache_dir=cache_dir,
+        settings=settings,
+        version=version,
+        progress=progress or (lambda *_: None),
+    )
+    id_map = result.files["ids.json"]["id_map"]
+    schema = (schema_dir() / "exercise.schema.json").read_bytes()
+    plan = plan_release(
+        result,
+        previous,
+        version=version,
+        id_map=id_map,
+        schema=schema,
+        date=release_date(environ, date),
+        allow_smaller_bump=allow_smaller_bump,
+    )
+    folder = None
+    if plan.ok and plan.version is not None:
+        target = releases_dir / plan.version
+        if target.exists():
+            raise PipelineError(str(target), "already exists", "choose another --version")
+        folder = write_folder(plan.files, target)
+        publish(result.files, out_dir, settings=settings.publish)
+        manifest = load_manifest(raw_dir)
+        dataset = {**manifest.dataset, "version": plan.version}
+        updated = dataclasses.replace(manifest, dataset=dataset)
+        write_atomic(raw_dir / MANIFEST, render_json(manifest_json(updated)))
+    return ReleaseReport(plan, folder, reused, processed)

@@ -1,0 +1,85 @@
+"""The per-source cache: reused when nothing it depends on changed, never changing the output."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract import ExtractSettings
+from pipeline.ingest import add_articles
+from pipeline.runner import CACHE_FILE, BuildReport, Settings, build
+
+from .conftest import RAW
+
+ARTICLE = (
+    "# Wall Angels\n\nStand with your back against a wall. Slide your arms up the wall and "
+    "back down. Repeat 10 times.\n"
+)
+
+
+@pytest.fixture
+def raw(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(RAW, tmp_path / "raw"))
+
+
+def run(raw: Path, out: Path, cache: Path | None, **kw: object) -> BuildReport:
+    report = build(raw, out, decisions_path=raw / "none.json", cache_dir=cache, **kw)  # type: ignore[arg-type]
+    assert report.result.exit_code == 0
+    return report
+
+
+def files(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_cached_and_uncached_builds_are_byte_identical(raw: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cold = run(raw, tmp_path / "a", cache)
+    warm = run(raw, tmp_path / "b", cache)
+    fresh = run(raw, tmp_path / "c", None)
+    assert (cold.processed, cold.reused) == (5, 0)
+    assert (warm.processed, warm.reused) == (0, 5)
+    assert (fresh.processed, fresh.reused) == (5, 0)
+    assert files(tmp_path / "a") == files(tmp_path / "b") == files(tmp_path / "c")
+
+
+def test_after_adding_an_article_only_that_article_is_extracted(raw: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    run(raw, tmp_path / "out", cache)
+    article = tmp_path / "wall-angels.md"
+    article.write_text(ARTICLE, encoding="utf-8")
+    add_articles(raw, [article])
+    report = run(raw, tmp_path / "out", cache)
+    assert (report.processed, report.reused) == (1, 5)
+    names = {e["name"] for e in report.result.files["exercises.json"]["exercises"]}
+    assert "Wall Angels" in names
+    run(raw, tmp_path / "fresh", None)
+    assert files(tmp_path / "out") == files(tmp_path / "fresh")
+
+
+def test_changed_bytes_metadata_or_settings_are_not_served_from_the_cache(
+    raw: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    run(raw, tmp_path / "out", cache)
+    seed = raw / "002_6b439db970d9f650.txt"
+    seed.write_bytes(seed.read_bytes() + b"\n\nPlank\n\nHold your body straight for 20 seconds.\n")
+    assert run(raw, tmp_path / "out", cache).processed == 1
+    other = Settings(extract=ExtractSettings(threshold=2.5))
+    assert run(raw, tmp_path / "out2", cache, settings=other).processed == 5
+
+
+def test_a_damaged_cache_is_reported_and_replaced(
+    raw: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / CACHE_FILE).write_bytes(b"this is not a database" * 100)
+    report = run(raw, tmp_path / "out", cache)
+    assert (report.processed, report.reused) == (5, 0)
+    assert "cache is damaged" in caplog.text and "starting a new one" in caplog.text
+    run(raw, tmp_path / "fresh", None)
+    assert files(tmp_path / "out") == files(tmp_path / "fresh")
+    assert run(raw, tmp_path / "out", cache).reused == 5  # the new cache works

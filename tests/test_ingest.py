@@ -1,0 +1,231 @@
+"""`pipeline add`: articles recorded in raw/ with a stable id and sha256, bad input refused."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.ingest import Candidate, Existing, add_articles, plan_additions, shingles
+from pipeline.models import SourceMeta
+
+from .conftest import CORPUS, RAW
+
+ARTICLE = (
+    "# Bird Dog\n\nKneel on all fours with your hands under your shoulders. Reach one arm "
+    "forward and the opposite leg back. Hold for 5 seconds, then switch sides.\n"
+)
+
+
+@pytest.fixture
+def raw(tmp_path: Path) -> Path:
+    """A copy of raw/ (the seed articles and their manifest)."""
+    return Path(shutil.copytree(RAW, tmp_path / "raw"))
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def manifest(raw: Path) -> dict[str, dict[str, object]]:
+    doc = json.loads((raw / "sources.json").read_text(encoding="utf-8"))
+    return {s["id"]: s for s in doc["sources"]}
+
+
+def add(raw: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["add", *args, "--raw", str(raw)])
+    return result.exit_code, result.output
+
+
+def test_an_article_is_copied_byte_for_byte_and_recorded(raw: Path, tmp_path: Path) -> None:
+    src = tmp_path / "bird-dog.md"
+    src.write_text(ARTICLE, encoding="utf-8")
+    code, out = add(
+        raw, str(src), "--url", "https://example.org/bird-dog", "--license", "CC-BY-4.0",
+        "--retrieved", "2026-11-01",
+    )  # fmt: skip
+    assert code == 0, out
+    assert (raw / "bird-dog.md").read_bytes() == src.read_bytes()
+    entry = manifest(raw)["bird-dog"]
+    assert entry == {
+        "id": "bird-dog",
+        "file": "bird-dog.md",
+        "format": "markdown",
+        "title": "Bird Dog",
+        "url": "https://example.org/bird-dog",
+        "retrieved": "2026-11-01",
+        "license": "CC-BY-4.0",
+        "sha256": hashlib.sha256(src.read_bytes()).hexdigest(),
+    }
+    assert len(manifest(raw)) == 6  # the five seeds are still there
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "is an exact duplicate of source '000_996aa0c67327b4d0'"),
+        (b"", "is empty"),
+        (b"  \n\t\n", "is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "is binary, not text"),
+    ],
+    ids=["duplicate", "empty", "blank", "binary"],
+)
+def test_bad_input_is_refused_with_its_reason_and_changes_nothing(
+    raw: Path, tmp_path: Path, content: bytes | None, message: str
+) -> None:
+    src = tmp_path / "candidate.txt"
+    src.write_bytes((RAW / "000_996aa0c67327b4d0.txt").read_bytes() if content is None else content)
+    before = snapshot(raw)
+    code, out = add(raw, str(src))
+    assert code == 2
+    assert f"error: {src}: {message}" in out
+    assert snapshot(raw) == before
+
+
+def test_an_unreadable_file_is_refused(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "locked.txt"
+    src.write_text(ARTICLE, encoding="utf-8")
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self == src:
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    before = snapshot(raw)
+    report = add_articles(raw, [src])
+    assert [str(e) for e in report.refused] == [
+        f"{src}: cannot be read: Permission denied (check it)"
+    ]
+    assert snapshot(raw) == before
+
+
+def test_a_near_duplicate_is_added_with_a_warning(raw: Path, tmp_path: Path) -> None:
+    seed = (RAW / "000_996aa0c67327b4d0.txt").read_bytes()
+    src = tmp_path / "same-article-crlf.txt"
+    src.write_bytes(seed.replace(b"\n", b"\r\n"))  # other bytes, the same text
+    code, out = add(raw, str(src))
+    assert code == 0
+    assert "near-duplicate of source '000_996aa0c67327b4d0'" in out
+    assert "same-article-crlf" in manifest(raw)
+
+
+def test_nothing_is_overwritten_silently(raw: Path, tmp_path: Path) -> None:
+    first = tmp_path / "a" / "routine.md"
+    second = tmp_path / "b" / "routine.md"
+    first.parent.mkdir()
+    second.parent.mkdir()
+    first.write_text(ARTICLE, encoding="utf-8")
+    second.write_text(ARTICLE.replace("Bird Dog", "Dead Bug"), encoding="utf-8")
+    assert add(raw, str(first))[0] == 0
+    code, out = add(raw, str(second))  # the same file name: a new id, not an overwrite
+    assert code == 0, out
+    assert (raw / "routine.md").read_bytes() == first.read_bytes()
+    ids = sorted(i for i in manifest(raw) if i.startswith("routine"))
+    digest = hashlib.sha256(second.read_bytes()).hexdigest()
+    assert ids == ["routine", f"routine-{digest[:8]}"]
+    third = tmp_path / "plank.md"
+    third.write_text(ARTICLE.replace("Bird Dog", "Plank"), encoding="utf-8")
+    code, out = add(raw, str(third), "--id", "routine")  # an id that is taken
+    assert code == 2
+    assert "source id 'routine' is taken by routine.md" in out
+    assert "--replace routine" in out
+
+
+def test_replace_keeps_the_id_and_records_the_new_sha256(raw: Path, tmp_path: Path) -> None:
+    src = tmp_path / "v2.txt"
+    src.write_text(ARTICLE, encoding="utf-8")
+    code, out = add(raw, str(src), "--replace", "003_702e463a85c5abe5")
+    assert code == 0, out
+    entry = manifest(raw)["003_702e463a85c5abe5"]
+    assert entry["file"] == "003_702e463a85c5abe5.txt"
+    assert entry["sha256"] == hashlib.sha256(src.read_bytes()).hexdigest()
+    assert (raw / "003_702e463a85c5abe5.txt").read_bytes() == src.read_bytes()
+    assert len(manifest(raw)) == 5
+    code, out = add(raw, str(src), "--replace", "no-such-source")
+    assert code == 2 and "no-such-source: is not a source in raw/" in out
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--url", "example.org/x", "is not an http(s) URL"),
+        ("--retrieved", "21/11/2026", "is not a date (YYYY-MM-DD)"),
+        ("--id", "my article", "is not a source id"),
+    ],
+)
+def test_bad_metadata_is_refused(
+    raw: Path, tmp_path: Path, option: str, value: str, message: str
+) -> None:
+    src = tmp_path / "x.md"
+    src.write_text(ARTICLE, encoding="utf-8")
+    before = snapshot(raw)
+    code, out = add(raw, str(src), option, value)
+    assert code == 2 and message in out
+    assert snapshot(raw) == before
+
+
+def test_a_folder_adds_its_articles_and_reads_what_they_say_about_themselves(
+    raw: Path,
+) -> None:
+    dev = CORPUS / "dev"
+    if not dev.exists():
+        pytest.skip("the dev corpus lives in ../shared/corpus beside the repository")
+    code, out = add(raw, str(dev))
+    assert code == 0, out
+    entries = manifest(raw)
+    lumbar = entries["001_drtimfoo-lumbar-routine"]
+    assert lumbar["title"] == "Basic Lumbar Routine — Dr Tim Foo | State Of Flow"
+    assert lumbar["url"] == "https://www.drtimfoo.com/blog/lumbar-routine"
+    gym = entries["011_goldsgym-beginner-strength-workout"]
+    assert gym["format"] == "html" and gym["title"].startswith("Gym Workouts for Beginners")
+    assert gym["url"].startswith("https://www.goldsgym.com/")
+    for entry in entries.values():
+        data = (raw / str(entry["file"])).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+
+
+def test_plan_refuses_a_duplicate_within_one_batch() -> None:
+    text = ARTICLE.encode()
+    plan = plan_additions(
+        [], [Candidate("a/one.md", text), Candidate("b/two.md", text)], settings=None
+    )
+    assert [a.meta.source_id for a in plan.additions] == ["one"]
+    assert [e.problem for e in plan.refused] == ["is an exact duplicate of source 'one' (one.md)"]
+
+
+def test_shingle_containment_finds_an_article_inside_a_longer_page() -> None:
+    existing = Existing(SourceMeta("seed", "seed.txt"), "0" * 64, ARTICLE * 3)
+    page = "<html><body><nav>Home | Blog</nav><main>" + ARTICLE * 3 + "</main></body></html>"
+    plan = plan_additions([existing], [Candidate("page.html", page.encode())])
+    assert len(plan.additions) == 1
+    assert plan.warnings and "near-duplicate of source 'seed'" in plan.warnings[0]
+    assert shingles("a b c") == frozenset({"a b c"})
+
+
+def test_an_article_edited_in_place_is_recorded_again_with_replace(
+    raw: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from pipeline.sources import RawFile, SourcesSettings, decode, load_manifest
+
+    seed = raw / "001_f9fe001670b5d609.txt"
+    seed.write_bytes(seed.read_bytes().replace(b"Lower Back", b"Low Back"))
+    meta = load_manifest(raw).by_file()[seed.name]
+    decode(RawFile(seed.name, seed.read_bytes(), meta), SourcesSettings())
+    assert f"pipeline add raw/{seed.name} --replace 001_f9fe001670b5d609" in caplog.text
+    code, out = add(raw, str(seed), "--replace", "001_f9fe001670b5d609")
+    assert code == 0, out
+    assert (
+        manifest(raw)["001_f9fe001670b5d609"]["sha256"]
+        == hashlib.sha256(seed.read_bytes()).hexdigest()
+    )
+    code, out = add(raw, str(seed), "--replace", "001_f9fe001670b5d609")
+    assert code == 2 and "already records for source '001_f9fe001670b5d609'" in out

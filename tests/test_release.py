@@ -1,0 +1,292 @@
+"""Releases: a whole session (add → build → publish, twice), the refusals, and the diff rules."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner, Result
+
+from pipeline.cli import main
+from pipeline.release.diff import Version, diff_datasets
+
+from .conftest import CORPUS, RAW
+
+DEV = CORPUS / "dev"
+NEW_ARTICLES = ("001_drtimfoo-lumbar-routine.md", "004_vpa-ab-exercises-back-pain.md")
+
+
+class Session:
+    """A data team's working copy: raw/, output/, releases/, a cache, driven by the CLI."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.raw = Path(shutil.copytree(RAW, root / "raw"))
+        self.out = root / "output"
+        self.releases = root / "releases"
+
+    def run(self, *args: str, ok: bool = True) -> Result:
+        common = {
+            "build": ["--raw", str(self.raw), "--out", str(self.out), "--cache-dir",
+                      str(self.root / "cache"), "--decisions", str(self.root / "d.json")],
+            "add": ["--raw", str(self.raw)],
+        }  # fmt: skip
+        common["publish"] = [*common["build"], "--releases", str(self.releases)]
+        result = CliRunner().invoke(main, [*args, *common.get(args[0], [])])
+        if ok:
+            assert result.exit_code == 0, result.output
+        return result
+
+    def release(self, version: str) -> Path:
+        return self.releases / version
+
+    def dataset(self, version: str) -> dict[str, Any]:
+        return load(self.release(version) / "exercises.json")
+
+    def snapshot(self) -> dict[str, bytes]:
+        return {
+            str(p.relative_to(self.root)): p.read_bytes()
+            for folder in (self.raw, self.out, self.releases)
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
+
+
+def load(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def ids(doc: dict[str, Any]) -> set[str]:
+    return {e["id"] for e in doc["exercises"]}
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory: pytest.TempPathFactory) -> Session:
+    """Seeds published as 0.1.0, then two real articles added and published as 0.2.0."""
+    if not DEV.exists():
+        pytest.skip("the dev corpus lives in ../shared/corpus beside the repository")
+    s = Session(tmp_path_factory.mktemp("session"))
+    s.run("build")
+    s.run("publish", "--version", "0.1.0")
+    s.run("add", *(str(DEV / name) for name in NEW_ARTICLES))
+    s.run("build")
+    dry = s.run("publish")
+    assert "proposed version: 0.2.0" in dry.output  # exercises added: a minor release
+    s.run("publish", "--version", "0.2.0")
+    return s
+
+
+def test_ids_are_kept_and_the_changelog_lists_what_was_added(session: Session) -> None:
+    first, second = session.dataset("0.1.0"), session.dataset("0.2.0")
+    assert ids(first) <= ids(second)  # nothing merged away or removed by adding articles
+    added = ids(second) - ids(first)
+    assert len(added) >= 5
+    log = (session.release("0.2.0") / "CHANGELOG.md").read_text(encoding="utf-8")
+    entry = log.split("## [0.2.0]")[1].split("## [0.1.0]")[0]
+    section = entry.split("### Added")[1].split("###")[0].splitlines()
+    listed = {line.split("`")[1] for line in section if line.startswith("- `")}
+    assert listed == added
+    assert "Compared with 0.1.0: minor change" in entry
+    assert "## [0.1.0]" in log and "First release" in log  # the history is kept
+    renamed = {(e["id"], e["name"]) for e in second["exercises"]} - {
+        (e["id"], e["name"]) for e in first["exercises"]
+    }
+    for exercise_id, name in renamed - {(i, n) for i, n in renamed if i in added}:
+        assert f"`{exercise_id}`: " in entry and f"→ {name}" in entry
+
+
+def test_a_release_validates_with_frictionless_and_its_checksums_hold(session: Session) -> None:
+    frictionless = pytest.importorskip("frictionless")
+    for version in ("0.1.0", "0.2.0"):
+        folder = session.release(version)
+        report = frictionless.validate(str(folder / "datapackage.json"))
+        assert report.valid, report.flatten(["type", "message"])
+        package = load(folder / "datapackage.json")
+        assert package["version"] == version
+        assert package["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+        for resource in package["resources"]:
+            data = (folder / resource["path"]).read_bytes()
+            assert resource["bytes"] == len(data)
+            assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+        assert package["resources"][0]["jsonSchema"] == "exercise.schema.json"
+        sums = (folder / "SHA256SUMS").read_text().splitlines()
+        listed = {line.split("  ")[1]: line.split("  ")[0] for line in sums}
+        assert set(listed) == {p.name for p in folder.iterdir()} - {"SHA256SUMS"}
+        for name, digest in listed.items():
+            assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+
+
+def test_the_tables_hold_every_exercise(session: Session) -> None:
+    folder = session.release("0.2.0")
+    dataset = session.dataset("0.2.0")
+    csv = pd.read_csv(io.BytesIO((folder / "exercises.csv").read_bytes()), keep_default_na=False)
+    parquet = pd.read_parquet(folder / "exercises.parquet")
+    assert list(csv["id"]) == list(parquet["id"]) == [e["id"] for e in dataset["exercises"]]
+    first = dataset["exercises"][0]
+    assert list(parquet.iloc[0]["steps"]) == first["steps"]
+    assert csv.iloc[0]["steps"].split("\n") == first["steps"]
+    assert int(csv["mention_count"].sum()) == sum(len(e["sources"]) for e in dataset["exercises"])
+
+
+def test_publishing_brings_output_and_the_manifest_to_the_release(session: Session) -> None:
+    assert (session.out / "exercises.json").read_bytes() == (
+        session.release("0.2.0") / "exercises.json"
+    ).read_bytes()
+    assert load(session.raw / "sources.json")["dataset"]["version"] == "0.2.0"
+
+
+def test_diff_between_releases_matches_the_changelog(session: Session) -> None:
+    result = session.run(
+        "diff", str(session.release("0.1.0")), str(session.release("0.2.0")), "--json"
+    )
+    diff = json.loads(result.output)
+    assert {a["id"] for a in diff["added"]} == ids(session.dataset("0.2.0")) - ids(
+        session.dataset("0.1.0")
+    )
+    assert diff["bump"] == "minor" and diff["removed"] == [] and diff["merged"] == []
+
+
+@pytest.mark.parametrize(
+    ("version", "message"),
+    [
+        ("0.2.0", "0.2.0 does not increase on the latest release 0.2.0"),
+        ("0.1.5", "0.1.5 does not increase on the latest release 0.2.0"),
+        ("0.3.0", "dataset: is the same as release 0.2.0 (nothing to publish)"),
+        ("v1", "'v1' is not a semantic version X.Y.Z"),
+    ],
+)
+def test_publishing_is_refused_and_changes_nothing(
+    session: Session, version: str, message: str
+) -> None:
+    before = session.snapshot()
+    result = session.run("publish", "--version", version, ok=False)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert session.snapshot() == before
+
+
+def test_removing_an_article_is_a_major_change_and_ids_need_the_id_map(
+    tmp_path: Path,
+) -> None:
+    s = Session(tmp_path)
+    s.run("build")
+    s.run("publish", "--version", "0.1.0")
+    gone = s.raw / "004_646fec9853ade4c5.txt"
+    gone.unlink()
+    manifest = load(s.raw / "sources.json")
+    manifest["sources"] = [e for e in manifest["sources"] if e["file"] != gone.name]
+    (s.raw / "sources.json").write_text(json.dumps(manifest), encoding="utf-8")
+    s.run("build")
+    refused = s.run("publish", "--version", "0.2.0", ok=False)
+    assert "0.2.0 is a minor release but the changes are major" in refused.output
+    assert "publish as 1.0.0, or pass --allow-smaller-bump" in refused.output
+    # Without the id registry the vanished ids have no id-map entry: refused.
+    s.out.joinpath("ids.json").rename(tmp_path / "ids.json")
+    lost = s.run("publish", "--version", "1.0.0", ok=False)
+    assert "vanished without an id-map entry" in lost.output
+    (tmp_path / "ids.json").rename(s.out / "ids.json")
+    s.run("publish", "--version", "1.0.0")
+    log = (s.release("1.0.0") / "CHANGELOG.md").read_text(encoding="utf-8")
+    removed = ids(s.dataset("0.1.0")) - ids(s.dataset("1.0.0"))
+    assert removed and "### Removed" in log
+    for exercise_id in removed:
+        assert f"- `{exercise_id}`" in log.split("### Removed")[1]
+    id_map = load(s.release("1.0.0") / "id_map.json")["id_map"]
+    assert {e["old"] for e in id_map if e["new"] is None} >= removed
+
+
+def test_the_same_build_publishes_to_the_same_bytes(tmp_path: Path) -> None:
+    sums = []
+    for name in ("a", "b"):
+        s = Session(tmp_path / name)
+        s.run("publish", "--version", "0.1.0")
+        sums.append((s.release("0.1.0") / "SHA256SUMS").read_bytes())
+    assert sums[0] == sums[1]
+
+
+def test_a_failing_source_blocks_publishing(tmp_path: Path) -> None:
+    s = Session(tmp_path)
+    (s.raw / "broken.txt").write_bytes(b"")
+    result = s.run("publish", "--version", "0.1.0", ok=False)
+    assert result.exit_code == 2
+    assert "broken.txt: is empty (fix or remove the source before publishing)" in result.output
+    assert not s.releases.exists()
+
+
+# --- the rules of the difference -------------------------------------------------------------
+
+
+def exercise(i: str, name: str, mentions: list[str], **fields: Any) -> dict[str, Any]:
+    return {
+        "id": i,
+        "name": name,
+        "steps": fields.pop("steps", ["Lie on your back."]),
+        "sources": [{"mention": m, "source_id": m.split("#")[0]} for m in mentions],
+        **fields,
+    }
+
+
+def dataset(*records: dict[str, Any]) -> dict[str, Any]:
+    return {"dataset": {"sources": []}, "exercises": list(records)}
+
+
+def test_diff_names_each_kind_of_change_and_the_bump_it_calls_for() -> None:
+    old = dataset(
+        exercise("bridge", "Bridge", ["a#bridge"]),
+        exercise("knee-hug", "Knee Hug", ["b#knee-hug"]),
+        exercise("knee-to-chest", "Knee to Chest", ["a#knee-to-chest"]),
+        exercise("plank", "Plank", ["c#plank"]),
+    )
+    new = dataset(
+        exercise("bridge", "Glute Bridge", ["a#bridge"], steps=["Lie down.", "Lift."]),
+        exercise("knee-to-chest", "Knee to Chest", ["a#knee-to-chest", "b#knee-hug"]),
+        exercise("bird-dog", "Bird Dog", ["d#bird-dog"]),
+    )
+    diff = diff_datasets(old, new)
+    assert diff.added == (("bird-dog", "Bird Dog"),)
+    assert diff.merged == (("knee-hug", "knee-to-chest"),)  # its mention moved there
+    assert diff.removed == (("plank", "Plank"),)
+    assert diff.renamed == (("bridge", "Bridge", "Glute Bridge"),)
+    assert dict(diff.changed) == {"bridge": ("steps",), "knee-to-chest": ("sources",)}
+    assert diff.bump()[0] == "major"
+    # The id map wins over mention overlap: it records what the build decided.
+    mapped = diff_datasets(old, new, id_map=[{"old": "plank", "new": "bridge", "reason": "merged"}])
+    assert ("plank", "bridge") in mapped.merged and not mapped.removed
+
+
+@pytest.mark.parametrize(
+    ("new", "bump"),
+    [
+        (dataset(exercise("a", "A", ["s#a"]), exercise("b", "B", ["s#b"])), "minor"),
+        (dataset(exercise("a", "A", ["s#a"], category="stretch")), "minor"),  # a field added
+        (dataset(exercise("a", "A", ["s#a"], steps=["Sit."])), "patch"),
+        (dataset(exercise("a", "A2", ["s#a"])), "patch"),
+        (dataset(exercise("a", "A", ["s#a"])), None),
+        (dataset(), "major"),
+    ],
+    ids=["exercise added", "field added", "value corrected", "renamed", "same", "removed"],
+)
+def test_the_bump_follows_semantic_versioning(new: dict[str, Any], bump: str | None) -> None:
+    old = dataset(exercise("a", "A", ["s#a"]))
+    assert diff_datasets(old, new).bump()[0] == bump
+
+
+def test_a_field_dropped_from_every_record_is_major() -> None:
+    old = dataset(exercise("a", "A", ["s#a"], category="stretch"))
+    new = dataset(exercise("a", "A", ["s#a"]))
+    diff = diff_datasets(old, new)
+    assert diff.fields_removed == ("category",) and diff.bump()[0] == "major"
+
+
+def test_versions_compare_as_numbers() -> None:
+    assert Version.parse("0.10.0") > Version.parse("0.9.12")
+    assert Version.parse("1.2.3").bump_to(Version.parse("1.3.0")) == "minor"
+    assert Version.parse("1.2.3").bump_to(Version.parse("1.2.3")) is None
+    with pytest.raises(ValueError, match="not a semantic version"):
+        Version.parse("1.2")
