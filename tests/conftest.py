@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,12 @@ ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
 CORPUS = ROOT.parent / "shared" / "corpus"
 CASES = ROOT / "tests" / "cases"
+
+
+@pytest.fixture
+def raw(tmp_path: Path) -> Path:
+    """A scratch copy of raw/ (the seed articles and their manifest) to add to and build."""
+    return Path(shutil.copytree(RAW, tmp_path / "raw"))
 
 
 def case_files() -> list[Path]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,17 +10,10 @@ from pipeline.extract import ExtractSettings
 from pipeline.ingest import add_articles
 from pipeline.runner import CACHE_FILE, BuildReport, Settings, build
 
-from .conftest import RAW
-
 ARTICLE = (
     "# Wall Angels\n\nStand with your back against a wall. Slide your arms up the wall and "
     "back down. Repeat 10 times.\n"
 )
-
-
-@pytest.fixture
-def raw(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(RAW, tmp_path / "raw"))
 
 
 def run(raw: Path, out: Path, cache: Path | None, **kw: object) -> BuildReport:

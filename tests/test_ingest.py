@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,12 +19,6 @@ ARTICLE = (
     "# Bird Dog\n\nKneel on all fours with your hands under your shoulders. Reach one arm "
     "forward and the opposite leg back. Hold for 5 seconds, then switch sides.\n"
 )
-
-
-@pytest.fixture
-def raw(tmp_path: Path) -> Path:
-    """A copy of raw/ (the seed articles and their manifest)."""
-    return Path(shutil.copytree(RAW, tmp_path / "raw"))
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

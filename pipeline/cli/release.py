@@ -38,19 +38,8 @@ def print_diff(diff: DatasetDiff, console: Console, *, old: str, new: str) -> No
     for what, a, b in diff.counts:
         table.add_row(what, str(a), str(b))
     console.print(table)
-    kinds: list[tuple[str, list[str]]] = [
-        ("added", [f"{i}  {n}" for i, n in diff.added]),
-        ("merged", [f"{o} → {n}" for o, n in diff.merged]),
-        ("removed", [f"{i}  {n}" for i, n in diff.removed]),
-        ("renamed", [f"{i}: {o} → {n}" for i, o, n in diff.renamed]),
-        ("changed", [f"{i}: {', '.join(f)}" for i, f in diff.changed]),
-        ("fields added", list(diff.fields_added)),
-        ("fields removed", list(diff.fields_removed)),
-    ]
-    for kind, items in kinds:
-        if not items:
-            continue
-        console.print(f"{kind} ({len(items)}):", highlight=False)
+    for kind, items in diff.sections():
+        console.print(f"{kind.lower()} ({len(items)}):", highlight=False)
         for item in items[:_LISTED]:
             console.print(f"  {item}", highlight=False, markup=False)
         if len(items) > _LISTED:

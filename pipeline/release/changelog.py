@@ -25,20 +25,9 @@ def entry(diff: DatasetDiff, version: str, *, previous: str | None, date: str | 
         lines.append(f"First release: {counts}.")
     else:
         lines.append(f"Compared with {previous}: {bump or 'no'} change ({why}). Now {counts}.")
-    sections: list[tuple[str, list[str]]] = [
-        ("Added", [f"- `{i}` {n}" for i, n in diff.added]),
-        ("Merged", [f"- `{o}` → `{n}` (use `{n}`)" for o, n in diff.merged]),
-        ("Removed", [f"- `{i}` {n}" for i, n in diff.removed]),
-        ("Renamed", [f"- `{i}`: {o} → {n}" for i, o, n in diff.renamed]),
-        ("Changed", [f"- `{i}`: {', '.join(f)}" for i, f in diff.changed]),
-        ("Fields added", [f"- `{f}`" for f in diff.fields_added]),
-        ("Fields removed", [f"- `{f}`" for f in diff.fields_removed]),
-    ]
-    if previous is None:
-        sections = [(name, items) for name, items in sections if name != "Added"]
-    for name, items in sections:
-        if items:
-            lines += ["", f"### {name}", "", *items]
+    for name, items in diff.sections(lambda text: f"`{text}`"):
+        if name != "Added" or previous is not None:  # a first release adds everything
+            lines += ["", f"### {name}", "", *(f"- {item}" for item in items)]
     return "\n".join(lines) + "\n"
 
 

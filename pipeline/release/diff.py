@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,6 +121,20 @@ class DatasetDiff:
         if self.renamed or self.changed:
             return "patch", f"{len(self.renamed) + len(self.changed)} exercise(s) corrected"
         return None, "no change"
+
+    def sections(self, code: Callable[[str], str] = str) -> list[tuple[str, list[str]]]:
+        """Each kind of change with its items as text, ids passed through ``code`` (Markdown
+        wraps them in backticks); kinds without items are left out."""
+        kinds = [
+            ("Added", [f"{code(i)} {n}" for i, n in self.added]),
+            ("Merged", [f"{code(o)} → {code(n)}" for o, n in self.merged]),
+            ("Removed", [f"{code(i)} {n}" for i, n in self.removed]),
+            ("Renamed", [f"{code(i)}: {o} → {n}" for i, o, n in self.renamed]),
+            ("Changed", [f"{code(i)}: {', '.join(f)}" for i, f in self.changed]),
+            ("Fields added", [code(f) for f in self.fields_added]),
+            ("Fields removed", [code(f) for f in self.fields_removed]),
+        ]
+        return [(kind, items) for kind, items in kinds if items]
 
     def as_json(self) -> dict[str, Any]:
         bump, why = self.bump()
