@@ -11,14 +11,19 @@ that cannot be opened or read is reported and bypassed; the build never depends 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
+import importlib.metadata
 import json
 import logging
 import pickle
 import sqlite3
+import sys
+import unicodedata
 import zlib
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -26,7 +31,7 @@ from pipeline.models import Document
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 1  # bump when the stored layout changes
+CACHE_FORMAT = 2  # bump when the stored layout changes
 _PACKAGE = Path(__file__).parent
 
 
@@ -35,25 +40,60 @@ class ResultCache(Protocol):
 
     def get(self, key: str) -> Any | None: ...
 
-    def put(self, key: str, source_id: str, result: Any) -> None: ...
+    def put(self, key: str, source_id: str, variant: str, result: Any) -> None: ...
+
+
+# Libraries whose behaviour per-source results depend on (text repair, HTML parsing, the drug
+# dictionary): a new version of any of them invalidates every entry.
+DEPENDENCIES = ("ftfy", "beautifulsoup4", "lxml", "drug-named-entity-recognition", "rapidfuzz")
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"
 
 
 @functools.cache
 def code_fingerprint() -> str:
-    """A digest of every module and data file of the package: any change invalidates entries."""
+    """A digest of every module and data file of the package, the versions of the libraries it
+    relies on, Python's and Unicode's: any change invalidates entries."""
     digest = hashlib.sha256()
     for path in sorted(_PACKAGE.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".toml", ".json", ".pickle", ".txt"):
             digest.update(path.relative_to(_PACKAGE).as_posix().encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
+    environment = [sys.version, unicodedata.unidata_version, *map(_version, DEPENDENCIES)]
+    digest.update(json.dumps(environment).encode())
     return digest.hexdigest()
 
 
+def stable(value: object) -> object:
+    """Settings as plain JSON with sets sorted, so that the key does not depend on hash order."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: stable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, set | frozenset):
+        return sorted(map(repr, value))
+    if isinstance(value, list | tuple):
+        return [stable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): stable(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, Enum):
+        return value.value
+    return value if isinstance(value, str | int | float | bool | None) else repr(value)
+
+
+def variant(settings: object) -> str:
+    """Code and settings: entries of one variant replace each other as sources change."""
+    parts = [CACHE_FORMAT, code_fingerprint(), stable(settings)]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
 def cache_key(doc: Document, settings: object) -> str:
-    """The key of one document's per-source work under ``settings`` (a frozen dataclass)."""
+    """The key of one document's per-source work under ``settings`` (frozen dataclasses)."""
     parts = [
-        CACHE_FORMAT,
-        code_fingerprint(),
+        variant(settings),
         doc.sha256,
         doc.source_id,
         doc.file,
@@ -61,10 +101,9 @@ def cache_key(doc: Document, settings: object) -> str:
         doc.encoding,
         doc.encoding_reason,
         doc.format_reason,
-        repr(doc.meta),
-        repr(settings),
+        stable(doc.meta),
     ]
-    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
 @dataclass(slots=True)
@@ -83,27 +122,39 @@ class SqliteCache:
         self._db: sqlite3.Connection | None = None
         try:
             self._db = self._open()
-        except sqlite3.DatabaseError as exc:  # not a database (any more): start a new one
-            log.warning("%s: cache is damaged (%s); starting a new one", path, exc)
-            for damaged in (path, path.with_name(path.name + "-wal")):
-                damaged.unlink(missing_ok=True)
-            try:
-                self._db = self._open()
-            except (OSError, sqlite3.Error) as again:
-                self._disable(f"cannot be opened: {again}")
-        except (OSError, sqlite3.Error) as exc:
+        except sqlite3.OperationalError as exc:  # locked, unwritable: leave the file alone
             self._disable(f"cannot be opened: {exc}")
+        except sqlite3.DatabaseError as exc:  # not a database (any more): start a new one
+            self._reset(exc)
+        except OSError as exc:
+            self._disable(f"cannot be opened: {exc}")
+
+    def _reset(self, problem: Exception) -> None:
+        log.warning("%s: cache is damaged (%s); starting a new one", self.path, problem)
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        for suffix in ("", "-wal", "-shm"):
+            self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+        try:
+            self._db = self._open()
+        except (OSError, sqlite3.Error) as again:
+            self._disable(f"cannot be opened: {again}")
 
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=30)
         try:
             db.execute("PRAGMA journal_mode=WAL")
+            if db.execute("PRAGMA user_version").fetchone()[0] != CACHE_FORMAT:
+                db.execute("DROP TABLE IF EXISTS results")  # another layout: start over
+                db.execute(f"PRAGMA user_version = {CACHE_FORMAT:d}")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS results "
-                "(key TEXT PRIMARY KEY, source_id TEXT NOT NULL, data BLOB NOT NULL)"
+                "(key TEXT PRIMARY KEY, source_id TEXT NOT NULL, variant TEXT NOT NULL, "
+                "data BLOB NOT NULL)"
             )
-            db.execute("CREATE INDEX IF NOT EXISTS by_source ON results (source_id)")
+            db.execute("CREATE INDEX IF NOT EXISTS by_source ON results (source_id, variant)")
             db.commit()
         except sqlite3.Error:
             db.close()
@@ -124,8 +175,14 @@ class SqliteCache:
         try:
             row = self._db.execute("SELECT data FROM results WHERE key = ?", (key,)).fetchone()
             result = pickle.loads(zlib.decompress(row[0])) if row else None
-        except (sqlite3.Error, zlib.error, pickle.UnpicklingError, EOFError, AttributeError) as exc:
+        except sqlite3.OperationalError as exc:
             self._disable(f"cannot be read: {exc}")
+            result = None
+        except (sqlite3.DatabaseError, zlib.error, pickle.UnpicklingError, EOFError) as exc:
+            self._reset(exc)  # damaged pages or entries: the results are rebuilt
+            result = None
+        except (AttributeError, ImportError, TypeError) as exc:  # an entry of other code
+            log.debug("%s: unusable cache entry (%s); rebuilding it", self.path, exc)
             result = None
         if result is None:
             self.stats.misses += 1
@@ -133,15 +190,19 @@ class SqliteCache:
             self.stats.hits += 1
         return result
 
-    def put(self, key: str, source_id: str, result: Any) -> None:
+    def put(self, key: str, source_id: str, variant: str, result: Any) -> None:
+        """Store a result; it replaces the source's earlier version under the same variant."""
         if self._db is None:
             return
         data = zlib.compress(pickle.dumps(result, protocol=5), 1)
         try:
             with self._db:
-                self._db.execute("DELETE FROM results WHERE source_id = ?", (source_id,))
                 self._db.execute(
-                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?)", (key, source_id, data)
+                    "DELETE FROM results WHERE source_id = ? AND variant = ?", (source_id, variant)
+                )
+                self._db.execute(
+                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)",
+                    (key, source_id, variant, data),
                 )
         except sqlite3.Error as exc:
             self._disable(f"cannot be written: {exc}")

@@ -13,6 +13,7 @@ import datetime
 import logging
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from pipeline.errors import PipelineError, SourceError
 from pipeline.models import BlockKind, Document, Format, SourceMeta
 from pipeline.parse import parse
 from pipeline.publish import render_json, write_atomic
+from pipeline.schemas import check
 from pipeline.sources import (
     MANIFEST,
     Manifest,
@@ -30,6 +32,7 @@ from pipeline.sources import (
     SourcesSettings,
     article_files,
     decode,
+    entry_json,
     load_manifest,
     manifest_json,
     sha256,
@@ -41,11 +44,16 @@ _SUFFIX_OF = {Format.TEXT: ".txt", Format.MARKDOWN: ".md", Format.HTML: ".html"}
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.I)
 _WORD = re.compile(r"\w+")
 _SOURCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # as in schema/sources.schema.json
+SCHEMA = "sources.schema.json"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """An article offered to ``raw/``: where it came from, its bytes, the metadata given."""
+    """An article offered to ``raw/``: where it came from, its bytes, the metadata given.
+
+    ``in_raw`` is set when the file already is in ``raw/`` (to be recorded where it is).
+    """
 
     path: str
     data: bytes
@@ -54,24 +62,29 @@ class Candidate:
     license: str | None = None
     retrieved: str | None = None
     source_id: str | None = None  # asked for with --id
+    in_raw: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Existing:
-    """An article already in ``raw/``: its manifest entry (or a bare one) and its text."""
+    """An article of ``raw/``: its manifest entry (or a bare one for an unlisted file), the
+    sha256 and text of its file ("" when the file is missing or unreadable)."""
 
     meta: SourceMeta
     sha256: str
     text: str
+    listed: bool = True
+    present: bool = True
 
 
 @dataclass(frozen=True, slots=True)
 class Addition:
-    """One article to write: its file name in ``raw/`` and its manifest entry."""
+    """One article to record: its manifest entry, and whether its bytes must be written."""
 
     candidate: Candidate
     meta: SourceMeta
     replaces: SourceMeta | None = None
+    copy: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,22 +178,45 @@ def described(doc: Document) -> tuple[str | None, str | None]:
     return (title[:200] if title else None), url
 
 
+def as_uri(url: str) -> str:
+    """A URL as the manifest stores it: non-ASCII characters and spaces percent-encoded
+    (the IRI-to-URI mapping of RFC 3987), everything else as given.
+
+    >>> as_uri("https://de.example.org/übungen für den rücken")
+    'https://de.example.org/%C3%BCbungen%20f%C3%BCr%20den%20r%C3%BCcken'
+    """
+    return urllib.parse.quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~")
+
+
+def is_date(text: str) -> bool:
+    """A calendar date written YYYY-MM-DD (not the other ISO 8601 forms)."""
+    if not _DATE.match(text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def check_metadata(candidate: Candidate) -> list[str]:
     """Problems with the metadata given on the command line, each saying what is expected."""
     problems = []
-    if candidate.url is not None and not _URL.match(candidate.url):
+    if candidate.url is not None and not _URL.match(as_uri(candidate.url)):
         problems.append(f"--url {candidate.url!r} is not an http(s) URL")
-    if candidate.retrieved is not None:
-        try:
-            datetime.date.fromisoformat(candidate.retrieved)
-        except ValueError:
-            problems.append(f"--retrieved {candidate.retrieved!r} is not a date (YYYY-MM-DD)")
+    if candidate.retrieved is not None and not is_date(candidate.retrieved):
+        problems.append(f"--retrieved {candidate.retrieved!r} is not a date (YYYY-MM-DD)")
     if candidate.source_id is not None and not _SOURCE_ID.match(candidate.source_id):
         problems.append(
             f"--id {candidate.source_id!r} is not a source id "
             f"(letters, digits, '.', '_', '-'; try {slug_id(candidate.source_id)!r})"
         )
     return problems
+
+
+def _entry_problems(meta: SourceMeta) -> list[str]:
+    """Schema problems of one manifest entry: what ``raw/sources.json`` would reject."""
+    return [p.split(": ", 1)[-1] for p in check({"sources": [entry_json(meta)]}, SCHEMA)]
 
 
 def plan_additions(
@@ -191,101 +227,138 @@ def plan_additions(
     near_duplicate: float = 0.8,
     settings: SourcesSettings | None = None,
 ) -> AddPlan:
-    """Decide, without touching the disk, which candidates are added and under which ids."""
+    """Decide, without touching the disk, which candidates are recorded under which ids.
+
+    A candidate is refused (with the reason) when its metadata is bad, it cannot be decoded,
+    its bytes are those of another source, or its id belongs to a source whose file is
+    missing. A file already in ``raw/`` but not listed is recorded where it is. With
+    ``replace`` the one candidate takes that source's place and keeps its id.
+    """
     settings = settings or SourcesSettings()
-    by_sha = {e.sha256: e.meta for e in existing}
-    by_id = {e.meta.source_id: e.meta for e in existing}
-    taken_files = {e.meta.file for e in existing}
-    prints = [(e.meta, shingles(e.text)) for e in existing]
+    by_sha = {e.sha256: e for e in existing if e.sha256}
+    by_id = {e.meta.source_id.lower(): e for e in existing}
+    stems = {Path(e.meta.file).stem.lower() for e in existing}
+    prints = [(e.meta, shingles(e.text)) for e in existing if e.text]
     additions: list[Addition] = []
     refused: list[PipelineError] = []
     warnings: list[str] = []
-    target = by_id.get(replace) if replace else None
-    if replace and target is None:
-        return AddPlan(
-            (),
-            (PipelineError(replace, "is not a source in raw/", "see raw/sources.json for ids"),),
-            (),
-        )
+    target = by_id.get(replace.lower()) if replace else None
+    if replace and (target is None or not target.listed):
+        hint = f"see {MANIFEST} for the ids"
+        return AddPlan((), (PipelineError(replace, "is not a source in raw/", hint),), ())
+
+    def refuse(cand: Candidate, problem: str, hint: str = "nothing was added") -> None:
+        refused.append(PipelineError(cand.path, problem, hint))
+
     for cand in candidates:
         problems = check_metadata(cand)
         if problems:
-            refused.append(PipelineError(cand.path, "; ".join(problems), "nothing was added"))
+            refuse(cand, "; ".join(problems))
             continue
         try:
             doc = decode(RawFile(Path(cand.path).name, cand.data, None), settings)
         except SourceError as exc:
-            refused.append(PipelineError(cand.path, exc.problem, "nothing was added"))
+            refuse(cand, exc.problem)
             continue
         digest = sha256(cand.data)
+        name = Path(cand.path).name
+        here = by_id.get(Path(name).stem.lower()) if cand.in_raw else None
+        in_place = here is not None and here.meta.file == name and target is None
+        if in_place and here is not None and here.listed:
+            if digest == here.meta.sha256:
+                refuse(cand, f"is already recorded as source {here.meta.source_id!r}")
+            else:
+                refuse(
+                    cand,
+                    f"changed since {MANIFEST} recorded it as source {here.meta.source_id!r}",
+                    f"record the new version with --replace {here.meta.source_id}",
+                )
+            continue
         twin = by_sha.get(digest)
-        if twin is not None and (target is None or twin.source_id != target.source_id):
-            refused.append(
-                PipelineError(
-                    cand.path,
-                    f"is an exact duplicate of source {twin.source_id!r} ({twin.file})",
-                    "nothing was added",
-                )
+        if twin is not None and not in_place and (target is None or twin is not target):
+            refuse(
+                cand, f"is an exact duplicate of source {twin.meta.source_id!r} ({twin.meta.file})"
             )
             continue
-        if target is not None and digest == target.sha256:
-            refused.append(
-                PipelineError(
-                    cand.path,
-                    f"is what {MANIFEST} already records for source {target.source_id!r}",
-                    "nothing to replace",
-                )
+        if target is not None and digest == target.meta.sha256:
+            refuse(
+                cand,
+                f"is what {MANIFEST} already records for source {target.meta.source_id!r}",
+                "nothing to replace",
             )
             continue
-        suffix = Path(cand.path).suffix.lower()
+        suffix = Path(name).suffix.lower()
         if suffix not in settings.suffixes:
             suffix = _SUFFIX_OF[doc.format]
-        stated_title, stated_url = described(doc)
-        title = cand.title or stated_title
-        url = cand.url or stated_url
         if target is not None:
-            source_id = target.source_id
-            file = target.file if Path(target.file).suffix == suffix else source_id + suffix
+            source_id = target.meta.source_id
+            file = (
+                target.meta.file if Path(target.meta.file).suffix == suffix else source_id + suffix
+            )
+        elif in_place:
+            source_id, file = Path(name).stem, name
         else:
-            base = cand.source_id or id_from_stem(Path(cand.path).stem)
+            base = cand.source_id or id_from_stem(Path(name).stem)
+            owner = by_id.get(base.lower())
+            if owner is not None and owner.listed and not owner.present:
+                refuse(
+                    cand,
+                    f"source {owner.meta.source_id!r} is listed in {MANIFEST} but its file "
+                    f"{owner.meta.file} is missing",
+                    f"restore the file, or --replace {owner.meta.source_id} with this one",
+                )
+                continue
+            if cand.source_id and owner is not None:
+                refuse(
+                    cand,
+                    f"source id {cand.source_id!r} is taken by {owner.meta.file}",
+                    f"choose another --id, or --replace {owner.meta.source_id} to replace it",
+                )
+                continue
             source_id = base
-            if cand.source_id and cand.source_id in by_id:
-                refused.append(
-                    PipelineError(
-                        cand.path,
-                        f"source id {cand.source_id!r} is taken by {by_id[cand.source_id].file}",
-                        f"choose another --id, or --replace {cand.source_id} to replace it",
-                    )
-                )
-                continue
-            if source_id in by_id or any(Path(f).stem == source_id for f in taken_files):
-                source_id = f"{base}-{digest[:8]}"
+            if owner is not None or base.lower() in stems:
+                source_id = f"{base}-{digest[:8]}"  # a name taken: a new id, not an overwrite
             file = source_id + suffix
-        fingerprint = shingles(visible_text(doc))
-        for meta, other in prints:
-            if target is not None and meta.source_id == target.source_id:
-                continue
-            overlap = containment(fingerprint, other)
-            if overlap >= near_duplicate:
-                warnings.append(
-                    f"{cand.path}: near-duplicate of source {meta.source_id!r} ({meta.file}): "
-                    f"{overlap:.0%} of the shorter text is shared; added anyway: if it is the "
-                    f"same article, delete raw/{file} and its entry in {MANIFEST}"
-                )
+        stated_title, stated_url = described(doc)
+        given = cand.url or stated_url
+        url = as_uri(given) if given else None
+        if url and not _URL.match(url):
+            warnings.append(f"{cand.path}: the URL it states, {url!r}, is not usable; left out")
+            url = None
+        old = target.meta if target is not None else None
         meta = SourceMeta(
             source_id=source_id,
             file=file,
             format=doc.format,
-            title=title,
-            url=url or (target.url if target else None),
-            retrieved=cand.retrieved or (target.retrieved if target else None),
-            license=cand.license or (target.license if target else None),
+            title=cand.title or stated_title or (old.title if old else None),
+            url=url or (old.url if old else None),
+            retrieved=cand.retrieved,  # a new version is a new retrieval: its date or none
+            license=cand.license or (old.license if old else None),
             sha256=digest,
         )
-        additions.append(Addition(cand, meta, target))
-        by_sha[digest] = meta
-        by_id[source_id] = meta
-        taken_files.add(file)
+        problems = _entry_problems(meta)
+        if problems:
+            refuse(cand, f"would not be a valid {MANIFEST} entry: " + "; ".join(problems))
+            continue
+        fingerprint = shingles(visible_text(doc))
+        for other_meta, other in prints:
+            if old is not None and other_meta.source_id == old.source_id:
+                continue
+            if in_place and other_meta.file == name:
+                continue
+            overlap = containment(fingerprint, other)
+            if overlap >= near_duplicate:
+                warnings.append(
+                    f"{cand.path}: near-duplicate of source {other_meta.source_id!r} "
+                    f"({other_meta.file}): {overlap:.0%} of the shorter text is shared; added "
+                    f"anyway: if it is the same article, delete raw/{file} and its entry in "
+                    f"{MANIFEST}"
+                )
+        additions.append(Addition(cand, meta, old, copy=not in_place))
+        entry = Existing(meta, digest, "")
+        by_sha[digest] = entry
+        by_id[source_id.lower()] = entry
+        stems.add(Path(file).stem.lower())
         prints.append((meta, fingerprint))
     return AddPlan(tuple(additions), tuple(refused), tuple(warnings))
 
@@ -298,10 +371,14 @@ def _collect(
     problems: list[PipelineError] = []
     for path in paths:
         if path.is_dir():
-            inside = sorted(
-                p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
-            )
-            articles = [p for p in inside if p.suffix.lower() in settings.suffixes]
+            articles = []
+            for p in sorted(path.rglob("*")):
+                if any(part.startswith(".") for part in p.relative_to(path).parts):
+                    continue  # hidden files and folders (.git, .ipynb_checkpoints, ...)
+                if p.is_symlink() and not p.exists():
+                    problems.append(PipelineError(str(p), "is a broken link", "skipped"))
+                elif p.is_file() and p.suffix.lower() in settings.suffixes:
+                    articles.append(p)
             if not articles:
                 problems.append(
                     PipelineError(str(path), "holds no article files", ", ".join(settings.suffixes))
@@ -309,6 +386,8 @@ def _collect(
             files.extend(articles)
         elif path.exists():
             files.append(path)
+        elif path.is_symlink():
+            problems.append(PipelineError(str(path), "is a broken link"))
         else:
             problems.append(PipelineError(str(path), "no such file or folder"))
     return files, problems
@@ -317,17 +396,25 @@ def _collect(
 def existing_articles(
     raw_dir: Path, manifest: Manifest, settings: SourcesSettings
 ) -> list[Existing]:
-    """Every article in ``raw/`` with its text, listed in the manifest or not."""
+    """Every article of ``raw/``: the files there, listed in the manifest or not, and the
+    manifest's entries whose files are missing."""
     known = manifest.by_file()
     found = []
+    on_disk = set()
     for path in article_files(raw_dir, settings):
-        data = path.read_bytes()
+        on_disk.add(path.name)
         meta = known.get(path.name) or SourceMeta(source_id=path.stem, file=path.name)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            found.append(Existing(meta, "", "", listed=path.name in known))
+            continue
         try:
             text = visible_text(decode(RawFile(path.name, data, meta), settings))
         except SourceError:
             text = ""
-        found.append(Existing(meta, sha256(data), text))
+        found.append(Existing(meta, sha256(data), text, listed=path.name in known))
+    found += [Existing(m, "", "", present=False) for m in manifest.sources if m.file not in on_disk]
     return found
 
 
@@ -369,13 +456,17 @@ def add_articles(
         )
     refused: list[PipelineError] = list(missing)
     candidates = []
+    raw_resolved = raw_dir.resolve()
     for path in files:
         try:
             data = path.read_bytes()
         except OSError as exc:
             refused.append(PipelineError(str(path), f"cannot be read: {exc.strerror}", "check it"))
             continue
-        candidates.append(Candidate(str(path), data, title, url, license, retrieved, source_id))
+        in_raw = path.resolve().parent == raw_resolved
+        candidates.append(
+            Candidate(str(path), data, title, url, license, retrieved, source_id, in_raw)
+        )
     plan = plan_additions(
         existing_articles(raw_dir, manifest, settings),
         candidates,
@@ -384,14 +475,19 @@ def add_articles(
     )
     entries = {s.source_id: s for s in manifest.sources}
     for addition in plan.additions:
-        write_atomic(raw_dir / addition.meta.file, addition.candidate.data)
+        entries[addition.meta.source_id] = addition.meta
+    updated = manifest_json(dataclasses.replace(manifest, sources=tuple(entries.values())))
+    problems = check(updated, SCHEMA)
+    if problems:  # a last guard: the manifest must stay loadable by every later command
+        raise PipelineError(str(raw_dir / MANIFEST), "; ".join(problems), "nothing was added")
+    for addition in plan.additions:
+        if addition.copy:
+            write_atomic(raw_dir / addition.meta.file, addition.candidate.data)
         old = addition.replaces
         if old is not None and old.file != addition.meta.file:
             (raw_dir / old.file).unlink(missing_ok=True)
-        entries[addition.meta.source_id] = addition.meta
     if plan.additions:
-        updated = dataclasses.replace(manifest, sources=tuple(entries.values()))
-        write_atomic(raw_dir / MANIFEST, render_json(manifest_json(updated)))
+        write_atomic(raw_dir / MANIFEST, render_json(updated))
     return AddReport(
         tuple(a.meta for a in plan.additions if a.replaces is None),
         tuple(a.meta for a in plan.additions if a.replaces is not None),

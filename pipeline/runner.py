@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.accounting import Account, account
-from pipeline.cache import ResultCache, SqliteCache, cache_key
+from pipeline.cache import ResultCache, SqliteCache, cache_key, variant
 from pipeline.clean import CleanSettings, clean
 from pipeline.decisions import load_decisions
 from pipeline.document import (
@@ -104,12 +104,13 @@ def process_cached(doc: Document, settings: Settings, cache: ResultCache | None)
     """``process``, or its earlier result for the same bytes, metadata, settings and code."""
     if cache is None:
         return process(doc, settings)
-    key = cache_key(doc, (settings.parse, settings.clean, settings.extract))
+    stages = (settings.parse, settings.clean, settings.extract)
+    key = cache_key(doc, stages)
     hit = cache.get(key)
     if isinstance(hit, SourceResult) and hit.document == doc:
         return hit
     result = process(doc, settings)
-    cache.put(key, doc.source_id, result)
+    cache.put(key, doc.source_id, variant(stages), result)
     return result
 
 

@@ -103,23 +103,25 @@ def load_manifest(raw_dir: Path) -> Manifest:
     return Manifest(doc.get("dataset", {}), entries)
 
 
+def entry_json(s: SourceMeta) -> dict[str, object]:
+    """One source's entry in ``raw/sources.json``."""
+    return {
+        "id": s.source_id,
+        "file": s.file,
+        "format": s.format.value if s.format else None,
+        "title": s.title,
+        "url": s.url,
+        "retrieved": s.retrieved,
+        "license": s.license,
+        "sha256": s.sha256,
+    }
+
+
 def manifest_json(manifest: Manifest) -> dict[str, object]:
     """The manifest as the JSON document stored in ``raw/sources.json``."""
     return {
         "dataset": dict(manifest.dataset),
-        "sources": [
-            {
-                "id": s.source_id,
-                "file": s.file,
-                "format": s.format.value if s.format else None,
-                "title": s.title,
-                "url": s.url,
-                "retrieved": s.retrieved,
-                "license": s.license,
-                "sha256": s.sha256,
-            }
-            for s in sorted(manifest.sources, key=lambda s: s.source_id)
-        ],
+        "sources": [entry_json(s) for s in sorted(manifest.sources, key=lambda s: s.source_id)],
     }
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+import pipeline.cache
 from pipeline.extract import ExtractSettings
 from pipeline.ingest import add_articles
 from pipeline.runner import CACHE_FILE, BuildReport, Settings, build
@@ -61,6 +63,32 @@ def test_changed_bytes_metadata_or_settings_are_not_served_from_the_cache(
     assert run(raw, tmp_path / "out", cache).processed == 1
     other = Settings(extract=ExtractSettings(threshold=2.5))
     assert run(raw, tmp_path / "out2", cache, settings=other).processed == 5
+    manifest = json.loads((raw / "sources.json").read_text(encoding="utf-8"))
+    manifest["sources"][0]["title"] = "A corrected title"
+    (raw / "sources.json").write_text(json.dumps(manifest), encoding="utf-8")
+    report = run(raw, tmp_path / "out", cache)
+    assert (report.processed, report.reused) == (1, 4)
+    dataset = report.result.files["exercises.json"]["dataset"]
+    assert dataset["sources"][0]["title"] == "A corrected title"
+
+
+def test_new_code_or_library_versions_invalidate_every_entry(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    run(raw, tmp_path / "out", cache)
+    monkeypatch.setattr(pipeline.cache, "code_fingerprint", lambda: "another version")
+    assert run(raw, tmp_path / "out", cache).processed == 5
+    assert {"ftfy", "lxml", "drug-named-entity-recognition"} <= set(pipeline.cache.DEPENDENCIES)
+
+
+def test_the_key_does_not_depend_on_the_order_of_sets() -> None:
+    from pipeline.cache import stable
+    from pipeline.clean import CleanSettings
+
+    a = CleanSettings(disabled_rules=frozenset({"drug-lexicon", "toc", "comments"}))
+    b = CleanSettings(disabled_rules=frozenset({"comments", "toc", "drug-lexicon"}))
+    assert json.dumps(stable(a)) == json.dumps(stable(b))
 
 
 def test_a_damaged_cache_is_reported_and_replaced(

@@ -143,6 +143,7 @@ def test_replace_keeps_the_id_and_records_the_new_sha256(raw: Path, tmp_path: Pa
     assert entry["sha256"] == hashlib.sha256(src.read_bytes()).hexdigest()
     assert (raw / "003_702e463a85c5abe5.txt").read_bytes() == src.read_bytes()
     assert len(manifest(raw)) == 5
+    assert entry["retrieved"] is None  # a new version is a new retrieval: its date or none
     code, out = add(raw, str(src), "--replace", "no-such-source")
     assert code == 2 and "no-such-source: is not a source in raw/" in out
 
@@ -152,6 +153,8 @@ def test_replace_keeps_the_id_and_records_the_new_sha256(raw: Path, tmp_path: Pa
     [
         ("--url", "example.org/x", "is not an http(s) URL"),
         ("--retrieved", "21/11/2026", "is not a date (YYYY-MM-DD)"),
+        ("--retrieved", "20261121", "is not a date (YYYY-MM-DD)"),
+        ("--retrieved", "2026-02-30", "is not a date (YYYY-MM-DD)"),
         ("--id", "my article", "is not a source id"),
     ],
 )
@@ -222,3 +225,71 @@ def test_an_article_edited_in_place_is_recorded_again_with_replace(
     )
     code, out = add(raw, str(seed), "--replace", "001_f9fe001670b5d609")
     assert code == 2 and "already records for source '001_f9fe001670b5d609'" in out
+
+
+def test_a_url_with_non_ascii_characters_is_stored_percent_encoded(
+    raw: Path, tmp_path: Path
+) -> None:
+    page = tmp_path / "ubungen.html"
+    page.write_text(
+        '<html><head><title>Übungen</title><link rel="canonical" '
+        'href="https://de.example.org/übungen-für-den-rücken"></head><body><main>'
+        "<h2>Brücke</h2><p>Lege dich auf den Rücken. Hebe das Becken. Halte 5 Sekunden.</p>"
+        "</main></body></html>",
+        encoding="utf-8",
+    )
+    code, out = add(raw, str(page))
+    assert code == 0, out
+    url = manifest(raw)["ubungen"]["url"]
+    assert url == "https://de.example.org/%C3%BCbungen-f%C3%BCr-den-r%C3%BCcken"
+    result = CliRunner().invoke(main, ["build", "--raw", str(raw), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output  # the manifest still loads
+
+
+def test_a_listed_source_whose_file_is_missing_is_not_taken_over(raw: Path, tmp_path: Path) -> None:
+    (raw / "003_702e463a85c5abe5.txt").unlink()
+    other = tmp_path / "003_702e463a85c5abe5.md"
+    other.write_text(ARTICLE, encoding="utf-8")
+    before = snapshot(raw)
+    code, out = add(raw, str(other))
+    assert code == 2
+    assert "source '003_702e463a85c5abe5' is listed in sources.json but its file" in out
+    assert "--replace 003_702e463a85c5abe5" in out
+    assert snapshot(raw) == before
+
+
+def test_a_file_already_in_raw_is_recorded_where_it_is(raw: Path) -> None:
+    unlisted = raw / "dead-bug.md"
+    unlisted.write_text(ARTICLE.replace("Bird Dog", "Dead Bug"), encoding="utf-8")
+    code, out = add(raw, str(unlisted))
+    assert code == 0, out
+    assert manifest(raw)["dead-bug"]["file"] == "dead-bug.md"
+    assert sorted(p.name for p in raw.glob("dead-bug*")) == ["dead-bug.md"]
+    code, out = add(raw, str(unlisted))
+    assert code == 2 and "is already recorded as source 'dead-bug'" in out
+
+
+def test_a_folder_skips_hidden_folders_and_reports_broken_links(raw: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "scrapes"
+    (folder / ".ipynb_checkpoints").mkdir(parents=True)
+    (folder / "plank.md").write_text(ARTICLE.replace("Bird Dog", "Plank"), encoding="utf-8")
+    (folder / ".ipynb_checkpoints" / "plank-checkpoint.md").write_text(ARTICLE, encoding="utf-8")
+    (folder / "gone.md").symlink_to(folder / "nowhere.md")
+    (raw / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")  # raw/ itself has a bad file
+    code, out = add(raw, str(folder))
+    assert code == 1, out  # one added, one problem reported
+    assert "gone.md: is a broken link" in out
+    added = set(manifest(raw)) - {p.stem for p in RAW.glob("*.txt")}
+    assert added == {"plank"}
+
+
+def test_names_that_differ_only_in_case_do_not_overwrite(raw: Path, tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    lower, upper = tmp_path / "a" / "routine.md", tmp_path / "b" / "Routine.md"
+    lower.write_text(ARTICLE, encoding="utf-8")
+    upper.write_text(ARTICLE.replace("Bird Dog", "Side Plank"), encoding="utf-8")
+    assert add(raw, str(lower))[0] == 0
+    assert add(raw, str(upper))[0] == 0
+    files = sorted(str(e["file"]).lower() for e in manifest(raw).values())
+    assert len(files) == len(set(files)) == 7

@@ -12,14 +12,15 @@ from typing import Any
 import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
+from jsonschema import Draft202012Validator, FormatChecker
 
 from pipeline.cli import main
+from pipeline.release.changelog import with_entry
 from pipeline.release.diff import Version, diff_datasets
 
 from .conftest import CORPUS, RAW
 
 DEV = CORPUS / "dev"
-NEW_ARTICLES = ("001_drtimfoo-lumbar-routine.md", "004_vpa-ab-exercises-back-pain.md")
 
 
 class Session:
@@ -66,16 +67,36 @@ def ids(doc: dict[str, Any]) -> set[str]:
     return {e["id"] for e in doc["exercises"]}
 
 
+# Two articles written for the session: new exercises, and one the seeds already describe.
+DESK = (
+    "# Desk Stretches\n\n## Wall Angels\n\nStand with your back against a wall. Slide your "
+    "arms up the wall and back down. Repeat 10 times.\n\n## Chin Tuck\n\nSit tall and draw "
+    "your chin straight back. Hold for 5 seconds. Repeat 10 times.\n\n## Knee to Chest "
+    "Stretch\n\nLie on your back with your knees bent. Pull one knee to your chest and hold "
+    "for 20 seconds. Repeat 3 times on each side.\n"
+)
+CORE = (
+    "<html><head><title>Core basics</title></head><body><main><h1>Core basics</h1>"
+    "<h2>Dead Bug</h2><ol><li>Lie on your back with your arms up and knees bent.</li>"
+    "<li>Lower the opposite arm and leg slowly, then switch.</li></ol><p>Repeat 8 times.</p>"
+    "<h2>Side Plank</h2><p>Lie on your side and lift your hips off the floor, resting on your "
+    "forearm. Hold for 15 seconds on each side.</p></main></body></html>"
+)
+
+
 @pytest.fixture(scope="module")
 def session(tmp_path_factory: pytest.TempPathFactory) -> Session:
-    """Seeds published as 0.1.0, then two real articles added and published as 0.2.0."""
-    if not DEV.exists():
-        pytest.skip("the dev corpus lives in ../shared/corpus beside the repository")
+    """Seeds published as 0.1.0, then two articles added and published as 0.2.0."""
     s = Session(tmp_path_factory.mktemp("session"))
     s.run("build")
     s.run("publish", "--version", "0.1.0")
-    s.run("add", *(str(DEV / name) for name in NEW_ARTICLES))
-    s.run("build")
+    articles = s.root / "new"
+    articles.mkdir()
+    (articles / "desk-stretches.md").write_text(DESK, encoding="utf-8")
+    (articles / "core-basics.html").write_text(CORE, encoding="utf-8")
+    s.run("add", str(articles), "--retrieved", "2026-11-20")
+    built = s.run("build")
+    assert "(2 extracted, 5 from the cache)" in built.output
     dry = s.run("publish")
     assert "proposed version: 0.2.0" in dry.output  # exercises added: a minor release
     s.run("publish", "--version", "0.2.0")
@@ -86,7 +107,9 @@ def test_ids_are_kept_and_the_changelog_lists_what_was_added(session: Session) -
     first, second = session.dataset("0.1.0"), session.dataset("0.2.0")
     assert ids(first) <= ids(second)  # nothing merged away or removed by adding articles
     added = ids(second) - ids(first)
-    assert len(added) >= 5
+    assert {"wall-angels", "chin-tuck", "dead-bug", "side-plank"} <= added
+    knee = next(e for e in second["exercises"] if e["id"] == "knee-to-chest")
+    assert "desk-stretches" in {x["source_id"] for x in knee["sources"]}  # merged, id kept
     log = (session.release("0.2.0") / "CHANGELOG.md").read_text(encoding="utf-8")
     entry = log.split("## [0.2.0]")[1].split("## [0.1.0]")[0]
     section = entry.split("### Added")[1].split("###")[0].splitlines()
@@ -115,6 +138,10 @@ def test_a_release_validates_with_frictionless_and_its_checksums_hold(session: S
             assert resource["bytes"] == len(data)
             assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
         assert package["resources"][0]["jsonSchema"] == "exercise.schema.json"
+        # Frictionless does not apply a JSON resource's schema: check it with jsonschema.
+        schema = load(folder / "exercise.schema.json")
+        validator = Draft202012Validator(schema, format_checker=FormatChecker())
+        assert list(validator.iter_errors(load(folder / "exercises.json"))) == []
         sums = (folder / "SHA256SUMS").read_text().splitlines()
         listed = {line.split("  ")[1]: line.split("  ")[0] for line in sums}
         assert set(listed) == {p.name for p in folder.iterdir()} - {"SHA256SUMS"}
@@ -290,3 +317,95 @@ def test_versions_compare_as_numbers() -> None:
     assert Version.parse("1.2.3").bump_to(Version.parse("1.2.3")) is None
     with pytest.raises(ValueError, match="not a semantic version"):
         Version.parse("1.2")
+
+
+def test_a_curator_merging_two_exercises_is_a_major_release(tmp_path: Path) -> None:
+    s = Session(tmp_path)
+    s.run("build")
+    s.run("publish", "--version", "0.1.0")
+    first = s.dataset("0.1.0")
+    keys = {e["id"]: e["sources"][0]["mention"] for e in first["exercises"]}
+    s.run(
+        "review", "same", keys["lying-knee-twist"], keys["lower-back-rotational-stretch"],
+        "--out", str(s.out), "--decisions", str(s.root / "d.json"),
+    )  # fmt: skip
+    s.run("build")
+    assert "proposed version: 1.0.0" in s.run("publish").output
+    s.run("publish", "--version", "1.0.0")
+    second = s.dataset("1.0.0")
+    (gone,) = ids(first) - ids(second)
+    (kept,) = {"lying-knee-twist", "lower-back-rotational-stretch"} - {gone}
+    log = (s.release("1.0.0") / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"### Merged\n\n- `{gone}` → `{kept}`" in log
+    assert "Compared with 0.1.0: major change (1 id(s) merged)" in log
+    id_map = load(s.release("1.0.0") / "id_map.json")["id_map"]
+    assert {"old": gone, "new": kept, "reason": "merged"} in id_map
+    diff = json.loads(
+        s.run("diff", str(s.release("0.1.0")), str(s.release("1.0.0")), "--json").output
+    )
+    assert diff["merged"] == [{"old": gone, "new": kept}] and diff["bump"] == "major"
+
+
+def test_real_articles_from_the_dev_corpus_publish_a_valid_release(tmp_path: Path) -> None:
+    frictionless = pytest.importorskip("frictionless")
+    if not DEV.exists():
+        pytest.skip("the dev corpus lives in ../shared/corpus beside the repository")
+    s = Session(tmp_path)
+    s.run("publish", "--version", "0.1.0")
+    s.run("add", str(DEV))
+    s.run("publish", "--version", "0.2.0")
+    assert ids(s.dataset("0.1.0")) <= ids(s.dataset("0.2.0"))
+    assert len(s.dataset("0.2.0")["dataset"]["sources"]) == 8
+    report = frictionless.validate(str(s.release("0.2.0") / "datapackage.json"))
+    assert report.valid, report.flatten(["type", "message"])
+
+
+def test_bad_release_options_are_refused_before_any_work(session: Session) -> None:
+    before = session.snapshot()
+    for args, message in (
+        (["--version", "0.3.0", "--date", "next tuesday"], "'next tuesday' is not a date"),
+        (["--version", "0.3.0 "], "'0.3.0 ' is not a semantic version"),
+    ):
+        result = session.run("publish", *args, ok=False)
+        assert result.exit_code == 2 and message in result.output
+    assert session.snapshot() == before
+
+
+def test_an_article_without_exercises_is_still_a_patch_release(session: Session) -> None:
+    s = Session(session.root.parent / "patch")
+    s.run("publish", "--version", "0.1.0")
+    note = s.root / "note.txt"
+    note.write_text("Our clinic is closed on public holidays.\n", encoding="utf-8")
+    s.run("add", str(note))
+    dry = s.run("publish")
+    assert "proposed version: 0.1.1" in dry.output
+    assert "1 source(s) added, removed or updated" in dry.output
+
+
+def test_merge_chains_between_releases_are_followed() -> None:
+    old = dataset(exercise("a", "A", ["s#a"]))
+    new = dataset(exercise("c", "C", ["t#c"]))
+    id_map = [
+        {"old": "a", "new": "b", "reason": "merged"},
+        {"old": "b", "new": "c", "reason": "merged"},
+    ]
+    diff = diff_datasets(old, new, id_map=id_map)
+    assert diff.merged == (("a", "c"),) and diff.removed == ()
+
+
+def test_the_changelog_keeps_every_earlier_entry_whatever_the_introduction() -> None:
+    earlier = "# Our data\n\nHand-written intro.\n\n## [0.2.0]\n\nB.\n\n## [0.1.0]\n\nA.\n"
+    merged = with_entry(earlier, "## [0.3.0]\n\nC.\n")
+    assert merged.index("## [0.3.0]") < merged.index("## [0.2.0]") < merged.index("## [0.1.0]")
+    assert "Hand-written intro" not in merged
+
+
+def test_diff_names_a_file_it_cannot_use(session: Session, tmp_path: Path) -> None:
+    copy = Path(shutil.copytree(session.release("0.2.0"), tmp_path / "copy"))
+    (copy / "id_map.json").write_text('{"id_map": "nonsense"}', encoding="utf-8")
+    result = session.run("diff", str(session.release("0.1.0")), str(copy), ok=False)
+    assert result.exit_code == 2
+    assert f"{copy / 'id_map.json'}: is not an id map" in result.output
+    (copy / "exercises.json").write_text("[]", encoding="utf-8")
+    result = session.run("diff", str(session.release("0.1.0")), str(copy), ok=False)
+    assert "is not an exercises.json dataset" in result.output

@@ -128,7 +128,12 @@ def _dataset(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]] | None]:
     for name in ("id_map.json", "ids.json"):
         beside = file.parent / name
         if beside.exists():
-            id_map = json.loads(beside.read_text(encoding="utf-8")).get("id_map")
+            try:
+                id_map = json.loads(beside.read_text(encoding="utf-8"))["id_map"]
+                if not all(isinstance(e, dict) and "old" in e for e in id_map):
+                    raise TypeError("entries must be objects with 'old' and 'new'")
+            except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+                raise PipelineError(str(beside), f"is not an id map: {exc}", "") from exc
             break
     return doc, id_map
 

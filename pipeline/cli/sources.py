@@ -18,11 +18,15 @@ log = logging.getLogger("pipeline")
 
 @click.command("add")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--url", help="Where the article was published (http or https).")
-@click.option("--title", help="The article's title [default: its first heading].")
+@click.option("--url", help="Where the article was published, http(s) [default: what it states].")
+@click.option(
+    "--title",
+    help="The article's title [default: what it states (a Title: header, front matter, "
+    "<title>), else its first heading].",
+)
 @click.option("--license", "license_", help="The article's license, e.g. CC-BY-4.0.")
 @click.option("--retrieved", help="When it was retrieved, YYYY-MM-DD.")
-@click.option("--id", "source_id", help="The source id [default: a slug of the title].")
+@click.option("--id", "source_id", help="The source id [default: the file's stem].")
 @click.option(
     "--replace", metavar="ID", help="Replace source ID's article with PATH (keeps the id)."
 )

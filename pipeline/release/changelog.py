@@ -32,8 +32,12 @@ def entry(diff: DatasetDiff, version: str, *, previous: str | None, date: str | 
 
 
 def with_entry(previous_changelog: str | None, new_entry: str) -> str:
-    """The release's CHANGELOG.md: the new entry above the previous release's entries."""
+    """The release's CHANGELOG.md: the new entry above every entry of the previous release's
+    changelog (whatever its introduction says)."""
     body = ""
-    if previous_changelog and previous_changelog.startswith(HEADER):
-        body = previous_changelog[len(HEADER) :].lstrip("\n")
-    return HEADER + "\n" + new_entry + ("\n" + body if body else "")
+    if previous_changelog:
+        at = previous_changelog.find("\n## [")
+        body = previous_changelog[at + 1 :] if at >= 0 else ""
+        if previous_changelog.startswith("## ["):
+            body = previous_changelog
+    return HEADER + "\n" + new_entry + ("\n" + body.lstrip("\n") if body else "")

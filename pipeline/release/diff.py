@@ -32,6 +32,8 @@ _COMPARED = (
     "flags",
     "conflicts",
 )
+# Dataset-level keys whose change is worth a release (version, counts and dates are not).
+_METADATA = ("name", "title", "description", "license", "homepage", "schema")
 _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 BUMPS = ("patch", "minor", "major")
 
@@ -49,7 +51,7 @@ class Version:
         >>> Version.parse("0.10.2") > Version.parse("0.9.9")
         True
         """
-        m = _SEMVER.match(text.strip())
+        m = _SEMVER.match(text)
         if not m:
             raise ValueError(f"{text!r} is not a semantic version X.Y.Z")
         return cls(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -90,6 +92,11 @@ class DatasetDiff:
     fields_added: tuple[str, ...]
     fields_removed: tuple[str, ...]
     counts: tuple[tuple[str, int, int], ...]  # (what, old, new)
+    sources_added: tuple[str, ...] = ()
+    sources_removed: tuple[str, ...] = ()
+    sources_updated: tuple[str, ...] = ()  # the same source id with other bytes
+    metadata_changed: tuple[str, ...] = ()  # dataset-level keys: license, title, schema...
+    schema_step: str | None = None  # the bump of the schema version, if it changed
 
     @property
     def empty(self) -> bool:
@@ -101,25 +108,40 @@ class DatasetDiff:
             or self.changed
             or self.fields_added
             or self.fields_removed
+            or self.sources_added
+            or self.sources_removed
+            or self.sources_updated
+            or self.metadata_changed
         )
 
     def bump(self) -> tuple[str | None, str]:
         """The semantic-version bump this difference calls for, and why."""
-        if self.removed or self.merged or self.fields_removed:
-            why = [
-                f"{len(self.removed)} id(s) removed" if self.removed else "",
-                f"{len(self.merged)} id(s) merged" if self.merged else "",
-                f"fields removed: {', '.join(self.fields_removed)}" if self.fields_removed else "",
-            ]
-            return "major", "; ".join(w for w in why if w)
-        if self.added or self.fields_added:
-            why = [
-                f"{len(self.added)} exercise(s) added" if self.added else "",
-                f"fields added: {', '.join(self.fields_added)}" if self.fields_added else "",
-            ]
-            return "minor", "; ".join(w for w in why if w)
-        if self.renamed or self.changed:
-            return "patch", f"{len(self.renamed) + len(self.changed)} exercise(s) corrected"
+
+        def why(*parts: tuple[object, str]) -> str:
+            return "; ".join(text for present, text in parts if present)
+
+        schema = f"schema version: {self.schema_step} change"
+        if self.removed or self.merged or self.fields_removed or self.schema_step == "major":
+            return "major", why(
+                (self.removed, f"{len(self.removed)} id(s) removed"),
+                (self.merged, f"{len(self.merged)} id(s) merged"),
+                (self.fields_removed, f"fields removed: {', '.join(self.fields_removed)}"),
+                (self.schema_step == "major", schema),
+            )
+        if self.added or self.fields_added or self.schema_step == "minor":
+            return "minor", why(
+                (self.added, f"{len(self.added)} exercise(s) added"),
+                (self.fields_added, f"fields added: {', '.join(self.fields_added)}"),
+                (self.schema_step == "minor", schema),
+            )
+        if not self.empty:
+            corrected = len(self.renamed) + len(self.changed)
+            sources = self.sources_added + self.sources_removed + self.sources_updated
+            return "patch", why(
+                (corrected, f"{corrected} exercise(s) corrected"),
+                (sources, f"{len(sources)} source(s) added, removed or updated"),
+                (self.metadata_changed, f"metadata: {', '.join(self.metadata_changed)}"),
+            ) or "schema version: patch change"
         return None, "no change"
 
     def sections(self, code: Callable[[str], str] = str) -> list[tuple[str, list[str]]]:
@@ -133,6 +155,10 @@ class DatasetDiff:
             ("Changed", [f"{code(i)}: {', '.join(f)}" for i, f in self.changed]),
             ("Fields added", [code(f) for f in self.fields_added]),
             ("Fields removed", [code(f) for f in self.fields_removed]),
+            ("Sources added", [code(i) for i in self.sources_added]),
+            ("Sources removed", [code(i) for i in self.sources_removed]),
+            ("Sources updated", [code(i) for i in self.sources_updated]),
+            ("Metadata changed", [code(k) for k in self.metadata_changed]),
         ]
         return [(kind, items) for kind, items in kinds if items]
 
@@ -148,6 +174,10 @@ class DatasetDiff:
             "changed": [{"id": i, "fields": list(f)} for i, f in self.changed],
             "fields_added": list(self.fields_added),
             "fields_removed": list(self.fields_removed),
+            "sources_added": list(self.sources_added),
+            "sources_removed": list(self.sources_removed),
+            "sources_updated": list(self.sources_updated),
+            "metadata_changed": list(self.metadata_changed),
             "counts": {what: {"old": old, "new": new} for what, old, new in self.counts},
         }
 
@@ -198,16 +228,15 @@ def diff_datasets(
     vanished ids went, and without one the mentions they held decide."""
     before = {e["id"]: e for e in old.get("exercises", [])}
     after = {e["id"]: e for e in new.get("exercises", [])}
-    mapped: dict[str, str | None] = {}
-    for entry in id_map or ():
-        if entry.get("old") in before and entry.get("old") not in after:
-            mapped[entry["old"]] = entry.get("new")
+    mapped = {e["old"]: e.get("new") for e in id_map or () if e.get("old")}
     gone = sorted(set(before) - set(after))
     merged, removed = [], []
     for i in gone:
         target = mapped[i] if i in mapped else _successor(before[i], after)
-        while target is not None and target not in after and target in mapped:
-            target = mapped[target]  # a chain of merges: a -> b -> c
+        seen = {i}
+        while target is not None and target not in after and target not in seen:
+            seen.add(target)  # a chain of merges between releases: a -> b -> c
+            target = mapped.get(target)
         if target is not None and target in after:
             merged.append((i, target))
         else:
@@ -229,8 +258,17 @@ def diff_datasets(
         return len(records), sum(len(r.get("sources", [])) for r in records)
 
     (old_n, old_m), (new_n, new_m) = count(old), count(new)
-    old_s = len(old.get("dataset", {}).get("sources", []))
-    new_s = len(new.get("dataset", {}).get("sources", []))
+    old_meta, new_meta = old.get("dataset", {}), new.get("dataset", {})
+    old_src = {x["source_id"]: x.get("sha256") for x in old_meta.get("sources", [])}
+    new_src = {x["source_id"]: x.get("sha256") for x in new_meta.get("sources", [])}
+    schema_step = None
+    if old_meta.get("schema_version") and new_meta.get("schema_version"):
+        try:
+            a = Version.parse(old_meta["schema_version"])
+            b = Version.parse(new_meta["schema_version"])
+            schema_step = a.bump_to(b) or (None if a == b else "major")
+        except ValueError:
+            schema_step = None
     return DatasetDiff(
         added=tuple((i, after[i]["name"]) for i in sorted(set(after) - set(before))),
         removed=tuple(removed),
@@ -242,6 +280,15 @@ def diff_datasets(
         counts=(
             ("exercises", old_n, new_n),
             ("mentions", old_m, new_m),
-            ("sources", old_s, new_s),
+            ("sources", len(old_src), len(new_src)),
         ),
+        sources_added=tuple(sorted(set(new_src) - set(old_src))) if old_meta else (),
+        sources_removed=tuple(sorted(set(old_src) - set(new_src))),
+        sources_updated=tuple(
+            sorted(i for i in set(old_src) & set(new_src) if old_src[i] != new_src[i])
+        ),
+        metadata_changed=tuple(
+            k for k in _METADATA if old_meta and old_meta.get(k) != new_meta.get(k)
+        ),
+        schema_step=schema_step,
     )

@@ -19,6 +19,7 @@ from typing import Any
 
 from pipeline.document import generated_at
 from pipeline.errors import PipelineError
+from pipeline.ingest import is_date
 from pipeline.publish import publish, render_json, write_atomic, write_folder
 from pipeline.release import changelog
 from pipeline.release.diff import BUMPS, DatasetDiff, Version, diff_datasets
@@ -129,7 +130,8 @@ def plan_release(
     diff = diff_datasets(old, dataset, id_map=id_map)
     bump, why = diff.bump()
     base = previous.version if previous else None
-    first = str(dataset["dataset"].get("version") or "0.1.0")
+    recorded = str(dataset["dataset"].get("version") or "0.0.0")
+    first = recorded if recorded != "0.0.0" else "0.1.0"  # 0.0.0: no version recorded yet
     proposed = str(base.bumped(bump or "patch")) if base else first
     problems = _build_problems(result)
     warnings: list[str] = []
@@ -231,6 +233,13 @@ def publish_release(
     """
     settings = settings or Settings()
     environ = os.environ if environ is None else environ
+    if date is not None and not is_date(date):
+        raise PipelineError("--date", f"{date!r} is not a date (YYYY-MM-DD)", "nothing published")
+    if version is not None:
+        try:
+            Version.parse(version)
+        except ValueError as exc:
+            raise PipelineError("--version", str(exc), "for example 0.2.0") from exc
     previous = load_previous(releases_dir)
     result, reused, processed = build_in_memory(
         raw_dir,
