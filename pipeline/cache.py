@@ -195,17 +195,27 @@ class SqliteCache:
         if self._db is None:
             return
         data = zlib.compress(pickle.dumps(result, protocol=5), 1)
-        try:
-            with self._db:
-                self._db.execute(
-                    "DELETE FROM results WHERE source_id = ? AND variant = ?", (source_id, variant)
-                )
-                self._db.execute(
-                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)",
-                    (key, source_id, variant, data),
-                )
-        except sqlite3.Error as exc:
-            self._disable(f"cannot be written: {exc}")
+        for attempt in (1, 2):
+            if self._db is None:
+                return
+            try:
+                with self._db:
+                    self._db.execute(
+                        "DELETE FROM results WHERE source_id = ? AND variant = ?",
+                        (source_id, variant),
+                    )
+                    self._db.execute(
+                        "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)",
+                        (key, source_id, variant, data),
+                    )
+                return
+            except sqlite3.OperationalError as exc:  # locked, disk full: leave the file alone
+                self._disable(f"cannot be written: {exc}")
+            except sqlite3.DatabaseError as exc:  # damaged: start a new cache, try once more
+                if attempt == 2:
+                    self._disable(f"cannot be written: {exc}")
+                else:
+                    self._reset(exc)
 
     def close(self) -> None:
         if self._db is not None:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pipeline.decisions import value_to_json
+from pipeline.errors import PipelineError
 from pipeline.merge.ids import IdChange, IdRegistry, MentionRef
 from pipeline.models import (
     Conflict,
@@ -103,7 +104,12 @@ def generated_at(environ: Mapping[str, str]) -> str | None:
     epoch = environ.get("SOURCE_DATE_EPOCH")
     if not epoch:
         return None
-    return datetime.fromtimestamp(int(epoch), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return datetime.fromtimestamp(int(epoch), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (ValueError, OverflowError, OSError) as exc:
+        raise PipelineError(
+            "SOURCE_DATE_EPOCH", f"{epoch!r} is not a time in seconds since 1970", "unset it"
+        ) from exc
 
 
 def source_json(doc: Document) -> JSON:

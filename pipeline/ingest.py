@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import fcntl
 import logging
+import os
 import re
 import unicodedata
 import urllib.parse
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
+from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
 from pipeline.errors import PipelineError, SourceError
 from pipeline.models import BlockKind, Document, Format, SourceMeta
@@ -32,7 +36,6 @@ from pipeline.sources import (
     SourcesSettings,
     article_files,
     decode,
-    entry_json,
     load_manifest,
     manifest_json,
     sha256,
@@ -63,6 +66,7 @@ class Candidate:
     retrieved: str | None = None
     source_id: str | None = None  # asked for with --id
     in_raw: bool = False
+    link: bool = False  # a symbolic link: recorded as the bytes it points to
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +88,8 @@ class Addition:
     candidate: Candidate
     meta: SourceMeta
     replaces: SourceMeta | None = None
-    copy: bool = True
+    copy: bool = True  # write the bytes to raw/<meta.file>
+    moved_from: str | None = None  # an unlisted file of raw/ recorded under another name
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +190,26 @@ def as_uri(url: str) -> str:
     >>> as_uri("https://de.example.org/übungen für den rücken")
     'https://de.example.org/%C3%BCbungen%20f%C3%BCr%20den%20r%C3%BCcken'
     """
-    return urllib.parse.quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~")
+    parts = urllib.parse.urlsplit(url.strip())
+    try:
+        host = parts.netloc.encode("idna").decode("ascii") if parts.netloc else ""
+    except UnicodeError:
+        host = urllib.parse.quote(parts.netloc, safe=":@[]%")
+    keep = "!$&'()*+,;=:@%~"
+    return urllib.parse.urlunsplit(
+        (
+            parts.scheme,
+            host,
+            urllib.parse.quote(parts.path, safe="/" + keep),
+            urllib.parse.quote(parts.query, safe="/?" + keep),
+            urllib.parse.quote(parts.fragment, safe="/?" + keep),
+        )
+    )
+
+
+def is_url(text: str) -> bool:
+    """An absolute http(s) URI (RFC 3986), as the manifest's schema checks it."""
+    return bool(_URL.match(text)) and validate_rfc3986(text, rule="URI") is not None
 
 
 def is_date(text: str) -> bool:
@@ -202,7 +226,7 @@ def is_date(text: str) -> bool:
 def check_metadata(candidate: Candidate) -> list[str]:
     """Problems with the metadata given on the command line, each saying what is expected."""
     problems = []
-    if candidate.url is not None and not _URL.match(as_uri(candidate.url)):
+    if candidate.url is not None and not is_url(as_uri(candidate.url)):
         problems.append(f"--url {candidate.url!r} is not an http(s) URL")
     if candidate.retrieved is not None and not is_date(candidate.retrieved):
         problems.append(f"--retrieved {candidate.retrieved!r} is not a date (YYYY-MM-DD)")
@@ -212,11 +236,6 @@ def check_metadata(candidate: Candidate) -> list[str]:
             f"(letters, digits, '.', '_', '-'; try {slug_id(candidate.source_id)!r})"
         )
     return problems
-
-
-def _entry_problems(meta: SourceMeta) -> list[str]:
-    """Schema problems of one manifest entry: what ``raw/sources.json`` would reject."""
-    return [p.split(": ", 1)[-1] for p in check({"sources": [entry_json(meta)]}, SCHEMA)]
 
 
 def plan_additions(
@@ -231,19 +250,24 @@ def plan_additions(
 
     A candidate is refused (with the reason) when its metadata is bad, it cannot be decoded,
     its bytes are those of another source, or its id belongs to a source whose file is
-    missing. A file already in ``raw/`` but not listed is recorded where it is. With
-    ``replace`` the one candidate takes that source's place and keeps its id.
+    missing. A file already in ``raw/`` but not listed is recorded there (renamed when its
+    id asks for another name). With ``replace`` the one candidate takes that source's place
+    and keeps its id. No file that is not being replaced is ever written over.
     """
     settings = settings or SourcesSettings()
-    by_sha = {e.sha256: e for e in existing if e.sha256}
-    by_id = {e.meta.source_id.lower(): e for e in existing}
-    stems = {Path(e.meta.file).stem.lower() for e in existing}
+    by_file = {e.meta.file: e for e in existing}
+    by_id = {e.meta.source_id: e for e in existing if e.listed}
+    by_sha: dict[str, list[Existing]] = {}
+    for e in existing:
+        if e.sha256:
+            by_sha.setdefault(e.sha256, []).append(e)
+    taken = {n.lower() for e in existing for n in (e.meta.source_id, Path(e.meta.file).stem)}
     prints = [(e.meta, shingles(e.text)) for e in existing if e.text]
     additions: list[Addition] = []
     refused: list[PipelineError] = []
     warnings: list[str] = []
-    target = by_id.get(replace.lower()) if replace else None
-    if replace and (target is None or not target.listed):
+    target = by_id.get(replace) if replace else None
+    if replace and target is None:
         hint = f"see {MANIFEST} for the ids"
         return AddPlan((), (PipelineError(replace, "is not a source in raw/", hint),), ())
 
@@ -262,23 +286,21 @@ def plan_additions(
             continue
         digest = sha256(cand.data)
         name = Path(cand.path).name
-        here = by_id.get(Path(name).stem.lower()) if cand.in_raw else None
-        in_place = here is not None and here.meta.file == name and target is None
-        if in_place and here is not None and here.listed:
-            if digest == here.meta.sha256:
-                refuse(cand, f"is already recorded as source {here.meta.source_id!r}")
+        own = by_file.get(name) if cand.in_raw else None  # the candidate's own file in raw/
+        if own is not None and own.listed and own is not target:
+            if digest == own.meta.sha256:
+                refuse(cand, f"is already recorded as source {own.meta.source_id!r}")
             else:
                 refuse(
                     cand,
-                    f"changed since {MANIFEST} recorded it as source {here.meta.source_id!r}",
-                    f"record the new version with --replace {here.meta.source_id}",
+                    f"changed since {MANIFEST} recorded it as source {own.meta.source_id!r}",
+                    f"record the new version with --replace {own.meta.source_id}",
                 )
             continue
-        twin = by_sha.get(digest)
-        if twin is not None and not in_place and (target is None or twin is not target):
-            refuse(
-                cand, f"is an exact duplicate of source {twin.meta.source_id!r} ({twin.meta.file})"
-            )
+        twins = [e for e in by_sha.get(digest, []) if e is not own and e is not target]
+        if twins:
+            twin = twins[0].meta
+            refuse(cand, f"is an exact duplicate of source {twin.source_id!r} ({twin.file})")
             continue
         if target is not None and digest == target.meta.sha256:
             refuse(
@@ -290,17 +312,28 @@ def plan_additions(
         suffix = Path(name).suffix.lower()
         if suffix not in settings.suffixes:
             suffix = _SUFFIX_OF[doc.format]
+        mine = {n.lower() for n in (Path(name).stem,)} if own is not None else set()
         if target is not None:
             source_id = target.meta.source_id
-            file = (
-                target.meta.file if Path(target.meta.file).suffix == suffix else source_id + suffix
-            )
-        elif in_place:
-            source_id, file = Path(name).stem, name
+            file = target.meta.file
+            if Path(file).suffix != suffix:
+                file = source_id + suffix
+                blocking = [
+                    f
+                    for f, e in by_file.items()
+                    if f.lower() == file.lower() and e is not own and e is not target
+                ]
+                if blocking:
+                    hint = f"move raw/{blocking[0]} away, then replace"
+                    refuse(cand, f"raw/{blocking[0]} exists", hint)
+                    continue
+            mine |= {source_id.lower()}
         else:
             base = cand.source_id or id_from_stem(Path(name).stem)
-            owner = by_id.get(base.lower())
-            if owner is not None and owner.listed and not owner.present:
+            owner = by_id.get(base) or next(
+                (e for i, e in by_id.items() if i.lower() == base.lower()), None
+            )
+            if owner is not None and not owner.present:
                 refuse(
                     cand,
                     f"source {owner.meta.source_id!r} is listed in {MANIFEST} but its file "
@@ -308,43 +341,47 @@ def plan_additions(
                     f"restore the file, or --replace {owner.meta.source_id} with this one",
                 )
                 continue
-            if cand.source_id and owner is not None:
+            if cand.source_id and (owner is not None or (base.lower() in taken - mine)):
+                where = owner.meta.file if owner is not None else "a file in raw/"
                 refuse(
                     cand,
-                    f"source id {cand.source_id!r} is taken by {owner.meta.file}",
-                    f"choose another --id, or --replace {owner.meta.source_id} to replace it",
+                    f"source id {cand.source_id!r} is taken by {where}",
+                    "choose another --id"
+                    + (f", or --replace {owner.meta.source_id}" if owner is not None else ""),
                 )
                 continue
             source_id = base
-            if owner is not None or base.lower() in stems:
+            if base.lower() in taken - mine:
                 source_id = f"{base}-{digest[:8]}"  # a name taken: a new id, not an overwrite
             file = source_id + suffix
         stated_title, stated_url = described(doc)
-        given = cand.url or stated_url
-        url = as_uri(given) if given else None
-        if url and not _URL.match(url):
-            warnings.append(f"{cand.path}: the URL it states, {url!r}, is not usable; left out")
-            url = None
+        url = None
+        for given, stated in ((cand.url, False), (stated_url, True)):
+            if given and url is None:
+                candidate_url = as_uri(given)
+                if is_url(candidate_url):
+                    url = candidate_url
+                elif stated:
+                    warnings.append(
+                        f"{cand.path}: the URL it states, {given!r}, is not valid; left out"
+                    )
         old = target.meta if target is not None else None
         meta = SourceMeta(
             source_id=source_id,
             file=file,
             format=doc.format,
-            title=cand.title or stated_title or (old.title if old else None),
-            url=url or (old.url if old else None),
+            # A new version of a recorded article keeps what a person set for it.
+            title=cand.title or (old.title if old else None) or stated_title,
+            url=(as_uri(cand.url) if cand.url else None) or (old.url if old else None) or url,
             retrieved=cand.retrieved,  # a new version is a new retrieval: its date or none
             license=cand.license or (old.license if old else None),
             sha256=digest,
         )
-        problems = _entry_problems(meta)
-        if problems:
-            refuse(cand, f"would not be a valid {MANIFEST} entry: " + "; ".join(problems))
-            continue
         fingerprint = shingles(visible_text(doc))
         for other_meta, other in prints:
-            if old is not None and other_meta.source_id == old.source_id:
-                continue
-            if in_place and other_meta.file == name:
+            if (old is not None and other_meta.source_id == old.source_id) or (
+                own is not None and other_meta.file == name
+            ):
                 continue
             overlap = containment(fingerprint, other)
             if overlap >= near_duplicate:
@@ -354,11 +391,21 @@ def plan_additions(
                     f"anyway: if it is the same article, delete raw/{file} and its entry in "
                     f"{MANIFEST}"
                 )
-        additions.append(Addition(cand, meta, old, copy=not in_place))
+        moved_from = name if own is not None and name != file else None
+        additions.append(
+            Addition(
+                cand,
+                meta,
+                old,
+                copy=own is None or name != file or cand.link,
+                moved_from=moved_from,
+            )
+        )
         entry = Existing(meta, digest, "")
-        by_sha[digest] = entry
-        by_id[source_id.lower()] = entry
-        stems.add(Path(file).stem.lower())
+        by_sha.setdefault(digest, []).append(entry)
+        by_id[source_id] = entry
+        by_file[file] = entry
+        taken |= {source_id.lower(), Path(file).stem.lower()}
         prints.append((meta, fingerprint))
     return AddPlan(tuple(additions), tuple(refused), tuple(warnings))
 
@@ -440,12 +487,40 @@ def add_articles(
 ) -> AddReport:
     """Copy articles into ``raw_dir`` and record them in its manifest; refuse what is wrong.
 
-    The article files are written first and the manifest last, each atomically, so an
-    interrupted add leaves at worst an unlisted file that the next build reports.
+    One ``add`` at a time holds a lock on ``raw_dir``. The article files are written
+    first, then the manifest, each atomically; files it replaces or renames are removed last.
+    An interrupted add leaves at worst an unlisted file that the next build reports.
     """
     settings = settings or SourcesSettings()
     if not raw_dir.is_dir():
         raise PipelineError(str(raw_dir), "is not a folder", "pass --raw DIR")
+    with _locked(raw_dir):
+        return _add(raw_dir, paths, title, url, license, retrieved, source_id, replace, settings)
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on the folder itself for the duration: another ``add`` waits, and
+    no lock file is left behind."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _add(
+    raw_dir: Path,
+    paths: Sequence[Path],
+    title: str | None,
+    url: str | None,
+    license: str | None,
+    retrieved: str | None,
+    source_id: str | None,
+    replace: str | None,
+    settings: SourcesSettings,
+) -> AddReport:
     manifest = load_manifest(raw_dir)
     files, missing = _collect(paths, settings)
     if (title or url or source_id or replace) and len(files) > 1:
@@ -463,9 +538,10 @@ def add_articles(
         except OSError as exc:
             refused.append(PipelineError(str(path), f"cannot be read: {exc.strerror}", "check it"))
             continue
-        in_raw = path.resolve().parent == raw_resolved
+        in_raw = path.absolute().parent.resolve() == raw_resolved  # the link, not its target
+        link = path.is_symlink()
         candidates.append(
-            Candidate(str(path), data, title, url, license, retrieved, source_id, in_raw)
+            Candidate(str(path), data, title, url, license, retrieved, source_id, in_raw, link)
         )
     plan = plan_additions(
         existing_articles(raw_dir, manifest, settings),
@@ -482,12 +558,18 @@ def add_articles(
         raise PipelineError(str(raw_dir / MANIFEST), "; ".join(problems), "nothing was added")
     for addition in plan.additions:
         if addition.copy:
-            write_atomic(raw_dir / addition.meta.file, addition.candidate.data)
-        old = addition.replaces
-        if old is not None and old.file != addition.meta.file:
-            (raw_dir / old.file).unlink(missing_ok=True)
+            target = raw_dir / addition.meta.file
+            if target.is_symlink():
+                target.unlink()  # a link recorded under its own name becomes the file
+            write_atomic(target, addition.candidate.data)
     if plan.additions:
         write_atomic(raw_dir / MANIFEST, render_json(updated))
+    for addition in plan.additions:
+        gone = [addition.moved_from]
+        if addition.replaces is not None and addition.replaces.file != addition.meta.file:
+            gone.append(addition.replaces.file)
+        for name in filter(None, gone):
+            (raw_dir / name).unlink(missing_ok=True)
     return AddReport(
         tuple(a.meta for a in plan.additions if a.replaces is None),
         tuple(a.meta for a in plan.additions if a.replaces is not None),

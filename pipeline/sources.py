@@ -145,8 +145,20 @@ def read_raw(
     known = manifest.by_file()
     files: list[RawFile] = []
     errors: list[SourceError] = []
+    ids: dict[str, str] = {}  # source id -> the file that has it
     for path in article_files(raw_dir, settings):
         meta = known.get(path.name)
+        source_id = meta.source_id if meta else source_id_for(path.name)
+        if source_id in ids:
+            errors.append(
+                SourceError(
+                    str(path),
+                    f"has the same source id {source_id!r} as {ids[source_id]}",
+                    "rename one of them (and record it with `pipeline add`)",
+                )
+            )
+            continue
+        ids[source_id] = path.name
         if meta is None:
             log.warning(
                 "%s: not in %s; built as source %r with no title, url or license "

@@ -77,8 +77,17 @@ def test_new_code_or_library_versions_invalidate_every_entry(
 ) -> None:
     cache = tmp_path / "cache"
     run(raw, tmp_path / "out", cache)
-    monkeypatch.setattr(pipeline.cache, "code_fingerprint", lambda: "another version")
-    assert run(raw, tmp_path / "out", cache).processed == 5
+    assert run(raw, tmp_path / "out", cache).processed == 0
+    real = pipeline.cache._version
+    monkeypatch.setattr(
+        pipeline.cache, "_version", lambda p: "9.9" if p == "ftfy" else real(p)
+    )  # a new ftfy repairs text differently
+    pipeline.cache.code_fingerprint.cache_clear()
+    try:
+        assert run(raw, tmp_path / "out", cache).processed == 5
+    finally:
+        monkeypatch.undo()
+        pipeline.cache.code_fingerprint.cache_clear()
     assert {"ftfy", "lxml", "drug-named-entity-recognition"} <= set(pipeline.cache.DEPENDENCIES)
 
 
@@ -103,3 +112,16 @@ def test_a_damaged_cache_is_reported_and_replaced(
     run(raw, tmp_path / "fresh", None)
     assert files(tmp_path / "out") == files(tmp_path / "fresh")
     assert run(raw, tmp_path / "out", cache).reused == 5  # the new cache works
+
+
+def test_a_cache_damaged_inside_is_replaced_when_written(raw: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    run(raw, tmp_path / "out", cache)
+    db = cache / CACHE_FILE
+    data = bytearray(db.read_bytes())
+    for i in range(4096, len(data), 7):  # keep the header, break the pages
+        data[i] ^= 0xFF
+    db.write_bytes(bytes(data))
+    (cache / (CACHE_FILE + "-wal")).unlink(missing_ok=True)
+    run(raw, tmp_path / "out", cache)
+    assert run(raw, tmp_path / "out", cache).reused == 5  # a working cache again

@@ -293,3 +293,105 @@ def test_names_that_differ_only_in_case_do_not_overwrite(raw: Path, tmp_path: Pa
     assert add(raw, str(upper))[0] == 0
     files = sorted(str(e["file"]).lower() for e in manifest(raw).values())
     assert len(files) == len(set(files)) == 7
+
+
+def test_a_listed_file_edited_in_place_needs_replace(raw: Path) -> None:
+    seed = raw / "002_6b439db970d9f650.txt"
+    seed.write_bytes(seed.read_bytes() + b"\nOne more line.\n")
+    before = snapshot(raw)
+    code, out = add(raw, str(seed))
+    assert code == 2
+    assert "changed since sources.json recorded it as source '002_6b439db970d9f650'" in out
+    assert "--replace 002_6b439db970d9f650" in out
+    assert snapshot(raw) == before
+
+
+def test_files_dropped_into_raw_are_recorded_renamed_or_linked(raw: Path, tmp_path: Path) -> None:
+    (raw / "My Article (1).md").write_text(ARTICLE, encoding="utf-8")
+    code, out = add(raw, str(raw / "My Article (1).md"))
+    assert code == 0, out
+    assert manifest(raw)["my-article-1"]["file"] == "my-article-1.md"
+    assert not (raw / "My Article (1).md").exists()
+    (raw / "foo.md").write_text(ARTICLE.replace("Bird Dog", "Foo Raise"), encoding="utf-8")
+    assert add(raw, str(raw / "foo.md"), "--id", "bar")[0] == 0
+    assert manifest(raw)["bar"]["file"] == "bar.md" and not (raw / "foo.md").exists()
+    outside = tmp_path / "linked.md"
+    outside.write_text(ARTICLE.replace("Bird Dog", "Linked Lift"), encoding="utf-8")
+    (raw / "linked.md").symlink_to(outside)
+    code, out = add(raw, str(raw / "linked.md"))
+    assert code == 0, out
+    assert not (raw / "linked.md").is_symlink()  # the article itself is kept in raw/
+    assert (raw / "linked.md").read_bytes() == outside.read_bytes()
+
+
+def test_a_new_version_dropped_into_raw_replaces_the_old_one(raw: Path) -> None:
+    newer = raw / "000-v2.txt"
+    newer.write_bytes((raw / "000_996aa0c67327b4d0.txt").read_bytes() + b"\nUpdated.\n")
+    code, out = add(raw, str(newer), "--replace", "000_996aa0c67327b4d0")
+    assert code == 0, out
+    assert not newer.exists()
+    entry = manifest(raw)["000_996aa0c67327b4d0"]
+    assert entry["title"] == "6 Exercises for Lower Back Pain"  # what was recorded is kept
+    assert (raw / "000_996aa0c67327b4d0.txt").read_bytes().endswith(b"Updated.\n")
+
+
+def test_replacing_with_another_format_never_writes_over_an_unrelated_file(
+    raw: Path, tmp_path: Path
+) -> None:
+    notes = raw / "000_996aa0c67327b4d0.md"
+    notes.write_text("# My notes\n\nNot an article about exercises at all.\n", encoding="utf-8")
+    new = tmp_path / "new.md"
+    new.write_text(ARTICLE, encoding="utf-8")
+    before = snapshot(raw)
+    code, out = add(raw, str(new), "--replace", "000_996aa0c67327b4d0")
+    assert code == 2 and "raw/000_996aa0c67327b4d0.md exists" in out
+    assert snapshot(raw) == before
+
+
+def test_a_url_an_article_states_that_is_not_valid_is_left_out(raw: Path, tmp_path: Path) -> None:
+    src = tmp_path / "scrape.md"
+    src.write_text(
+        "Title: Bird Dog\n\nURL Source: https://example.org:80a/page\n\nMarkdown Content:\n"
+        + ARTICLE,
+        encoding="utf-8",
+    )
+    code, out = add(raw, str(src))
+    assert code == 0, out
+    assert "the URL it states, 'https://example.org:80a/page', is not valid; left out" in out
+    assert manifest(raw)["scrape"]["url"] is None
+    brackets = tmp_path / "brackets.md"
+    brackets.write_text(
+        "Title: Plank\n\nURL Source: https://example.org/page[1].html\n\nMarkdown Content:\n"
+        + ARTICLE.replace("Bird Dog", "Plank"),
+        encoding="utf-8",
+    )
+    assert add(raw, str(brackets))[0] == 0
+    assert manifest(raw)["brackets"]["url"] == "https://example.org/page%5B1%5D.html"
+
+
+def test_the_manifest_is_checked_before_anything_is_written(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipeline.ingest
+
+    monkeypatch.setattr(pipeline.ingest, "is_url", lambda text: True)  # let a bad URL through
+    src = tmp_path / "x.md"
+    src.write_text(ARTICLE, encoding="utf-8")
+    before = snapshot(raw)
+    code, out = add(raw, str(src), "--url", "https://exa mple.org:x/")
+    assert code == 2 and "sources.json: $.sources" in out and "nothing was added" in out
+    assert snapshot(raw) == before
+
+
+def test_two_files_with_one_source_id_are_reported_by_the_build(raw: Path, tmp_path: Path) -> None:
+    (raw / "000_996aa0c67327b4d0.md").write_text(ARTICLE, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--raw", str(raw), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert (
+        "has the same source id '000_996aa0c67327b4d0' as 000_996aa0c67327b4d0.md" in result.output
+    )
+    ids = [
+        s["source_id"]
+        for s in json.loads((tmp_path / "o" / "exercises.json").read_text())["dataset"]["sources"]
+    ]
+    assert len(ids) == len(set(ids)) == 5

@@ -360,7 +360,15 @@ def test_real_articles_from_the_dev_corpus_publish_a_valid_release(tmp_path: Pat
     assert report.valid, report.flatten(["type", "message"])
 
 
-def test_bad_release_options_are_refused_before_any_work(session: Session) -> None:
+def test_bad_release_options_are_refused_before_any_work(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipeline.release.publishing
+
+    def no_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("built before checking the options")
+
+    monkeypatch.setattr(pipeline.release.publishing, "build_in_memory", no_build)
     before = session.snapshot()
     for args, message in (
         (["--version", "0.3.0", "--date", "next tuesday"], "'next tuesday' is not a date"),
@@ -409,3 +417,23 @@ def test_diff_names_a_file_it_cannot_use(session: Session, tmp_path: Path) -> No
     (copy / "exercises.json").write_text("[]", encoding="utf-8")
     result = session.run("diff", str(session.release("0.1.0")), str(copy), ok=False)
     assert "is not an exercises.json dataset" in result.output
+
+
+def test_changed_source_metadata_is_a_patch_release(tmp_path: Path) -> None:
+    s = Session(tmp_path)
+    s.run("publish", "--version", "0.1.0")
+    manifest = load(s.raw / "sources.json")
+    manifest["sources"][1]["license"] = "CC-BY-4.0"
+    (s.raw / "sources.json").write_text(json.dumps(manifest), encoding="utf-8")
+    dry = s.run("publish")
+    assert "proposed version: 0.1.1" in dry.output
+    assert "001_f9fe001670b5d609" in dry.output  # listed under sources updated
+
+
+def test_a_bad_source_date_epoch_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    s = Session(tmp_path)
+    result = CliRunner(env={"SOURCE_DATE_EPOCH": "yesterday"}).invoke(
+        main, ["build", "--raw", str(s.raw), "--out", str(s.out)]
+    )
+    assert result.exit_code == 2
+    assert "SOURCE_DATE_EPOCH: 'yesterday' is not a time in seconds since 1970" in result.output

@@ -122,8 +122,18 @@ def _dataset(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]] | None]:
         doc = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise PipelineError(str(file), f"cannot be read as a dataset: {exc}", "") from exc
-    if not isinstance(doc, dict) or not isinstance(doc.get("exercises"), list):
-        raise PipelineError(str(file), "is not an exercises.json dataset", "")
+    records = doc.get("exercises") if isinstance(doc, dict) else None
+    well_formed = (
+        isinstance(records, list)
+        and isinstance(doc.get("dataset", {}), dict)
+        and all(
+            isinstance(r, dict) and isinstance(r.get("id"), str) and "name" in r for r in records
+        )
+    )
+    if not well_formed:
+        raise PipelineError(
+            str(file), "is not an exercises.json dataset", "check it with `pipeline validate`"
+        )
     id_map = None
     for name in ("id_map.json", "ids.json"):
         beside = file.parent / name

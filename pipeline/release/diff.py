@@ -94,7 +94,7 @@ class DatasetDiff:
     counts: tuple[tuple[str, int, int], ...]  # (what, old, new)
     sources_added: tuple[str, ...] = ()
     sources_removed: tuple[str, ...] = ()
-    sources_updated: tuple[str, ...] = ()  # the same source id with other bytes
+    sources_updated: tuple[str, ...] = ()  # the same source id: other bytes or metadata
     metadata_changed: tuple[str, ...] = ()  # dataset-level keys: license, title, schema...
     schema_step: str | None = None  # the bump of the schema version, if it changed
 
@@ -112,6 +112,7 @@ class DatasetDiff:
             or self.sources_removed
             or self.sources_updated
             or self.metadata_changed
+            or self.schema_step is not None
         )
 
     def bump(self) -> tuple[str | None, str]:
@@ -201,7 +202,7 @@ def _changed_fields(old: JSON, new: JSON) -> tuple[str, ...]:
             fields.extend(f"dosage.{k}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k))
         else:
             fields.append(key)
-    if _mention_keys(old) != _mention_keys(new):
+    if old.get("sources") != new.get("sources"):  # mentions, or what a source says
         fields.append("sources")
     return tuple(fields)
 
@@ -259,8 +260,8 @@ def diff_datasets(
 
     (old_n, old_m), (new_n, new_m) = count(old), count(new)
     old_meta, new_meta = old.get("dataset", {}), new.get("dataset", {})
-    old_src = {x["source_id"]: x.get("sha256") for x in old_meta.get("sources", [])}
-    new_src = {x["source_id"]: x.get("sha256") for x in new_meta.get("sources", [])}
+    old_src = {x["source_id"]: x for x in old_meta.get("sources", [])}
+    new_src = {x["source_id"]: x for x in new_meta.get("sources", [])}
     schema_step = None
     if old_meta.get("schema_version") and new_meta.get("schema_version"):
         try:

@@ -130,8 +130,11 @@ def plan_release(
     diff = diff_datasets(old, dataset, id_map=id_map)
     bump, why = diff.bump()
     base = previous.version if previous else None
-    recorded = str(dataset["dataset"].get("version") or "0.0.0")
-    first = recorded if recorded != "0.0.0" else "0.1.0"  # 0.0.0: no version recorded yet
+    try:  # the version recorded in the manifest, unless none (0.0.0) or not X.Y.Z
+        recorded = Version.parse(str(dataset["dataset"].get("version")))
+        first = str(recorded) if recorded != Version(0, 0, 0) else "0.1.0"
+    except ValueError:
+        first = "0.1.0"
     proposed = str(base.bumped(bump or "patch")) if base else first
     problems = _build_problems(result)
     warnings: list[str] = []
@@ -157,7 +160,7 @@ def plan_release(
         try:
             asked = Version.parse(version)
         except ValueError as exc:
-            problems.append(PipelineError("--version", str(exc), f"for example {proposed}"))
+            problems.append(PipelineError("--version", str(exc), f"publish as {proposed}"))
         else:
             step = base.bump_to(asked) if base else "major"
             if base is not None and step is None:
@@ -239,7 +242,7 @@ def publish_release(
         try:
             Version.parse(version)
         except ValueError as exc:
-            raise PipelineError("--version", str(exc), "for example 0.2.0") from exc
+            raise PipelineError("--version", str(exc), "X.Y.Z, for example 0.2.0") from exc
     previous = load_previous(releases_dir)
     result, reused, processed = build_in_memory(
         raw_dir,
