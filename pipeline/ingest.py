@@ -312,7 +312,7 @@ def plan_additions(
         suffix = Path(name).suffix.lower()
         if suffix not in settings.suffixes:
             suffix = _SUFFIX_OF[doc.format]
-        mine = {n.lower() for n in (Path(name).stem,)} if own is not None else set()
+        mine = {Path(name).stem.lower()} if own is not None else set()  # its own name is free
         if target is not None:
             source_id = target.meta.source_id
             file = target.meta.file
@@ -355,16 +355,12 @@ def plan_additions(
                 source_id = f"{base}-{digest[:8]}"  # a name taken: a new id, not an overwrite
             file = source_id + suffix
         stated_title, stated_url = described(doc)
-        url = None
-        for given, stated in ((cand.url, False), (stated_url, True)):
-            if given and url is None:
-                candidate_url = as_uri(given)
-                if is_url(candidate_url):
-                    url = candidate_url
-                elif stated:
-                    warnings.append(
-                        f"{cand.path}: the URL it states, {given!r}, is not valid; left out"
-                    )
+        stated = as_uri(stated_url) if stated_url else None
+        if stated_url and not (stated and is_url(stated)):
+            warnings.append(
+                f"{cand.path}: the URL it states, {stated_url!r}, is not valid; left out"
+            )
+            stated = None
         old = target.meta if target is not None else None
         meta = SourceMeta(
             source_id=source_id,
@@ -372,7 +368,7 @@ def plan_additions(
             format=doc.format,
             # A new version of a recorded article keeps what a person set for it.
             title=cand.title or (old.title if old else None) or stated_title,
-            url=(as_uri(cand.url) if cand.url else None) or (old.url if old else None) or url,
+            url=(as_uri(cand.url) if cand.url else None) or (old.url if old else None) or stated,
             retrieved=cand.retrieved,  # a new version is a new retrieval: its date or none
             license=cand.license or (old.license if old else None),
             sha256=digest,
