@@ -22,7 +22,7 @@ import sqlite3
 import sys
 import unicodedata
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any, Protocol
@@ -90,10 +90,10 @@ def variant(settings: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def cache_key(doc: Document, settings: object) -> str:
-    """The key of one document's per-source work under ``settings`` (frozen dataclasses)."""
+def cache_key(doc: Document, variant: str) -> str:
+    """The key of one document's per-source work under a ``variant`` (code and settings)."""
     parts = [
-        variant(settings),
+        variant,
         doc.sha256,
         doc.source_id,
         doc.file,
@@ -110,7 +110,6 @@ def cache_key(doc: Document, settings: object) -> str:
 class CacheStats:
     hits: int = 0
     misses: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 class SqliteCache:
@@ -164,7 +163,6 @@ class SqliteCache:
     def _disable(self, problem: str) -> None:
         message = f"{self.path}: cache {problem}; building without it (delete the file to reset)"
         log.warning("%s", message)
-        self.stats.errors.append(message)
         if self._db is not None:
             self._db.close()
         self._db = None

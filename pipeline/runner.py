@@ -104,13 +104,13 @@ def process_cached(doc: Document, settings: Settings, cache: ResultCache | None)
     """``process``, or its earlier result for the same bytes, metadata, settings and code."""
     if cache is None:
         return process(doc, settings)
-    stages = (settings.parse, settings.clean, settings.extract)
-    key = cache_key(doc, stages)
+    kind = variant((settings.parse, settings.clean, settings.extract))
+    key = cache_key(doc, kind)
     hit = cache.get(key)
     if isinstance(hit, SourceResult) and hit.document == doc:
         return hit
     result = process(doc, settings)
-    cache.put(key, doc.source_id, variant(stages), result)
+    cache.put(key, doc.source_id, kind, result)
     return result
 
 
