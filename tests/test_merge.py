@@ -207,3 +207,75 @@ def test_unnamed_mentions_wait_in_the_review_queue(merged: MergeResult) -> None:
 
 def test_registry_is_empty_for_a_first_build() -> None:
     assert merge([]).registry == IdRegistry()
+
+
+KNEE = ("Lie on your back with your knees bent.", "Pull your knee to your chest and hold.")
+
+
+def test_differently_named_mentions_of_one_article_never_merge() -> None:
+    # One article's "Piriformis Stretch" shares the words of its "Knee to Chest" steps; its
+    # author named them apart, so they are two exercises, and a third source cannot glue them.
+    same = {"position": "supine", "per_side": True, "category": "stretch"}
+    a = mention("s1#knee-to-chest", "Knee to Chest", KNEE, **same)
+    b = mention("s1#piriformis-stretch", "Piriformis Stretch", KNEE, **same)
+    c = mention("s2#knee-to-chest-stretch", "Knee-to-Chest Stretch", KNEE, **same)
+    result = merge([a, b, c])
+    cluster_of = {k: n for n, ks in enumerate(result.clusters) for k in ks}
+    assert cluster_of[a.key] == cluster_of[c.key]
+    assert cluster_of[b.key] != cluster_of[a.key]
+
+
+def test_one_core_name_twice_in_one_article_may_merge() -> None:
+    a = mention("s1#knee-to-chest", "Knee to Chest", KNEE)
+    b = mention("s1#knee-to-chest-stretch", "Knee to Chest Stretch", KNEE)
+    assert merge([a, b]).clusters == ((a.key, b.key),)
+
+
+def test_a_curator_can_join_two_names_of_one_article() -> None:
+    a = mention("s1#cat", "Cat", ("Round your back up towards the ceiling.",))
+    b = mention("s1#cow", "Cow", ("Let your belly drop towards the floor.",))
+    assert len(merge([a, b]).clusters) == 2
+    assert merge([a, b], decisions=[Decision("same", (a.key, b.key))]).clusters == ((a.key, b.key),)
+
+
+def test_clusters_never_chain_through_a_middle_mention() -> None:
+    # a~b share a name, b~c share the steps, a and c share neither: complete linkage keeps c out.
+    other = ("Stand with your feet apart.", "Reach one arm overhead and lean.")
+    a = mention("s1#side-bend", "Side Bend", other)
+    b = mention("s2#side-bend", "Side Bend", KNEE)
+    c = mention("s3#hug", "Knee Hug", KNEE)
+    result = merge([a, b, c])
+    scores = {frozenset((p.a, p.b)): p.score for p in result.pairs}
+    for members in result.clusters:
+        for x, k in enumerate(members):
+            for other_key in members[x + 1 :]:
+                assert scores.get(frozenset((k, other_key)), 0.0) >= 0.38
+
+
+NAMES = ["Bird Dog", "Bird-Dog", "Cat Cow", "Knee to Chest", "Piriformis Stretch", "Bridge"]
+STEP_SETS = [KNEE, STEPS, ("Kneel on all fours.", "Extend one arm and the opposite leg.")]
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.sampled_from(NAMES), st.integers(0, 2)),
+        min_size=2,
+        max_size=9,
+    )
+)
+def test_every_record_has_all_its_pairs_at_review_at_or_above(
+    picks: list[tuple[int, str, int]],
+) -> None:
+    ms = [
+        mention(f"s{src}#{n}-{normalize(name).replace(' ', '-')}", name, STEP_SETS[steps])
+        for n, (src, name, steps) in enumerate(picks)
+    ]
+    result = merge(ms)
+    scores = {frozenset((p.a, p.b)): p.score for p in result.pairs}
+    name = {m.key: m.name for m in ms}
+    for members in result.clusters:
+        for x, k in enumerate(members):
+            for other_key in members[x + 1 :]:
+                assert scores.get(frozenset((k, other_key)), 0.0) >= 0.38, (k, other_key)
+                one_source = k.split("#")[0] == other_key.split("#")[0]
+                assert not one_source or core(name[k]) == core(name[other_key])

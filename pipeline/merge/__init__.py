@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pipeline.merge.blocking import TfIdf, candidate_pairs, instruction_tokens
 from pipeline.merge.cluster import cluster
 from pipeline.merge.ids import IdChange, IdRegistry, assign_ids
-from pipeline.merge.names import normalize
+from pipeline.merge.names import normalize, same_name
 from pipeline.merge.score import MERGE, REVIEW, MergeSettings, score_pair
 from pipeline.merge.survive import (
     FIELD_NAMES,
@@ -68,12 +68,27 @@ def _decision_links(
 
 
 def _evidence_cannot(mentions: Sequence[Mention]) -> list[tuple[int, int]]:
-    """Two mentions with the same name in one article are two exercises (its author says so)."""
-    seen: dict[tuple[str, str], list[int]] = {}
+    """Pairs of one article that its author says are two exercises.
+
+    An author who names two sections differently means two exercises ("Piriformis Stretch"
+    and "Knee to Chest" share their steps' words, not their identity); one who repeats a name
+    for two sections ("Sitting on Ball" twice) means two as well. Only names with one core
+    ("Knee to Chest", "Knee to Chest Stretch") may describe one exercise twice.
+    """
+    by_source: dict[str, list[int]] = {}
     for i, m in enumerate(mentions):
-        if "same_name_in_source" in m.flags:
-            seen.setdefault((m.source_id, normalize(m.name)), []).append(i)
-    return [(a, b) for group in seen.values() for x, a in enumerate(group) for b in group[x + 1 :]]
+        by_source.setdefault(m.source_id, []).append(i)
+    out: list[tuple[int, int]] = []
+    for group in by_source.values():
+        for x, a in enumerate(group):
+            for b in group[x + 1 :]:
+                ma, mb = mentions[a], mentions[b]
+                repeated = "same_name_in_source" in ma.flags and normalize(ma.name) == normalize(
+                    mb.name
+                )
+                if repeated or not same_name(ma, mb):
+                    out.append((a, b))
+    return out
 
 
 def merge(
@@ -123,6 +138,7 @@ def merge(
         review_at=settings.review_at,
         must=must,
         cannot=cannot + position_conflicts,
+        score=lambda i, j: scored(i, j).score,
     )
     members = [[live[i] for i in g] for g in groups]
     names = [canonical_name(ms) for ms in members]

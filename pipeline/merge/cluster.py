@@ -1,15 +1,18 @@
-"""Constrained clustering: merges above merge_at, never across a cannot-link.
+"""Constrained clustering: merges above merge_at, never across a cannot-link, never by chaining.
 
-Not a blind transitive closure: pairs are taken strongest first; two clusters join only if no
-cannot-link (a curator's "different", a position conflict, the same name twice in one article)
-separates them and the links scored between their members average at least review_at (so
-A~B and B~C do not drag a C that scores low against A into A's cluster). Must-links (a
-curator's "same") are applied first and override evidence against.
+Not a transitive closure: pairs are taken strongest first; two clusters join only if no
+cannot-link (a curator's "different", a position conflict, two differently named mentions of
+one article) separates them and *every* pair across them scores at least review_at (complete
+linkage). A pair that blocking did not score is scored on demand by ``score``; without a
+scorer it counts as 0. So A~B and B~C never drag a C that scores low against A into A's
+cluster, and every record the stage keeps has all its pairs at review_at or above. Must-links
+(a curator's "same") are applied first and override evidence against; mentions a curator
+joined are one entity, linked to another mention when any of them is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 Pair = tuple[int, int]
 
@@ -32,7 +35,7 @@ class Clusters:
         return i
 
     def blocked(self, ri: int, rj: int) -> bool:
-        return bool(self.cannot[ri] & set(self.members[rj]))
+        return not self.cannot[ri].isdisjoint(self.members[rj])
 
     def union(self, ri: int, rj: int) -> int:
         if len(self.members[ri]) < len(self.members[rj]) or (
@@ -56,9 +59,13 @@ def cluster(
     review_at: float,
     must: Iterable[Pair] = (),
     cannot: Iterable[Pair] = (),
-    sample: int = 12,
+    score: Callable[[int, int], float] | None = None,
 ) -> list[list[int]]:
-    """Clusters of mention indices, each sorted, in a stable order."""
+    """Clusters of mention indices, each sorted, in a stable order.
+
+    ``score(i, j)`` (``i < j``) scores a pair blocking left out, when two clusters that would
+    join hold it; without it such a pair counts as 0 and keeps the clusters apart.
+    """
     cannot = {(min(i, j), max(i, j)) for i, j in cannot}
     must = [(min(i, j), max(i, j)) for i, j in must]
     forced = set(must)
@@ -67,17 +74,33 @@ def cluster(
         ri, rj = uf.find(i), uf.find(j)
         if ri != rj:
             uf.union(ri, rj)
+    entity = {i: uf.find(i) for i in range(n)}  # the curator's groups, before any score
+
+    def linked(x: int, y: int) -> bool:
+        pair = (min(x, y), max(x, y))
+        value = scored.get(pair)
+        if value is None:
+            value = score(*pair) if score is not None else 0.0
+        return value >= review_at
+
+    def complete(a: list[int], b: list[int]) -> bool:
+        """Every entity of ``a`` linked to every entity of ``b`` through one of its members."""
+        ea: dict[int, list[int]] = {}
+        eb: dict[int, list[int]] = {}
+        for x in a:
+            ea.setdefault(entity[x], []).append(x)
+        for y in b:
+            eb.setdefault(entity[y], []).append(y)
+        return all(
+            any(linked(x, y) for x in xs for y in ys) for xs in ea.values() for ys in eb.values()
+        )
+
     for (i, j), s in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0])):
         if s < merge_at:
             break
         ri, rj = uf.find(i), uf.find(j)
         if ri == rj or uf.blocked(ri, rj):
             continue
-        a, b = uf.members[ri][:sample], uf.members[rj][:sample]
-        if len(a) > 1 or len(b) > 1:
-            seen = [scored.get((min(x, y), max(x, y))) for x in a for y in b]
-            values = [v for v in seen if v is not None] or [s]
-            if sum(values) / len(values) < review_at:
-                continue
-        uf.union(ri, rj)
+        if complete(uf.members[ri], uf.members[rj]):
+            uf.union(ri, rj)
     return uf.groups()

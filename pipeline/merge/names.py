@@ -13,6 +13,7 @@ import functools
 import re
 
 from pipeline.extract.features import singular
+from pipeline.models import Mention
 from pipeline.vocab import load
 
 _NUMBER_WORDS = {
@@ -85,6 +86,15 @@ def synonym_group(name: str) -> int | None:
     groups = _groups()
     hit = groups.get(core(name))
     return hit if hit is not None else groups.get(normalize(name))
+
+
+def same_name(a: Mention, b: Mention) -> bool:
+    """Whether two mentions give one name: a core name or a synonym group in common."""
+    names_a, names_b = (a.name, *a.alt_names), (b.name, *b.alt_names)
+    if {core(x) for x in names_a} & {core(y) for y in names_b}:
+        return True
+    groups = {synonym_group(x) for x in names_a} - {None}
+    return bool(groups & ({synonym_group(y) for y in names_b} - {None}))
 
 
 @functools.cache
