@@ -100,15 +100,17 @@ def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligne
             else:
                 items.append(("description", b.content))
             continue
-        lab = label_of(b.text)
-        if lab:
-            role = _ROLE_OF_LABEL.get(lab[0], "description")
-            if role == "target":
-                items.append(("target", b.content))
-            elif role == "dose":
-                items.append(("step", b.content))
-            else:
-                add_sentences(b.content.slice(lab[2], len(b.text)).strip(), role)
+        if label_of(b.text):
+            for piece in _label_pieces(b.content):
+                lab = label_of(piece.text)
+                assert lab is not None
+                role = _ROLE_OF_LABEL.get(lab[0], "description")
+                if role == "target":
+                    items.append(("target", piece))
+                elif role == "dose":
+                    items.append(("step", piece))
+                else:
+                    add_sentences(piece.slice(lab[2], len(piece.text)).strip(), role)
             continue
         if b.kind is BlockKind.STEP or (b.kind is BlockKind.LIST_ITEM and b.number is not None):
             if b.number is not None:
@@ -119,6 +121,19 @@ def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligne
         else:
             add_sentences(b.content, role_from_heading)
     return items, numbers
+
+
+_PIECE = re.compile(r"\s+\|\s+")
+
+
+def _label_pieces(content: Aligned) -> list[Aligned]:
+    """A labelled line split where another label follows a bar: "Hold: 20 s | Reps: 3"."""
+    cuts = [0]
+    for m in _PIECE.finditer(content.text):
+        if label_of(content.text[m.end() :]):
+            cuts += [m.start(), m.end()]
+    cuts.append(len(content.text))
+    return [content.slice(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=True)]
 
 
 def repair_truncated(name: str, body: str) -> str | None:

@@ -151,6 +151,16 @@ def _labelled(block: Block) -> bool:
     return label_of(block.text) is not None
 
 
+def _complete_entry(body: list[Block]) -> bool:
+    """Labelled lines that already gave the instructions ("Instructions: ...", "Tips: ...").
+
+    Plain prose after them is about something else; after labels that only introduce the
+    exercise ("Target:", "Difficulty:", "Hold:") the description and the steps are to come.
+    """
+    roles = [label_of(b.text) for b in body]
+    return bool(body) and all(roles) and any(r[0] in ("instructions", "tips") for r in roles if r)
+
+
 def _continues_list(b: Block, previous: Block | None) -> bool:
     """The next item of the list the body is in: the following number, or a further bullet
     that is an instruction. ("3. Brace core" is a step, not a name, after "2. Place ...".)"""
@@ -205,8 +215,8 @@ def _collect(
             break  # prose about the whole set of exercises, not the one above it
         if b.number == 1 and max_number > 1 and b.kind in (BlockKind.LIST_ITEM, BlockKind.STEP):
             break  # a new numbered list: a different exercise
-        labelled_entry = after_head and body and all(_labelled(blocks[k]) for k in body)
-        if labelled_entry and b.kind is BlockKind.PARAGRAPH and not _labelled(b):
+        prose = b.kind is BlockKind.PARAGRAPH and not _labelled(b)
+        if prose and after_head and _complete_entry([blocks[k] for k in body]):
             break  # the end of a labelled entry
         if b.number is not None and b.kind in (BlockKind.LIST_ITEM, BlockKind.STEP):
             max_number = max(max_number, b.number)

@@ -220,7 +220,12 @@ def _paragraph(st: _State, i: int, *, level: int = 0) -> int:
         return j
     # Hard-wrapped prose: a short title line between sentences is a heading of its own.
     runs: list[list[Line]] = [[]]
-    if len(lines) > 2 and is_wrapped(lines):
+    leads = [k for k, line in enumerate(lines) if BOLD_LEAD.match(line.text.lstrip())]
+    if len(leads) >= 2:
+        # A field list ("**Target:** ...", "**Hold:** ..."): each bold lead-in starts a block.
+        cuts = sorted({0, *leads, len(lines)})
+        runs = [lines[a:b] for a, b in itertools.pairwise(cuts)]
+    elif len(lines) > 2 and is_wrapped(lines):
         for k, line in enumerate(lines):
             if standalone_title(lines, k):
                 st.emit(
