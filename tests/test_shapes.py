@@ -63,3 +63,19 @@ def test_labelled_field_sections_are_one_mention_each_with_their_fields() -> Non
     assert "glutes" in clam.fields.target_areas
     for m in result.mentions:  # no label becomes an exercise of its own
         assert not m.name.startswith(("Target", "Common mistake", "How to", "Progression"))
+
+
+def test_a_heading_inside_a_numbered_list_item_names_the_exercise() -> None:
+    md = (
+        "# Desk stretches\n\n"
+        "1. ##### Chin Tuck\n\n"
+        "   **Movement:**\n\n"
+        "   Sit tall and draw your chin straight back. Hold for 5 seconds. Repeat ten times.\n\n"
+        "2. ##### Shoulder Roll\n\n"
+        "   **Movement:**\n\n"
+        "   Lift your shoulders to your ears and roll them back and down. Repeat ten times.\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == ["Chin Tuck", "Shoulder Roll"]
+    assert result.mentions[0].fields.hold_seconds == Range(5, 5)
+    assert all("#" not in b.text for b in result.cleaned.blocks)

@@ -305,14 +305,27 @@ def _list(st: _State, i: int, depth_indents: list[int]) -> int:
         lines.append(nxt.aligned(nxt.indent))
         j += 1
     num = m.group("num")
-    st.emit(
-        BlockKind.LIST_ITEM,
-        join_lines(lines),
-        (line.start + line.indent, st.lines[j - 1].end),
-        level=depth,
-        marker=m.group("marker"),
-        number=int(num) if num else None,
-    )
+    if len(lines) == 1 and (atx := ATX.match(lines[0].text)):
+        # "3. ##### Back of the Neck Stretch": a heading inside a list item is a heading.
+        st.remove(*lines[0].source_span(0, atx.end()), "md-heading-marker")
+        st.emit(
+            BlockKind.HEADING,
+            lines[0].slice(atx.end(), len(lines[0].text)).strip(),
+            (line.start + line.indent, line.end),
+            level=len(atx.group("hashes")),
+            marker=m.group("marker"),
+            number=int(num) if num else None,
+        )
+        lines = []
+    if lines:
+        st.emit(
+            BlockKind.LIST_ITEM,
+            join_lines(lines),
+            (line.start + line.indent, st.lines[j - 1].end),
+            level=depth,
+            marker=m.group("marker"),
+            number=int(num) if num else None,
+        )
     # Paragraphs indented under the item (after blank lines) belong to it.
     while True:
         k = j
