@@ -279,3 +279,24 @@ def test_every_record_has_all_its_pairs_at_review_at_or_above(
                 assert scores.get(frozenset((k, other_key)), 0.0) >= 0.38, (k, other_key)
                 one_source = k.split("#")[0] == other_key.split("#")[0]
                 assert not one_source or core(name[k]) == core(name[other_key])
+
+
+def test_dose_lines_shared_word_for_word_add_nothing_to_instruction_similarity() -> None:
+    from pipeline.merge.blocking import TfIdf, instruction_tokens
+
+    dose = ("Hold for 20-30 seconds, then switch sides.", "Repeat 3 times on each side.")
+    a = mention("s1#hamstring-stretch", "Hamstring Stretch", ("Lie down and raise one leg.", *dose))
+    b = mention("s2#cobra", "Cobra", ("Lie face down and press your chest up.", *dose))
+    only_dose = mention("s3#x", "X", dose)
+    tfidf = TfIdf.fit([instruction_tokens(m) for m in (a, b, only_dose)])
+    assert tfidf.cosine(0, 1) < 0.2
+    assert instruction_tokens(only_dose) == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Upper Trap Stretch", "Upper Trapezius Stretch"), ("Step-ups", "Step-up"),
+     ("Toe taps", "Toe Taps"), ("Quad Stretch", "Quadriceps Stretch")],
+)  # fmt: skip
+def test_name_variants_have_one_core(a: str, b: str) -> None:
+    assert core(a) == core(b)

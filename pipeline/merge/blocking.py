@@ -24,10 +24,34 @@ _TOKEN = re.compile(r"[a-z]+")
 STOP_WORDS = words("language", "instruction_stop_words")
 
 
-def instruction_tokens(mention: Mention) -> list[str]:
-    """Content words of a mention's instructions (its description when it has no steps)."""
-    text = " ".join(mention.steps or mention.description)
+DOSE_WORDS = words("language", "dose_words")
+
+
+def _content(text: str) -> list[str]:
     return [singular(t) for t in _TOKEN.findall(text.lower()) if t not in STOP_WORDS and len(t) > 2]
+
+
+def says_something(step: str) -> bool:
+    """Whether a step tells the exercise apart, rather than only dosing or cueing it.
+
+    >>> says_something("Hold for 20-30 seconds, then switch sides."), says_something("Breathe.")
+    (False, False)
+    >>> says_something("Pull one knee towards your chest.")
+    True
+    """
+    return any(t not in DOSE_WORDS for t in _content(step))
+
+
+def instruction_tokens(mention: Mention) -> list[str]:
+    """Content words of a mention's instructions (its description when it has no steps).
+
+    Dose-only and generic lines ("Hold for 20 seconds", "Breathe normally") add nothing: two
+    different exercises of one routine share them word for word.
+    """
+    lines = [s for s in mention.steps if says_something(s)] or [
+        s for s in mention.description if says_something(s)
+    ]
+    return [t for line in lines for t in _content(line)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,11 @@
 """Exercise name normalisation and synonym groups.
 
 ``normalize`` gives the comparable form of a name: lower case, punctuation and hyphens as
-spaces, "&" and "+" as words, number words as digits, a leading "the" dropped, each word in
-the singular, a trailing "exercise" dropped. ``core`` also drops a trailing generic word
-("stretch", "pose") when something is left, so that "Piriformis Stretch" and "Piriformis" meet;
-a name that is only generic words keeps them.
+spaces, "&" and "+" as words, number words as digits, a leading "the" dropped, short muscle
+names in full ("trap": "trapezius"), each word in the singular, a trailing "exercise"
+dropped. ``core`` also drops a trailing generic word ("stretch", "pose") when something is
+left, so that "Piriformis Stretch" and "Piriformis" meet; a name that is only generic words
+keeps them.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ def normalize(name: str) -> str:
     'glute bridge'
     >>> normalize("Chest Stretch + Arm Reach"), normalize("Four Point Kneeling")
     ('chest stretch plus arm reach', '4 point kneeling')
+    >>> normalize("Step-ups"), normalize("Upper Trap Stretch")
+    ('step up', 'upper trapezius stretch')
     """
     text = name.lower().replace("&", " and ").replace("+", " plus ")
     text = re.sub(r"['’]s\b", "s", text)
@@ -40,10 +43,16 @@ def normalize(name: str) -> str:
     words = [_NUMBER_WORDS.get(w, w) for w in text.split()]
     if words and words[0] == "the":
         words = words[1:]
-    words = [singular(w) for w in words]
+    short = _abbreviations()
+    words = [short.get(w) or ("up" if w == "ups" else singular(w)) for w in words]
     while len(words) > 1 and words[-1] == "exercise":
         words.pop()
     return " ".join(words)
+
+
+@functools.cache
+def _abbreviations() -> dict[str, str]:
+    return dict(load("synonyms")["abbreviations"])
 
 
 @functools.cache
