@@ -116,6 +116,7 @@ def merge(
     cannot = [(remap[a], remap[b]) for a, b in cannot if a in remap and b in remap]
     cannot += _evidence_cannot(live)
 
+    records = [registry.previous_id(m) for m in live]
     tfidf = TfIdf.fit([instruction_tokens(m) for m in live])
     pairs = candidate_pairs(live, tfidf, max_block=settings.max_block, window=settings.window)
     cache: dict[tuple[int, int], PairScore] = {}
@@ -139,6 +140,7 @@ def merge(
         must=must,
         cannot=cannot + position_conflicts,
         score=lambda i, j: scored(i, j).score,
+        records=records,
     )
     members = [[live[i] for i in g] for g in groups]
     names = [canonical_name(ms) for ms in members]
@@ -161,9 +163,24 @@ def merge(
         for b in d.mentions[x + 1 :]
     }
     queue: list[Conflict] = []
+    record_of = {m.key: r for m, r in zip(live, records, strict=True)}
+    held: dict[str, set[str]] = {}
+    for m in live:
+        if record_of[m.key] is not None:
+            held.setdefault(cluster_of[m.key], set()).add(record_of[m.key])  # type: ignore[arg-type]
+
+    kept_apart = {frozenset((live[a].key, live[b].key)) for a, b in cannot + position_conflicts}
+
+    def links_records(p: PairScore) -> bool:
+        """A strong pair kept apart only because each side is an already published record."""
+        ra, rb = held.get(cluster_of[p.a], set()), held.get(cluster_of[p.b], set())
+        linking = p.outcome == MERGE and bool(ra) and bool(rb) and ra != rb
+        return linking and frozenset((p.a, p.b)) not in kept_apart
+
     for p in sorted(cache.values(), key=lambda s: (s.a, s.b)):
         undecided = frozenset((p.a, p.b)) not in decided_pairs
-        if p.outcome == REVIEW and cluster_of[p.a] != cluster_of[p.b] and undecided:
+        apart = cluster_of[p.a] != cluster_of[p.b]
+        if (p.outcome == REVIEW or links_records(p)) and apart and undecided:
             queue.append(
                 Conflict(
                     key=f"merge:{p.a}|{p.b}",

@@ -8,11 +8,16 @@ scorer it counts as 0. So A~B and B~C never drag a C that scores low against A i
 cluster, and every record the stage keeps has all its pairs at review_at or above. Must-links
 (a curator's "same") are applied first and override evidence against; mentions a curator
 joined are one entity, linked to another mention when any of them is.
+
+``records`` holds the published record of each mention (None for a new one): mentions of one
+record stay together (unless a cannot-link now separates them) and are one entity, and two
+clusters holding different records never join by score, so adding articles never splits or
+merges what was published; only a curator's "same" joins two records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 Pair = tuple[int, int]
 
@@ -60,6 +65,7 @@ def cluster(
     must: Iterable[Pair] = (),
     cannot: Iterable[Pair] = (),
     score: Callable[[int, int], float] | None = None,
+    records: Sequence[str | None] = (),
 ) -> list[list[int]]:
     """Clusters of mention indices, each sorted, in a stable order.
 
@@ -74,7 +80,18 @@ def cluster(
         ri, rj = uf.find(i), uf.find(j)
         if ri != rj:
             uf.union(ri, rj)
-    entity = {i: uf.find(i) for i in range(n)}  # the curator's groups, before any score
+    first: dict[str, int] = {}
+    for i, record in enumerate(records):
+        if record is None:
+            continue
+        ri, rj = uf.find(first.setdefault(record, i)), uf.find(i)
+        if ri != rj and not uf.blocked(ri, rj):
+            uf.union(ri, rj)
+    held: dict[int, set[str]] = {uf.find(i): set() for i in range(n)}
+    for i, record in enumerate(records):
+        if record is not None:
+            held[uf.find(i)].add(record)
+    entity = {i: uf.find(i) for i in range(n)}  # curators' groups and published records
 
     def linked(x: int, y: int) -> bool:
         pair = (min(x, y), max(x, y))
@@ -101,6 +118,9 @@ def cluster(
         ri, rj = uf.find(i), uf.find(j)
         if ri == rj or uf.blocked(ri, rj):
             continue
+        if held[ri] and held[rj] and held[ri] != held[rj]:
+            continue  # two published records: a review item, not a merge
         if complete(uf.members[ri], uf.members[rj]):
-            uf.union(ri, rj)
+            both = held.pop(ri) | held.pop(rj)
+            held[uf.union(ri, rj)] = both
     return uf.groups()
