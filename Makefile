@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: build test lint typecheck check bench clean
+.PHONY: build test lint typecheck check bench train clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,13 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/loso.py
+
+# Retrains the role model (pipeline/data/roles.json) from the labelled articles in ../shared,
+# the golden cases and the review decisions; deterministic: a test checks the shipped file.
+train: $(VENV)/.installed-test
+	$(BIN)/python -m pipeline.extract.train --gold ../shared/eval/gold.json \
+	  --articles raw ../shared/corpus/dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

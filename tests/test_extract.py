@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.clean import clean
-from pipeline.extract import extract, repair_truncated
+from pipeline.extract import ExtractSettings, extract, repair_truncated
 from pipeline.extract.features import is_instruction, name_score
 from pipeline.extract.fields import parse_fields
 from pipeline.models import Extraction, Format, Range
@@ -14,8 +14,10 @@ from pipeline.parse import parse
 from .test_parse import doc_of
 
 
-def extracted(text: str, fmt: Format = Format.TEXT) -> Extraction:
-    return extract(clean(parse(doc_of(text, fmt))))
+def extracted(
+    text: str, fmt: Format = Format.TEXT, *, settings: ExtractSettings | None = None
+) -> Extraction:
+    return extract(clean(parse(doc_of(text, fmt))), settings=settings)
 
 
 @pytest.mark.parametrize(

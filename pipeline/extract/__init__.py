@@ -26,6 +26,7 @@ from pipeline.extract.features import (
     strip_step_prefix,
 )
 from pipeline.extract.fields import evidence_for, parse_fields
+from pipeline.extract.roles import RoleModel, shipped
 from pipeline.extract.segment import Group, clean_name, decide, group_blocks, split_name
 from pipeline.models import Block, BlockKind, Cleaned, Extraction, Mention, Section
 from pipeline.sentences import split_sentences
@@ -36,10 +37,15 @@ __all__ = ["ExtractSettings", "extract", "slugify"]
 @dataclass(frozen=True, slots=True)
 class ExtractSettings:
     """threshold: evidence a heading needs to be taken as an exercise name (see segment).
-    keep_unnamed: keep numbered step lists without a name as flagged unnamed mentions."""
+    keep_unnamed: keep numbered step lists without a name as flagged unnamed mentions.
+    roles: "model" (the learned role model of roles.py decides, with the rules as its
+    features) or "rules" (the rules' evidence against ``threshold`` decides alone).
+    role_confidence: the probability the model must give a role to overrule the rules."""
 
     threshold: float = 2.0
     keep_unnamed: bool = True
+    roles: str = "model"
+    role_confidence: float = 0.7
 
 
 def slugify(text: str) -> str:
@@ -246,7 +252,10 @@ def _unnamed(doc_id: str, blocks: list[Block], group: Group) -> tuple[Mention, l
 def _section(doc_id: str, blocks: list[Block], positions: list[int], group: Group) -> Section:
     kind = "text"
     title = None
-    if any(part == "under a heading about what to avoid" for part, _ in group.evidence):
+    if group.role == "reference" and group.head is not None:
+        kind = "reference"  # names an exercise described elsewhere: evidence, not a mention
+        title = clean_name(group.name)
+    elif any(part == "under a heading about what to avoid" for part, _ in group.evidence):
         kind = "avoid"
         title = blocks[group.head].text if group.head is not None else None
     elif group.head is not None and group.head in positions:
@@ -325,13 +334,26 @@ def _references(doc_id: str, mentions: list[Mention]) -> tuple[list[Mention], li
     return kept, refs
 
 
-def extract(cleaned: Cleaned, *, settings: ExtractSettings | None = None) -> Extraction:
-    """Mentions and sections of one cleaned document, in document order."""
+def extract(
+    cleaned: Cleaned, *, settings: ExtractSettings | None = None, model: RoleModel | None = None
+) -> Extraction:
+    """Mentions and sections of one cleaned document, in document order.
+
+    ``model`` overrides the shipped role model (cross-validation trains its own).
+    """
     settings = settings or ExtractSettings()
+    if model is None and settings.roles == "model":
+        model = shipped()
     doc_id = cleaned.document.source_id
     blocks = list(cleaned.blocks)
     groups = group_blocks(blocks)
-    decide(blocks, groups, threshold=settings.threshold)
+    decide(
+        blocks,
+        groups,
+        threshold=settings.threshold,
+        model=model,
+        confidence=settings.role_confidence,
+    )
     mentions: list[Mention] = []
     sections: list[Section] = []
     emitted: set[int] = set()  # list titles a mention stepped over, already a section

@@ -31,6 +31,7 @@ from pipeline.extract.features import (
     opens_with_verb,
     purpose_tail,
 )
+from pipeline.extract.roles import Candidate, RoleModel, features
 from pipeline.models import Block, BlockKind
 from pipeline.parse.lines import is_title_like
 from pipeline.sentences import sentences
@@ -54,6 +55,7 @@ class Group:
     evidence: list[tuple[str, float]] = field(default_factory=list)
     exercise: bool = False
     unnamed: bool = False
+    role: str = ""  # the learned role (see roles.py), when a model decided
 
     def positions(self) -> list[int]:
         head = [self.head] if self.head is not None else []
@@ -423,8 +425,56 @@ def _siblings(blocks: list[Block], groups: list[Group], threshold: float) -> Non
             g.exercise = g.score >= threshold
 
 
-def decide(blocks: list[Block], groups: list[Group], *, threshold: float = 2.0) -> None:
-    """Score every candidate group and mark the exercises; find unnamed step lists."""
+def decide(
+    blocks: list[Block],
+    groups: list[Group],
+    *,
+    threshold: float = 2.0,
+    model: RoleModel | None = None,
+    confidence: float = 0.0,
+) -> None:
+    """Score every candidate group and mark the exercises; find unnamed step lists.
+
+    The rules' evidence decides alone without a ``model``; with one, it becomes the model's
+    features and the learned role decides wherever the model gives it at least
+    ``confidence`` (an exercise needs a body either way).
+    """
+    _rules(blocks, groups, threshold)
+    if model is None:
+        return
+    named = [g for g in groups if g.head is not None]
+    for g, x in zip(named, features(candidates(blocks, named), threshold=threshold), strict=True):
+        scores = model.scores(x)
+        role = model.role(x)
+        if scores[role] < confidence:
+            continue
+        g.role = role
+        g.exercise = (bool(g.body) or bool(g.rest_at)) and role == "exercise"
+
+
+def candidates(blocks: list[Block], groups: list[Group]) -> list[Candidate]:
+    """What the role model reads of each named group (decided by the rules already)."""
+    out = []
+    for g in groups:
+        assert g.head is not None
+        name = clean_name(g.name)
+        out.append(
+            Candidate(
+                head=blocks[g.head],
+                name=name,
+                slug=re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"),
+                named_item=bool(g.rest_at),
+                body=tuple(blocks[k] for k in g.body),
+                evidence=tuple(g.evidence),
+                rule_score=g.score,
+                rule_exercise=g.exercise,
+                sibling_key=_sibling_key(blocks, g) or (),
+            )
+        )
+    return out
+
+
+def _rules(blocks: list[Block], groups: list[Group], threshold: float) -> None:
     _step_over_titles(blocks, groups)
     series = _series_bonus(blocks, groups)
     avoid = _under_avoid(blocks, groups)

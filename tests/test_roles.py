@@ -1,0 +1,82 @@
+"""The learned role model: shipped as data, reproducible by one command, used without a
+learning library, and honest about what a new article gets (leave-one-source-out)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract import ExtractSettings
+from pipeline.extract.roles import ROLES, RoleModel, dump, shipped
+from pipeline.models import Format
+
+from .conftest import CORPUS, RAW, ROOT
+from .test_extract import extracted
+
+GOLD = CORPUS.parent / "eval" / "gold.json"
+
+
+def test_the_shipped_model_equals_a_fresh_training() -> None:
+    pytest.importorskip("sklearn")
+    if not GOLD.exists():
+        pytest.skip("the labelled articles live in ../shared beside the repository")
+    from pipeline.extract.train import MODEL_PATH, examples, fit, training_set
+
+    articles, labels = training_set(
+        GOLD, [RAW, CORPUS / "dev"], ROOT / "tests" / "cases", ROOT / "review" / "decisions.json"
+    )
+    model = fit(examples(articles, labels, threshold=ExtractSettings().threshold))
+    assert dump(model) == MODEL_PATH.read_text(encoding="utf-8"), "run `make train` and commit"
+    assert len(articles) >= 16
+
+
+def test_the_model_round_trips_and_scores_as_probabilities() -> None:
+    model = shipped()
+    assert set(model.classes) <= set(ROLES) and "exercise" in model.classes
+    assert RoleModel.from_json(model.to_json()) == model
+    scores = model.scores({"rule_score": 3.0, "kind:heading": 1.0})
+    assert abs(sum(scores.values()) - 1.0) < 1e-9
+
+
+def test_more_rule_evidence_moves_a_group_towards_exercise() -> None:
+    model = shipped()
+    weak = model.scores({"rule_score": -3.0, "has_body": 1.0})["exercise"]
+    strong = model.scores({"rule_score": 4.0, "has_body": 1.0, "rule_exercise": 1.0})["exercise"]
+    assert strong > weak
+
+
+def test_rules_and_model_agree_on_a_plain_article() -> None:
+    md = (
+        "# Three stretches\n\n## Knee to Chest\n\nLie on your back. Pull one knee to your chest."
+        " Hold for 20 seconds.\n\n## Cobra\n\nLie face down. Press your chest up with your "
+        "hands. Hold for 10 seconds.\n\n## Why stretching helps\n\nIt keeps you supple.\n"
+    )
+    by_model = [m.name for m in extracted(md, Format.MARKDOWN).mentions]
+    by_rules = [
+        m.name
+        for m in extracted(md, Format.MARKDOWN, settings=ExtractSettings(roles="rules")).mentions
+    ]
+    assert by_model == by_rules == ["Knee to Chest", "Cobra"]
+
+
+def test_training_labels_come_from_gold_cases_and_decisions() -> None:
+    from pipeline.extract.train import load_labels
+
+    gold = {
+        "sources": ["s"],
+        "mentions": [{"source": "s", "names": ["Cobra"], "keep": ["Press up"]}],
+    }
+    decisions = [
+        {"kind": "reject", "mentions": ["s#warm-up"]},
+        {"kind": "rename", "mentions": ["s#unnamed-1"], "name": "X"},
+    ]
+    cases = [{"article": "dev/s.md", "mentions": [{"name": "Bridge", "opening": "Lift your hips"}]}]
+    labels = load_labels(gold, cases, decisions)["s"]
+    assert labels.mentions == ((("Cobra",), "Press up"), (("Bridge",), "Lift your hips"))
+    assert labels.rejected == ("warm-up",) and labels.renamed == ("unnamed-1",)
+
+
+def test_the_model_file_is_small() -> None:
+    path = Path(__file__).resolve().parent.parent / "pipeline" / "data" / "roles.json"
+    assert path.stat().st_size < 64_000
