@@ -35,10 +35,13 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/loso.py
 
-# Retrains the role model (pipeline/data/roles.json) from the labelled articles in ../shared,
-# the golden cases and the review decisions; deterministic: a test checks the shipped file.
+# Retrains the role model (pipeline/data/roles.json), then refits the pair-score weights
+# (pipeline/data/merge_weights.json), from the labelled articles in ../shared, the golden
+# cases and the review decisions; deterministic: tests check both shipped files.
 train: $(VENV)/.installed-test
 	$(BIN)/python -m pipeline.extract.train --gold ../shared/eval/gold.json \
+	  --articles raw ../shared/corpus/dev
+	$(BIN)/python -m pipeline.merge.fit --gold ../shared/eval/gold.json \
 	  --articles raw ../shared/corpus/dev
 
 clean:

@@ -24,6 +24,39 @@ from pipeline.models import Extraction, Fields, Mention, Range
 from pipeline.sentences import sentences
 
 
+def fold(text: str) -> str:
+    """Text compared loosely, as the labeller's scorer does: case, quotes, dashes and
+    punctuation folded.
+
+    >>> fold("Knee–to–Chest: “Hold” 20s!")
+    'knee-to-chest "hold" 20s'
+    """
+    s = unicodedata.normalize("NFKC", text).lower()
+    s = re.sub(r"[\u2018\u2019\u02bc`´]", "'", s)
+    s = re.sub(r"[\u201c\u201d]", '"', s)
+    s = re.sub(r"[\u2010-\u2015]", "-", s)
+    s = re.sub(r"[^a-z0-9'\"/&()-]+", " ", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def gold_of(mentions: Sequence[Mention], gold: Mapping[str, Any]) -> dict[str, str]:
+    """Mention key -> the labelled mention it is (same source, holds its first phrase), for
+    mentions that match exactly one (the scorer's rule)."""
+    by_source: dict[str, list[tuple[str, str]]] = {}
+    for g in gold.get("mentions", []):
+        if g.get("keep"):
+            by_source.setdefault(g["source"], []).append((g["id"], fold(g["keep"][0])))
+    out: dict[str, str] = {}
+    for m in mentions:
+        said = fold(
+            " ".join([m.name, *m.steps, *m.description, *m.tips, *(e.text for e in m.evidence)])
+        )
+        hits = [gid for gid, phrase in by_source.get(m.source_id, []) if phrase in said]
+        if len(hits) == 1:
+            out[m.key] = hits[0]
+    return out
+
+
 def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(str.maketrans("‘’“”", "''\"\""))
     return re.sub(r"\s+", " ", text).strip().lower()

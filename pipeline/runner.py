@@ -30,7 +30,7 @@ from pipeline.document import (
 )
 from pipeline.errors import PipelineError, SourceError
 from pipeline.extract import ExtractSettings, extract
-from pipeline.merge import IdRegistry, MergeResult, MergeSettings, merge
+from pipeline.merge import IdRegistry, MergeResult, MergeSettings, fitted, merge
 from pipeline.models import Decision, Document, Extraction
 from pipeline.parse import ParseSettings, parse
 from pipeline.publish import PublishSettings, publish
@@ -52,7 +52,7 @@ class Settings:
     parse: ParseSettings = field(default_factory=ParseSettings)
     clean: CleanSettings = field(default_factory=CleanSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
-    merge: MergeSettings = field(default_factory=MergeSettings)
+    merge: MergeSettings = field(default_factory=fitted)
     validate: ValidateSettings = field(default_factory=ValidateSettings)
     publish: PublishSettings = field(default_factory=PublishSettings)
 

@@ -80,3 +80,30 @@ def test_training_labels_come_from_gold_cases_and_decisions() -> None:
 def test_the_model_file_is_small() -> None:
     path = Path(__file__).resolve().parent.parent / "pipeline" / "data" / "roles.json"
     assert path.stat().st_size < 64_000
+
+
+def test_the_shipped_merge_weights_equal_a_fresh_fit() -> None:
+    pytest.importorskip("sklearn")
+    if not GOLD.exists():
+        pytest.skip("the labelled articles live in ../shared beside the repository")
+    from pipeline.merge.fit import WEIGHTS_PATH, dump, fit, training_pairs
+
+    pairs = training_pairs(GOLD, [RAW, CORPUS / "dev"], ROOT / "review" / "decisions.json")
+    assert dump(fit(pairs), pairs) == WEIGHTS_PATH.read_text(encoding="utf-8"), "run `make train`"
+    assert sum(p.same for p in pairs) >= 40
+
+
+def test_fitted_weights_make_a_curators_different_a_label() -> None:
+    pytest.importorskip("sklearn")
+    from pipeline.merge.fit import labelled_pairs
+    from pipeline.models import Decision
+
+    from .test_merge import KNEE, mention
+
+    a = mention("s1#knee-to-chest", "Knee to Chest", KNEE)
+    b = mention("s2#knee-to-chest", "Knee to Chest", KNEE)
+    gold = {a.key: "knee-to-chest", b.key: "knee-to-chest"}
+    (pair,) = labelled_pairs([a, b], gold)
+    assert pair.same
+    (pair,) = labelled_pairs([a, b], gold, [Decision("different", (a.key, b.key))])
+    assert not pair.same

@@ -65,7 +65,7 @@ def test_a_new_mention_linking_two_records_is_queued_not_merged() -> None:
     b = mention("s2#knee-hug", "Knee Hug", KNEE, position="supine")
     first = merge([a, b], decisions=[Decision("different", (a.key, b.key))])
     assert len(first.clusters) == 2  # published as two records
-    c = mention("s3#knee-to-chest-hug", "Knee to Chest Hug", KNEE, position="supine")
+    c = mention("s3#knee-to-chest-stretch", "Knee-to-Chest Stretch", KNEE, position="supine")
     second = merge([a, b, c], registry=first.registry)  # the decision is gone, the ids stay
     cluster_of = _records(second.clusters)
     assert cluster_of[a.key] != cluster_of[b.key]

@@ -25,14 +25,13 @@ import argparse
 import difflib
 import json
 import logging
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipeline.clean import clean
+from pipeline.evaluation import fold
 from pipeline.extract import ExtractSettings, slugify
 from pipeline.extract.roles import ROLES, Features, RoleModel, dump, features
 from pipeline.extract.segment import candidates, clean_name, decide, group_blocks
@@ -45,16 +44,6 @@ log = logging.getLogger(__name__)
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "roles.json"
 SHAPES = "shapes.json"
 C = 0.5  # inverse regularisation strength, chosen by leave-one-source-out on the labelled set
-
-
-def fold(text: str) -> str:
-    """Text compared loosely: case, quotes, dashes and punctuation folded (as the scorer does)."""
-    s = unicodedata.normalize("NFKC", text).lower()
-    s = re.sub(r"[\u2018\u2019\u02bc`´]", "'", s)
-    s = re.sub(r"[\u201c\u201d]", '"', s)
-    s = re.sub(r"[\u2010-\u2015]", "-", s)
-    s = re.sub(r"[^a-z0-9'\"/&()-]+", " ", s)
-    return re.sub(r"\s+", " ", s).strip()
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from pipeline.merge.blocking import TfIdf, candidate_pairs, instruction_tokens
 from pipeline.merge.cluster import cluster
 from pipeline.merge.ids import IdChange, IdRegistry, assign_ids
 from pipeline.merge.names import normalize, same_name
-from pipeline.merge.score import MERGE, REVIEW, MergeSettings, score_pair
+from pipeline.merge.score import MERGE, REVIEW, MergeSettings, fitted, score_pair
 from pipeline.merge.survive import (
     FIELD_NAMES,
     Preference,
@@ -26,7 +26,7 @@ from pipeline.merge.survive import (
 )
 from pipeline.models import Conflict, Decision, Exercise, Mention, PairScore
 
-__all__ = ["MERGE", "REVIEW", "IdRegistry", "MergeResult", "MergeSettings", "merge"]
+__all__ = ["MERGE", "REVIEW", "IdRegistry", "MergeResult", "MergeSettings", "fitted", "merge"]
 
 QUALITY_FLAGS = ("missing_step", "no_instructions", "truncated_text", "name_repaired")
 
@@ -98,8 +98,11 @@ def merge(
     registry: IdRegistry | None = None,
     settings: MergeSettings | None = None,
 ) -> MergeResult:
-    """Cluster mentions into exercises; see the module docstring for the steps."""
-    settings = settings or MergeSettings()
+    """Cluster mentions into exercises; see the module docstring for the steps.
+
+    Without ``settings``, pairs are scored with the fitted weights (``score.fitted``).
+    """
+    settings = settings or fitted()
     registry = registry or IdRegistry()
     ordered = sorted(mentions, key=lambda m: m.key)
     index = {m.key: i for i, m in enumerate(ordered)}

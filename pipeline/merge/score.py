@@ -11,7 +11,11 @@ and the two thresholds.
 
 from __future__ import annotations
 
+import functools
+import json
+import math
 from dataclasses import dataclass
+from importlib import resources
 
 from rapidfuzz import fuzz
 
@@ -32,6 +36,9 @@ class MergeSettings:
     review_at: a pair scoring at least this (and below merge_at) goes to the review queue.
     weights: weight of each evidence component; they sum to 1.
     position_penalty, modifier_penalty, target_penalty: subtracted for evidence against.
+    intercept: None for today's hand weights (the score is the weighted sum, clipped); a
+    number for weights fitted by logistic regression (``merge.fit``): the score is then
+    the probability ``1 / (1 + exp(-(intercept + weighted sum)))``.
     max_block, window: blocking limits (see blocking.candidate_pairs).
     """
 
@@ -48,8 +55,29 @@ class MergeSettings:
     position_penalty: float = 0.35
     modifier_penalty: float = 0.20
     target_penalty: float = 0.05
+    intercept: float | None = None
     max_block: int = 50
     window: int = 8
+
+
+WEIGHTS_FILE = "merge_weights.json"
+
+
+@functools.cache
+def fitted() -> MergeSettings:
+    """The settings with the weights fitted on labelled pairs (``merge.fit``, ``make train``),
+    shipped as ``pipeline/data/merge_weights.json``: what a build uses."""
+    text = resources.files("pipeline.data").joinpath(WEIGHTS_FILE).read_text(encoding="utf-8")
+    data = json.loads(text)
+    return MergeSettings(
+        merge_at=float(data["merge_at"]),
+        review_at=float(data["review_at"]),
+        weights=tuple((k, float(w)) for k, w in data["weights"]),
+        intercept=float(data["intercept"]),
+        position_penalty=float(data["penalties"]["position_penalty"]),
+        modifier_penalty=float(data["penalties"]["modifier_penalty"]),
+        target_penalty=float(data["penalties"]["target_penalty"]),
+    )
 
 
 # Positions close enough that sources describe one exercise with either (kneeling on all fours).
@@ -125,6 +153,9 @@ def score_pair(
     if penalty:
         components.append(ScoreComponent("evidence_against", round(-penalty, 4), 1.0))
     total = sum(c.value * c.weight for c in components)
+    if settings.intercept is not None:
+        components.append(ScoreComponent("intercept", 1.0, settings.intercept))
+        total = 1.0 / (1.0 + math.exp(-(total + settings.intercept)))
     score = round(min(1.0, max(0.0, total)), 4)
     outcome = (
         MERGE if score >= settings.merge_at else REVIEW if score >= settings.review_at else APART
