@@ -45,7 +45,9 @@ class ResultCache(Protocol):
 
 # Libraries whose behaviour per-source results depend on (text repair, HTML parsing, the drug
 # dictionary): a new version of any of them invalidates every entry.
-DEPENDENCIES = ("ftfy", "beautifulsoup4", "lxml", "drug-named-entity-recognition", "rapidfuzz")
+DEPENDENCIES = (
+    "ftfy", "beautifulsoup4", "lxml", "drug-named-entity-recognition", "rapidfuzz", "wordfreq",
+)  # fmt: skip
 
 
 def _version(package: str) -> str:

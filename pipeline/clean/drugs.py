@@ -11,7 +11,10 @@ caution. Names come from four places, so that brands no list knows are caught to
 
 Independent of any name, "<Name> [dose] also helps ..." at the start of a sentence, where the
 name is not an activity, equipment or exercise and appears nowhere else in the article, is the
-shape spliced spam takes in scraped articles.
+shape spliced spam takes in scraped articles. So is an unknown product name (a capitalised
+word English text almost never uses, by ``wordfreq``) with a dose, a pill form, a purchase or
+a prescription, or with a claim of relief in a sentence about pain ("Tydol 50 is the best
+choice when back pain does not go away", "Buy Ultracet online").
 """
 
 from __future__ import annotations
@@ -121,6 +124,74 @@ def _caution() -> re.Pattern[str]:
     return re.compile(load("drugs")["caution_pattern"], re.I)
 
 
+@functools.cache
+def _shape() -> tuple[float, re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    data = load("drugs")
+    return (
+        float(data["rare_zipf"]),
+        re.compile(data["product_cue"]),
+        re.compile(data["relief_claim"], re.I),
+        re.compile(data["relief_context"], re.I),
+    )
+
+
+def _rare(word: str) -> bool:
+    from wordfreq import zipf_frequency  # its word lists load on first use, not at start-up
+
+    return zipf_frequency(word, "en") < _shape()[0]
+
+
+def unknown_products(sentence: str, document_text: str = "") -> list[str]:
+    """Capitalised names that English text almost never uses and the article names at most
+    twice: what an unknown brand looks like ("Tydol", "Relaxo-Max"), never an exercise,
+    equipment or body word of the vocabularies.
+
+    >>> unknown_products("Take Nervigesic daily."), unknown_products("Lie on your back.")
+    (['Nervigesic'], [])
+    """
+    safe = _safe_words()
+    text = document_text.lower()
+    out = []
+    for m in _TOKEN.finditer(sentence):
+        word = m.group()
+        parts = [p for p in word.lower().split("-") if p]
+        if not word[0].isupper() or len(word) < 4 or any(p in safe for p in parts):
+            continue
+        if any(len(p) >= 4 and _rare(p) for p in parts) and text.count(word.lower()) <= 2:
+            out.append(word)
+    return out
+
+
+def product_promotion(sentence: str, document_text: str = "") -> bool:
+    """An unknown product with a dose, pill form, purchase or prescription, or with a claim of
+    relief in a sentence about pain, muscles, nerves, sleep or mood.
+
+    >>> product_promotion("Tydol 50 is the best choice when back pain does not go away.")
+    True
+    >>> product_promotion("Loop a Theraband around your knees and press out.")
+    False
+    """
+    products = unknown_products(sentence, document_text)
+    if not products or not _english(sentence):
+        return False
+    _, cue, claim, context = _shape()
+    for name in products:  # a dose right after the name ("Tydol 50"), not a year ("March 2017")
+        if re.search(rf"{re.escape(name)}\s+(?!(?:19|20)\d\d\b)\d{{2,4}}\b", sentence):
+            return True
+    if cue.search(sentence):
+        return True
+    return bool(claim.search(sentence) and context.search(sentence))
+
+
+def _english(sentence: str) -> bool:
+    """Most words are common English: the rare-word test means nothing in other languages."""
+    from wordfreq import zipf_frequency
+
+    words = [w.lower() for w in _TOKEN.findall(sentence)]
+    common = sum(1 for w in words if zipf_frequency(w, "en") >= 3.0)
+    return bool(words) and common >= float(load("drugs")["english_share"]) * len(words)
+
+
 def promotion_rule(
     sentence: str, document_text: str = "", *, use_dictionary: bool = True
 ) -> str | None:
@@ -142,4 +213,8 @@ def promotion_rule(
         words = {w.lower() for w in _TOKEN.findall(name)}
         if words and not words & _safe_words() and document_text.lower().count(name.lower()) <= 1:
             return "drug-spliced-claim"
+    if names and _shape()[2].search(sentence) and _shape()[3].search(sentence):
+        return f"drug-{names[0][1]}-claim"  # "Valium can help you relax ..."
+    if product_promotion(sentence, document_text):
+        return "drug-product-shape"
     return None
