@@ -315,3 +315,12 @@ def test_dose_lines_shared_word_for_word_add_nothing_to_instruction_similarity()
 )  # fmt: skip
 def test_name_variants_have_one_core(a: str, b: str) -> None:
     assert core(a) == core(b)
+
+
+def test_one_name_twice_in_an_article_stays_two_but_is_queued_when_they_score_as_one() -> None:
+    a = mention("s1#sitting-on-ball", "Sitting on Ball", KNEE, position="seated")
+    b = mention("s1#sitting-on-ball-2", "Sitting on Ball", KNEE, position="seated")
+    a, b = (dataclasses.replace(m, flags=("same_name_in_source",)) for m in (a, b))
+    result = merge([a, b])
+    assert len(result.clusters) == 2
+    assert [c.key for c in result.conflicts if c.kind == "merge"] == [f"merge:{a.key}|{b.key}"]

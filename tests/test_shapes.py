@@ -79,3 +79,90 @@ def test_a_heading_inside_a_numbered_list_item_names_the_exercise() -> None:
     assert [m.name for m in result.mentions] == ["Chin Tuck", "Shoulder Roll"]
     assert result.mentions[0].fields.hold_seconds == Range(5, 5)
     assert all("#" not in b.text for b in result.cleaned.blocks)
+
+
+def test_bold_labels_naming_exercises_with_terse_bullets_are_mentions() -> None:
+    md = (
+        "## Desk breaks for a stiff neck\n\n"
+        "Try these every hour.\n\n"
+        "**Neck Side Bends:**\n\n- Ear toward shoulder\n- Hold 20-30 seconds each side\n\n"
+        "**Chin Tucks:**\n\n- Sit tall, pull the chin straight back\n- Hold 5 seconds, 10 times\n\n"
+        "**Shoulder Shrugs:**\n\n- Lift both shoulders to the ears\n- Drop and relax, 10 times\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == ["Neck Side Bends", "Chin Tucks", "Shoulder Shrugs"]
+    side = result.mentions[0]
+    assert side.steps == ("Ear toward shoulder", "Hold 20-30 seconds each side")
+    assert side.fields.hold_seconds == Range(20, 30) and side.fields.per_side
+
+
+def test_bold_labels_of_symptoms_or_settings_are_not_exercises() -> None:
+    md = (
+        "## Is your car seat hurting your back?\n\n"
+        "**Physical Issues:**\n\n- Lower back pain after long drives\n- Numbness in the legs\n\n"
+        "**Seat Height:**\n\n- Hips level with or slightly above the knees\n"
+        "- Thighs supported along the seat\n\n"
+        "**Steering Wheel:**\n\n- Arms slightly bent at the elbows\n- Wrists resting on the top\n"
+    )
+    assert [m.name for m in extracted(md, Format.MARKDOWN).mentions] == []
+
+
+def test_label_prefixes_and_taglines_are_not_part_of_the_name() -> None:
+    md = (
+        "# Upper body day\n\n"
+        "### Exercise: Lat Pulldown - Kayla\n\n"
+        "Sit at the machine and pull the bar down to your chest. Do 3 sets of 10.\n\n"
+        "### Stretch 2: Doorway Chest Stretch\n\n"
+        "Stand in a doorway with your forearms on the frame and lean forward. Hold 30 seconds.\n\n"
+        "### Cool Down: Neck Rolls\n\n"
+        "Roll your head slowly in a half circle from shoulder to shoulder. Repeat 5 times.\n"
+    )
+    names = [m.name for m in extracted(md, Format.MARKDOWN).mentions]
+    assert names == ["Lat Pulldown", "Doorway Chest Stretch", "Neck Rolls"]
+
+
+def test_breathing_cues_are_steps_not_exercises() -> None:
+    md = (
+        "## Bridge\n\n"
+        "1. Lie on your back with your knees bent.\n"
+        "2. Lift your hips until your body is straight.\n\n"
+        "**Inhale**\n\nAs you lower down.\n\n"
+        "**Exhale**\n\nAs you lift up.\n\n"
+        "## Cobra\n\n"
+        "1. Lie face down with your hands under your shoulders.\n"
+        "2. Press your chest up.\n\n"
+        "**Inhale**\n\nAs you press up.\n\n"
+        "**Exhale**\n\nAs you lower.\n"
+    )
+    assert [m.name for m in extracted(md, Format.MARKDOWN).mentions] == ["Bridge", "Cobra"]
+
+
+def test_parts_of_a_machine_and_products_are_not_exercises() -> None:
+    md = (
+        "# How to use a cable machine\n\n"
+        "## The pulley\n\nThe pulley guides the cable. Adjust it up or down the column.\n\n"
+        "## The weight stack and pin\n\nSlide the pin into the plate for the weight you want.\n\n"
+        "## Cable Row\n\nSit tall, pull the handle to your ribs and squeeze your shoulder blades. "
+        "Do 3 sets of 12.\n\n"
+        "## What to buy\n\n"
+        "### Premium Resistance Band Set\n\nFive bands from light to heavy, with a carry bag. "
+        "$24.99 on Amazon.\n\n"
+        "### A Quality Jump Rope\n\nLook for ball bearings in the handles and an adjustable "
+        "cable.\n"
+    )
+    assert [m.name for m in extracted(md, Format.MARKDOWN).mentions] == ["Cable Row"]
+
+
+def test_one_exercise_in_two_phases_is_one_mention() -> None:
+    md = (
+        "## 3. Cat-Cow Stretch\n\n"
+        "Start on your hands and knees with a flat back.\n\n"
+        "**Cat:** Round your back up towards the ceiling and tuck your chin.\n\n"
+        "**Cow:** Let your belly drop and lift your head and tailbone.\n\n"
+        "Move slowly between the two for 10 breaths.\n\n"
+        "## 4. Child's Pose\n\n"
+        "Kneel, sit back on your heels and reach your arms forward. Hold 30 seconds.\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == ["Cat-Cow Stretch", "Child's Pose"]
+    assert any("belly drop" in s for s in result.mentions[0].steps)

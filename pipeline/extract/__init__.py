@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from pipeline.align import Aligned
 from pipeline.extract.features import (
+    has_dosage,
     is_caution,
     is_instruction,
     is_label_heading,
@@ -45,7 +46,7 @@ class ExtractSettings:
     threshold: float = 2.0
     keep_unnamed: bool = True
     roles: str = "model"
-    role_confidence: float = 0.7
+    role_confidence: float = 0.8
 
 
 def slugify(text: str) -> str:
@@ -93,6 +94,7 @@ def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligne
                 role = "description"
             items.append((role, piece))
 
+    cues = _cue_lists(blocks, group.body)
     if group.rest_at and group.head is not None:
         head = blocks[group.head].content
         add_sentences(head.slice(group.rest_at, len(head.text)).strip(), None)
@@ -124,9 +126,45 @@ def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligne
             text = strip_step_prefix(b.text)
             piece = b.content.slice(len(b.text) - len(text), len(b.text)).strip()
             items.append(("step", piece))
+        elif k in cues and not is_caution(b.text):
+            items.append(("step", b.content))
+        elif b.lead and group.head is not None and k != group.head:
+            # "**Cow:** Let your belly drop": the lead names a phase; what follows is its text.
+            rest = re.match(r"\s*[:\-–—.|]?\s*", b.text[b.lead :])
+            start = b.lead + (rest.end() if rest else 0)
+            add_sentences(b.content.slice(start, len(b.text)).strip(), role_from_heading)
         else:
             add_sentences(b.content, role_from_heading)
     return items, numbers
+
+
+def _cue_lists(blocks: list[Block], body: list[int]) -> set[int]:
+    """Bulleted items of the body that are terse cues: the short items of a run of one list in
+    which any item instructs or doses ("- Ear toward shoulder", "- Hold 20 seconds each side")."""
+    runs: list[list[int]] = []
+    for k in body:
+        b = blocks[k]
+        bullet = b.kind is BlockKind.LIST_ITEM and b.number is None and not b.lead
+        if not bullet or label_of(b.text):
+            runs.append([])
+            continue
+        if runs and runs[-1] and blocks[runs[-1][-1]].level == b.level:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    cues: set[int] = set()
+    for run in runs:
+        if any(is_instruction(blocks[k].text) or has_dosage(blocks[k].text) for k in run):
+            cues.update(k for k in run if _terse(blocks[k].text))
+    return cues
+
+
+def _terse(text: str) -> bool:
+    """One short phrase or sentence; longer items are split into sentences and classified."""
+    return len(text.split()) <= _CUE_WORDS and len(split_sentences(text)) <= 1
+
+
+_CUE_WORDS = 14
 
 
 _PIECE = re.compile(r"\s+\|\s+")

@@ -215,8 +215,13 @@ def _extra() -> dict[str, re.Pattern[str]]:
     data = load("exercises")
     return {
         key: re.compile(data[key], re.I)
-        for key in ("avoid_heading", "reference_heading", "product_pattern")
+        for key in ("avoid_heading", "reference_heading", "product_pattern", "gear_heading")
     }
+
+
+def is_gear_heading(text: str) -> bool:
+    """A heading over gear to buy or a machine's parts ("What to buy", "Equipment That Helps")."""
+    return bool(_extra()["gear_heading"].search(text))
 
 
 def is_avoid_heading(text: str) -> bool:
@@ -297,6 +302,8 @@ def name_score(name: str) -> NameScore:
         parts.append(("opens with advice", -2.5))
     if looks_like_product(name):
         parts.append(("product", -3.0))
+    if toks[0] in ("a", "an") and len(toks) > 1:
+        parts.append(("opens with an article", -1.5))  # "A Quality Jump Rope": a thing
     return NameScore(sum(w for _, w in parts), tuple(parts))
 
 

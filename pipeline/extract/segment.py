@@ -12,6 +12,7 @@ to ...", steps) is stepped over. A numbered step list with no name becomes an un
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from pipeline.extract.features import (
     defines_exercise,
     has_dosage,
     is_avoid_heading,
+    is_gear_heading,
     is_instruction,
     is_label_heading,
     is_reference,
@@ -35,7 +37,7 @@ from pipeline.extract.roles import Candidate, RoleModel, features
 from pipeline.models import Block, BlockKind
 from pipeline.parse.lines import is_title_like
 from pipeline.sentences import sentences
-from pipeline.vocab import words
+from pipeline.vocab import load, words
 
 _NAME_SPLIT = re.compile(r"^(?P<name>[A-Z0-9][^:.!?]{1,60}?)\s*:\s+(?P<rest>\S.*)$", re.S)
 _NAME_DOSE = re.compile(r"^(?P<name>[^()]{2,60}?)\s*\((?P<dose>[^()]*\d[^()]*)\)\s*[.:]?$")
@@ -153,6 +155,26 @@ def _labelled(block: Block) -> bool:
     return label_of(block.text) is not None
 
 
+def _cues_of(head: Block | None, b: Block) -> bool:
+    """A bulleted list right under a heading that names an exercise, whose first item does
+    not: the exercise's terse cues, not a list of exercises."""
+    if head is None or head.kind is not BlockKind.HEADING or b.kind is not BlockKind.LIST_ITEM:
+        return False
+    if b.number is not None or b.lead or b.bold:
+        return False
+    return name_score(clean_name(head.text)).total >= 2.0 and name_score(b.text).total < 1.0
+
+
+def _phase_of(head: Block | None, b: Block) -> bool:
+    """A lead-in whose name is part of the heading's ("Cat:" and "Cow:" under "Cat-Cow
+    Stretch"): a phase of the exercise the heading names."""
+    if head is None or head.kind is not BlockKind.HEADING or not b.lead:
+        return False
+    part = set(re.findall(r"[a-z]+", b.text[: b.lead].lower()))
+    whole = set(re.findall(r"[a-z]+", clean_name(head.text).lower()))
+    return bool(part) and part < whole
+
+
 def _complete_entry(body: list[Block]) -> bool:
     """Labelled lines that already gave the instructions ("Instructions: ...", "Tips: ...").
 
@@ -211,6 +233,14 @@ def _collect(
             j += 1
             continue
         strength = candidate_strength(b)
+        if after_head and not body and _cues_of(head, b):
+            body.append(j)  # "**Neck Side Bends:**" then "- Ear toward shoulder": its cues
+            j += 1
+            continue
+        if after_head and _phase_of(head, b):
+            body.append(j)  # "**Cat:** Round your back" under "Cat-Cow Stretch": one exercise
+            j += 1
+            continue
         if strength == 2 or (strength == 1 and body) or name_split(b):
             break
         if after_head and b.kind is BlockKind.PARAGRAPH and is_set_level(b.text):
@@ -272,8 +302,11 @@ def split_name(text: str) -> tuple[str, tuple[str, ...]]:
     ('Partial Crunches', ())
     >>> split_name("Exercise 1: The Cat-Cow Stretch - Your Spine's Best Friend")
     ('The Cat-Cow Stretch', ())
+    >>> split_name("Cool Down: Neck Rolls"), split_name("Exercise: Lat Pulldown - Kayla")
+    (('Neck Rolls', ()), ('Lat Pulldown', ()))
     """
     name = _NUMBERING.sub("", text.strip()).rstrip(":").strip()
+    name = _NUMBERING.sub("", _name_prefix().sub("", name, count=1)).strip() or name
     tag = _TAGLINE.search(name)
     if tag and tag.start() > 0:  # "The Cat-Cow Stretch - Your Spine's Best Friend"
         head, tail = name[: tag.start()], tag.group("tag")
@@ -293,6 +326,11 @@ def split_name(text: str) -> tuple[str, tuple[str, ...]]:
     if tail and tail.start() > 0:
         name = name[: tail.start()].strip()
     return name, tuple(alts)
+
+
+@functools.cache
+def _name_prefix() -> re.Pattern[str]:
+    return re.compile(load("exercises")["name_prefix"], re.I)
 
 
 def clean_name(text: str) -> str:
@@ -366,20 +404,25 @@ def _series_bonus(blocks: list[Block], groups: list[Group]) -> set[int]:
     return bonus
 
 
-def _under_avoid(blocks: list[Block], groups: list[Group]) -> set[int]:
-    """Groups inside a section about what not to do, up to the next heading as high as its own."""
-    under: set[int] = set()
+def _under_avoid(blocks: list[Block], groups: list[Group]) -> dict[int, str]:
+    """Groups inside a section about what not to do or about gear to buy (or a machine's
+    parts), up to the next heading as high as its own: group id -> why."""
+    under: dict[int, str] = {}
     level: int | None = None
+    why = ""
     for g in groups:
         head = blocks[g.head] if g.head is not None else None
         if head is not None and head.kind is BlockKind.HEADING:
             if level is not None and head.level <= level:
                 level = None
             if level is None and is_avoid_heading(head.text):
-                level = head.level
+                level, why = head.level, "under a heading about what to avoid"
+                continue
+            if level is None and is_gear_heading(head.text):
+                level, why = head.level, "under a heading about gear or its parts"
                 continue
         if level is not None:
-            under.add(id(g))
+            under[id(g)] = why
     return under
 
 
@@ -480,7 +523,7 @@ def _rules(blocks: list[Block], groups: list[Group], threshold: float) -> None:
     avoid = _under_avoid(blocks, groups)
     for g in groups:
         if id(g) in avoid:
-            g.evidence = [("under a heading about what to avoid", -10.0)]
+            g.evidence = [(avoid[id(g)], -10.0)]
             g.score = -10.0
             continue
         if g.head is None:

@@ -26,6 +26,8 @@ from pipeline.merge.survive import (
 )
 from pipeline.models import Conflict, Decision, Exercise, Mention, PairScore
 
+Pair = frozenset[str]
+
 __all__ = ["MERGE", "REVIEW", "IdRegistry", "MergeResult", "MergeSettings", "fitted", "merge"]
 
 QUALITY_FLAGS = ("missing_step", "no_instructions", "truncated_text", "name_repaired")
@@ -67,18 +69,20 @@ def _decision_links(
     return must, cannot, rejected, stale
 
 
-def _evidence_cannot(mentions: Sequence[Mention]) -> list[tuple[int, int]]:
+def _evidence_cannot(mentions: Sequence[Mention]) -> tuple[list[tuple[int, int]], set[Pair]]:
     """Pairs of one article that its author says are two exercises.
 
     An author who names two sections differently means two exercises ("Piriformis Stretch"
     and "Knee to Chest" share their steps' words, not their identity); one who repeats a name
     for two sections ("Sitting on Ball" twice) means two as well. Only names with one core
-    ("Knee to Chest", "Knee to Chest Stretch") may describe one exercise twice.
+    ("Knee to Chest", "Knee to Chest Stretch") may describe one exercise twice. Returns the
+    pairs, and those of a repeated name (worth a curator's look when they score high).
     """
     by_source: dict[str, list[int]] = {}
     for i, m in enumerate(mentions):
         by_source.setdefault(m.source_id, []).append(i)
     out: list[tuple[int, int]] = []
+    repeats: set[Pair] = set()
     for group in by_source.values():
         for x, a in enumerate(group):
             for b in group[x + 1 :]:
@@ -88,7 +92,9 @@ def _evidence_cannot(mentions: Sequence[Mention]) -> list[tuple[int, int]]:
                 )
                 if repeated or not same_name(ma, mb):
                     out.append((a, b))
-    return out
+                if repeated:
+                    repeats.add(frozenset((ma.key, mb.key)))
+    return out, repeats
 
 
 def merge(
@@ -117,7 +123,8 @@ def merge(
     remap = {i: idx[m.key] for i, m in enumerate(ordered) if m.key in idx}
     must = [(remap[a], remap[b]) for a, b in must if a in remap and b in remap]
     cannot = [(remap[a], remap[b]) for a, b in cannot if a in remap and b in remap]
-    cannot += _evidence_cannot(live)
+    by_author, repeated = _evidence_cannot(live)
+    cannot += by_author
 
     records = [registry.previous_id(m) for m in live]
     tfidf = TfIdf.fit([instruction_tokens(m) for m in live])
@@ -183,7 +190,10 @@ def merge(
     for p in sorted(cache.values(), key=lambda s: (s.a, s.b)):
         undecided = frozenset((p.a, p.b)) not in decided_pairs
         apart = cluster_of[p.a] != cluster_of[p.b]
-        if (p.outcome == REVIEW or links_records(p)) and apart and undecided:
+        # One name twice in an article ("Sitting on Ball"): its author means two exercises,
+        # but when they score as one, a curator should look.
+        twice = p.outcome == MERGE and frozenset((p.a, p.b)) in repeated
+        if (p.outcome == REVIEW or links_records(p) or twice) and apart and undecided:
             queue.append(
                 Conflict(
                     key=f"merge:{p.a}|{p.b}",
