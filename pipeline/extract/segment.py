@@ -305,7 +305,7 @@ def split_name(text: str) -> tuple[str, tuple[str, ...]]:
     >>> split_name("Cool Down: Neck Rolls"), split_name("Exercise: Lat Pulldown - Kayla")
     (('Neck Rolls', ()), ('Lat Pulldown', ()))
     """
-    name = _NUMBERING.sub("", text.strip()).rstrip(":").strip()
+    name = _NUMBERING.sub("", text.strip()).rstrip(":!.").strip()
     name = _NUMBERING.sub("", _name_prefix().sub("", name, count=1)).strip() or name
     tag = _TAGLINE.search(name)
     if tag and tag.start() > 0:  # "The Cat-Cow Stretch - Your Spine's Best Friend"
