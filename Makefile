@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: build test lint typecheck check bench train clean
+.PHONY: build test lint typecheck check bench train shapes clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/loso.py
+
+# Rewrites tests/cases/shapes.json (the shape articles of the extraction tests, with what the
+# tests accept): run it after adding an extraction test, then `make train`.
+shapes: $(VENV)/.installed-test
+	$(BIN)/pytest -q -p tests.capture_shapes -p no:cacheprovider \
+	  tests/test_extract.py tests/test_generalisation.py tests/test_shapes.py
 
 # Retrains the role model (pipeline/data/roles.json), then refits the pair-score weights
 # (pipeline/data/merge_weights.json), from the labelled articles in ../shared, the golden

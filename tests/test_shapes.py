@@ -166,3 +166,15 @@ def test_one_exercise_in_two_phases_is_one_mention() -> None:
     result = extracted(md, Format.MARKDOWN)
     assert [m.name for m in result.mentions] == ["Cat-Cow Stretch", "Child's Pose"]
     assert any("belly drop" in s for s in result.mentions[0].steps)
+
+
+def test_a_breathing_cue_in_a_list_of_guidelines_is_not_an_exercise() -> None:
+    md = (
+        "## Before you start\n\n"
+        "- **Go slowly.** Move only as far as is comfortable.\n"
+        "- **Breathe normally** throughout each exercise. Never hold your breath for long.\n"
+        "- **Stop if it hurts.** Sharp pain means rest.\n\n"
+        "## Pelvic Tilt\n\nLie on your back and flatten your lower back into the floor. "
+        "Hold 5 seconds, 10 times.\n"
+    )
+    assert [m.name for m in extracted(md, Format.MARKDOWN).mentions] == ["Pelvic Tilt"]

@@ -213,10 +213,9 @@ def is_label_heading(text: str) -> bool:
 @functools.cache
 def _extra() -> dict[str, re.Pattern[str]]:
     data = load("exercises")
-    return {
-        key: re.compile(data[key], re.I)
-        for key in ("avoid_heading", "reference_heading", "product_pattern", "gear_heading")
-    }
+    keys: tuple[str, ...] = ("avoid_heading", "reference_heading", "product_pattern")
+    keys += ("gear_heading", "breathing_cue")
+    return {key: re.compile(data[key], re.I) for key in keys}
 
 
 def is_gear_heading(text: str) -> bool:
@@ -302,6 +301,8 @@ def name_score(name: str) -> NameScore:
         parts.append(("opens with advice", -2.5))
     if looks_like_product(name):
         parts.append(("product", -3.0))
+    if _extra()["breathing_cue"].search(name.strip()):
+        parts.append(("breathing cue", -3.0))
     if toks[0] in ("a", "an") and len(toks) > 1:
         parts.append(("opens with an article", -1.5))  # "A Quality Jump Rope": a thing
     return NameScore(sum(w for _, w in parts), tuple(parts))
