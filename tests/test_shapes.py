@@ -178,3 +178,34 @@ def test_a_breathing_cue_in_a_list_of_guidelines_is_not_an_exercise() -> None:
         "Hold 5 seconds, 10 times.\n"
     )
     assert [m.name for m in extracted(md, Format.MARKDOWN).mentions] == ["Pelvic Tilt"]
+
+
+def test_a_pdf_handout_with_lost_spaces_and_crlf_gives_its_exercises() -> None:
+    text = (
+        "Home Exercise Programme\r\n\r\n"
+        "Bridging\r\nLieonyourbackwithyourkneesbent.Squeezeyourbuttocksandliftyourhips."
+        "Hold5seconds.Repeat10times.\r\n\r\n"
+        "Hip Adduction Squeeze\r\nLieonyourbackwithapillowbetweenyourknees."
+        "Squeezethepillowandhold5seconds.Repeat10times.\r\n"
+    )
+    result = extracted(text, Format.TEXT)
+    assert [m.name for m in result.mentions] == ["Bridging", "Hip Adduction Squeeze"]
+    bridging = result.mentions[0]
+    assert bridging.steps[0] == "Lie on your back with your knees bent."
+    assert bridging.fields.hold_seconds == Range(5, 5)
+    assert bridging.fields.repetitions == Range(10, 10)
+
+
+def test_non_breaking_spaces_and_json_ld_steps_do_not_change_the_mentions() -> None:
+    html = (
+        '<html><head><script type="application/ld+json">{"@type": "HowTo", "step": '
+        '[{"text": "Lie on your back."}, {"text": "Pull one knee to your chest."}]}</script>'
+        "</head><body><main><h1>Stretches</h1><h2>Knee\u00a0to\u00a0Chest</h2>"
+        "<p>Lie on your back.\u00a0Pull one knee to your chest. Hold for 20\u00a0seconds.</p>"
+        "<h2>Cobra</h2><p>Lie face down and press your chest up. Hold 10 seconds.</p>"
+        "</main></body></html>"
+    )
+    result = extracted(html, Format.HTML)
+    assert [m.name for m in result.mentions] == ["Knee to Chest", "Cobra"]
+    assert result.mentions[0].steps[1] == "Pull one knee to your chest."
+    assert result.mentions[0].fields.hold_seconds == Range(20, 20)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import functools
 import html
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -193,6 +194,79 @@ def restore_contractions(text: str) -> str:
     return pattern.sub(sub, text)
 
 
+# A whitespace-bounded run of letters, digits and sentence punctuation only: code, paths,
+# URLs and hyphenated identifiers have other characters and are never touched.
+_GLUED = re.compile(r"(?<!\S)[A-Za-z][A-Za-z0-9.,;:!?]{23,}(?!\S)")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_MAX_WORD = 20
+
+
+@functools.lru_cache(maxsize=200_000)
+def _word_cost(word: str) -> float:
+    from wordfreq import word_frequency  # its word lists load on first use, not at start-up
+
+    if len(word) == 1 and word not in ("a", "i"):
+        return float("inf")
+    freq = word_frequency(word, "en")
+    return -math.log10(freq) if freq > 0 else float("inf")
+
+
+def _segment(letters: str) -> list[str] | None:
+    """The likeliest split of a run of letters into English words (Viterbi over word
+    frequencies), or None when some part is no word at all."""
+    low = letters.lower()
+    best = [0.0] + [float("inf")] * len(low)
+    back = [0] * (len(low) + 1)
+    for i in range(1, len(low) + 1):
+        for j in range(max(0, i - _MAX_WORD), i):
+            cost = best[j] + _word_cost(low[j:i])
+            if cost < best[i]:
+                best[i], back[i] = cost, j
+    if best[-1] == float("inf"):
+        return None
+    words, i = [], len(low)
+    while i > 0:
+        words.append(letters[back[i] : i])
+        i = back[i]
+    words.reverse()
+    # Plausible only as everyday English: rare fragments ("cali", "tic") mean a made-up word.
+    zipf = [9 - _word_cost(w.lower()) for w in words]  # log10 frequency + 9 is Zipf
+    if min(zipf) < 1.5 or sum(z >= 3.0 for z in zipf) < 0.85 * len(words):
+        return None
+    return words
+
+
+def restore_spaces(text: str) -> str:
+    """Words run together where a PDF or a scrape lost the spaces, split by English word
+    frequencies; a run with any part that is no English word is left alone.
+
+    >>> restore_spaces("Lieonyourbackwithyourkneesbent.Hold5seconds.")
+    'Lie on your back with your knees bent. Hold 5 seconds.'
+    >>> restore_spaces("Supercalifragilisticexpialidocious")
+    'Supercalifragilisticexpialidocious'
+    """
+
+    def fix(m: re.Match[str]) -> str:
+        run = m.group()
+        out: list[str] = []
+        last = 0
+        for w in _LETTERS.finditer(run):
+            out.append(run[last : w.start()])
+            words = _segment(w.group()) if len(w.group()) >= 8 else [w.group()]
+            if words is None:
+                return run
+            out.append(" ".join(words))
+            last = w.end()
+        out.append(run[last:])
+        joined = "".join(out)
+        if joined == run:
+            return run
+        joined = re.sub(r"(?<=[a-z][.,;:!?])(?=[A-Z0-9])", " ", joined)
+        return re.sub(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", " ", joined)
+
+    return _GLUED.sub(fix, text)
+
+
 @dataclass(frozen=True, slots=True)
 class NamedFixer:
     name: str
@@ -211,6 +285,7 @@ FIXERS: tuple[NamedFixer, ...] = (
     NamedFixer("uncurl_quotes", uncurl_quotes),
     NamedFixer("broken_ellipsis", join_broken_ellipsis),
     NamedFixer("contractions", restore_contractions),
+    NamedFixer("lost_spaces", restore_spaces),
 )
 
 
