@@ -209,3 +209,25 @@ def test_non_breaking_spaces_and_json_ld_steps_do_not_change_the_mentions() -> N
     assert [m.name for m in result.mentions] == ["Knee to Chest", "Cobra"]
     assert result.mentions[0].steps[1] == "Pull one knee to your chest."
     assert result.mentions[0].fields.hold_seconds == Range(20, 20)
+
+
+def test_a_plan_line_is_evidence_for_the_exercise_it_names_not_a_second_mention() -> None:
+    md = (
+        "## Knee-to-Chest Stretch\n\n"
+        "Lie on your back with both knees bent. Pull one knee gently to your chest.\n\n"
+        "## Bird-Dog\n\n"
+        "Kneel on all fours. Reach one arm forward and the opposite leg back. Hold 5 seconds.\n\n"
+        "## Your 2-week plan\n\n"
+        "### Week 1\n\n"
+        "- **Knee-to-Chest Stretch:** 3 x 20-second holds per side\n"
+        "- **Bird-Dog:** 2 sets of 8 per side\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == ["Knee-to-Chest Stretch", "Bird-Dog"]
+    knee = result.mentions[0]
+    assert knee.fields.hold_seconds == Range(20, 20)  # the plan's dose, with its span
+    plan = [e for e in knee.evidence if e.field == "hold_seconds"]
+    assert plan and "3 x 20-second holds" in plan[0].text
+    assert sorted(s.title for s in result.sections if s.kind == "reference") == [
+        "Bird-Dog", "Knee-to-Chest Stretch",
+    ]  # fmt: skip

@@ -29,7 +29,7 @@ from pipeline.extract.features import (
 from pipeline.extract.fields import evidence_for, parse_fields
 from pipeline.extract.roles import RoleModel, shipped
 from pipeline.extract.segment import Group, clean_name, decide, group_blocks, split_name
-from pipeline.models import Block, BlockKind, Cleaned, Extraction, Mention, Section
+from pipeline.models import Block, BlockKind, Cleaned, Evidence, Extraction, Mention, Section
 from pipeline.sentences import split_sentences
 
 __all__ = ["ExtractSettings", "extract", "slugify"]
@@ -372,6 +372,44 @@ def _references(doc_id: str, mentions: list[Mention]) -> tuple[list[Mention], li
     return kept, refs
 
 
+def _comparable(name: str) -> str:
+    return re.sub(r"s\b", "", re.sub(r"[^a-z0-9 ]+", " ", name.lower())).replace(" ", "")
+
+
+def _link_references(
+    blocks: list[Block], mentions: list[Mention], references: list[Section]
+) -> list[Mention]:
+    """Each reference (a contents line, a plan's "Knee-to-Chest: 3 x 20-second holds per
+    side", a table row) joins the mention it names as evidence: a dose it gives fills a field
+    the mention leaves open, with the reference's span; it never becomes a mention itself."""
+    by_name: dict[str, int] = {}
+    for n, mention in enumerate(mentions):
+        by_name.setdefault(_comparable(mention.name), n)
+    text_of = {b.index: b.text for b in blocks}
+    out = list(mentions)
+    for ref in references:
+        i = by_name.get(_comparable(clean_name(ref.title or "")))
+        if i is None:
+            continue
+        m = out[i]
+        text = " ".join(text_of[k] for k in ref.blocks if k in text_of)
+        found, _ = parse_fields(m.name, [("step", text)])
+        filled = {
+            f: getattr(found, f)
+            for f in ("hold_seconds", "hold_breaths", "duration_seconds", "repetitions", "sets",
+                      "per_side", "frequency")
+            if getattr(m.fields, f) is None and getattr(found, f) is not None
+        }  # fmt: skip
+        evidence = [Evidence("reference", ref.span, text)]
+        evidence += [Evidence(f, ref.span, text) for f in sorted(filled)]
+        out[i] = dataclasses.replace(
+            m,
+            fields=dataclasses.replace(m.fields, **filled),
+            evidence=(*m.evidence, *evidence),
+        )
+    return out
+
+
 def extract(
     cleaned: Cleaned, *, settings: ExtractSettings | None = None, model: RoleModel | None = None
 ) -> Extraction:
@@ -412,6 +450,7 @@ def extract(
                 sections.append(_section(doc_id, blocks, positions, g))
     mentions, references = _references(doc_id, mentions)
     sections.extend(references)
+    mentions = _link_references(blocks, mentions, [s for s in sections if s.kind == "reference"])
     mentions.sort(key=lambda m: m.span)
     sections.sort(key=lambda s: s.span)
     return Extraction(cleaned, tuple(_with_keys(doc_id, mentions)), tuple(sections))
