@@ -65,6 +65,8 @@ def mention_json(m: Mention) -> JSON:
         out["heading"] = m.heading
     if m.alt_names:
         out["alt_names"] = list(m.alt_names)
+    if m.variations:
+        out["variations"] = list(m.variations)
     return out
 
 
@@ -87,12 +89,14 @@ def exercise_json(e: Exercise) -> JSON:
         "aliases": list(e.aliases),
         "category": e.fields.category,
         "position": e.fields.position,
+        "difficulty": e.fields.difficulty,
         "equipment": list(e.fields.equipment),
         "target_areas": list(e.fields.target_areas),
         "dosage": dosage_json(e.fields),
         "steps": list(e.steps),
         "description": list(e.description),
         "tips": list(e.tips),
+        "variations": list(e.variations),
         "flags": list(e.flags),
         "sources": [mention_json(m) for m in e.mentions],
         "conflicts": [field_conflict_json(c) for c in e.conflicts],

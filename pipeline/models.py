@@ -176,6 +176,7 @@ class Fields:
     equipment: tuple[str, ...] = ()
     category: str | None = None
     target_areas: tuple[str, ...] = ()
+    difficulty: str | None = None  # beginner, intermediate or advanced, as a label says
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +186,8 @@ class Mention:
     ``key`` is stable across rebuilds of an unchanged source (source id plus a slug of the name
     and an ordinal). ``steps`` are instruction sentences or list steps in order; ``description``
     and ``tips`` hold the mention's other sentences so that nothing it says is lost.
-    ``alt_names`` are other names the source gives it ("Side Plank (Side Bridge)").
+    ``alt_names`` are other names the source gives it ("Side Plank (Side Bridge)");
+    ``variations`` its progressions and regressions ("Progression: loop a band ...").
     """
 
     source_id: str
@@ -201,6 +203,7 @@ class Mention:
     flags: tuple[str, ...] = ()
     heading: str | None = None
     alt_names: tuple[str, ...] = ()
+    variations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,3 +306,4 @@ class Exercise:
     description: tuple[str, ...] = ()
     tips: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
+    variations: tuple[str, ...] = ()

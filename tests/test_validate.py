@@ -23,6 +23,7 @@ def minimal_exercise(**overrides: Any) -> dict[str, Any]:
         "aliases": ["Knee-to-Chest Stretch"],
         "category": "stretch",
         "position": "supine",
+        "difficulty": "beginner",
         "equipment": [],
         "target_areas": ["lower_back"],
         "dosage": {
@@ -37,6 +38,7 @@ def minimal_exercise(**overrides: Any) -> dict[str, Any]:
         "steps": ["Lie on your back.", "Pull one knee to your chest."],
         "description": [],
         "tips": [],
+        "variations": [],
         "flags": [],
         "sources": [
             {
@@ -115,6 +117,7 @@ def test_a_valid_document_passes() -> None:
         ({"id": "Knee To Chest"}, "$.exercises[0].id"),
         ({"name": ""}, "$.exercises[0].name"),
         ({"position": "upside_down"}, "$.exercises[0].position"),
+        ({"difficulty": "expert"}, "$.exercises[0].difficulty"),
         ({"equipment": ["trampoline"]}, "$.exercises[0].equipment[0]"),
         ({"steps": "Lie down."}, "$.exercises[0].steps"),
         ({"sources": []}, "$.exercises[0].sources"),

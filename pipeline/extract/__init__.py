@@ -69,6 +69,8 @@ _ROLE_OF_LABEL: dict[str, str | None] = {
     "rest": "dose",
     "frequency": "dose",
     "tips": "tip",
+    "variations": "variation",
+    "level": "difficulty",
     "target": "target",
     "description": None,
     "position": None,
@@ -113,8 +115,12 @@ def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligne
                 lab = label_of(piece.text)
                 assert lab is not None
                 role = _ROLE_OF_LABEL.get(lab[0], "description")
+                if role == "difficulty" and lab[1] not in ("difficulty", "level"):
+                    role = "description"  # "Goal:", "Type:": prose, not a difficulty
                 if role == "target":
                     items.append(("target", piece))
+                elif role == "difficulty":
+                    items.append(("difficulty", piece.slice(lab[2], len(piece.text)).strip()))
                 elif role == "dose":
                     items.append(("step", piece))
                 else:
@@ -247,11 +253,30 @@ def _mention(
         blocks=tuple(blocks[k].index for k in positions),
         description=tuple(t.text for r, t in items if r in ("description", "target")),
         tips=tuple(t.text for r, t in items if r == "tip"),
-        fields=fields,
+        variations=tuple(t.text for r, t in items if r == "variation"),
+        fields=dataclasses.replace(fields, difficulty=_difficulty(items)),
         evidence=evidence_for(where, spans, [t.text for _, t in items]),
         flags=tuple(sorted(set(flags))),
         heading=heading,
     )
+
+
+_LEVELS = (
+    ("beginner", re.compile(r"\b(?:beginners?|easy|novice|gentle|basic|entry)\b", re.I)),
+    ("intermediate", re.compile(r"\b(?:intermediate|moderate|medium)\b", re.I)),
+    ("advanced", re.compile(r"\b(?:advanced|hard|difficult|expert|challenging)\b", re.I)),
+)
+
+
+def _difficulty(items: list[tuple[str, Aligned]]) -> str | None:
+    """A "Difficulty:" label's level; "Beginner to Intermediate" is where it starts."""
+    for role, text in items:
+        if role != "difficulty":
+            continue
+        hits = [(m.start(), level) for level, rx in _LEVELS if (m := rx.search(text.text))]
+        if hits:
+            return min(hits)[1]
+    return None
 
 
 def _tidy(step: str) -> str:

@@ -268,4 +268,5 @@ def _exercise(
         description=canonical.description,
         tips=canonical.tips,
         flags=tuple(f for f in canonical.flags if f in QUALITY_FLAGS),
+        variations=canonical.variations,
     )

@@ -5,9 +5,10 @@ Rules (each conflict records the rule that chose its value):
 - name: the most common name after normalisation; among its spellings the most common, then
   one without a leading "The", then the shortest, then alphabetical. A curator's rename wins.
 - aliases: every other name the sources use, case-insensitively distinct, sorted.
-- steps, description, tips: from the most complete clean version: no missing step, then the
-  most steps, then the most text, then the smallest mention key.
-- hold, breaths, duration, repetitions, sets, frequency, position, category: the value most
+- steps, description, tips, variations: from the most complete clean version: no missing
+  step, then the most steps, then the most text, then the smallest mention key.
+- hold, breaths, duration, repetitions, sets, frequency, position, difficulty, category: the
+  value most
   sources give ("majority"); on a tie, the canonical version's value ("canonical"), else the
   first by mention key ("first").
 - equipment and target areas: the union of what sources say ("union"); per side: true when any
@@ -33,6 +34,7 @@ MAJORITY_FIELDS = (
     "sets",
     "frequency",
     "position",
+    "difficulty",
     "category",
 )
 CONFLICT_FIELDS = (*MAJORITY_FIELDS[:-1], "equipment")
@@ -170,5 +172,6 @@ def merge_fields(
         equipment=chosen["equipment"],  # type: ignore[arg-type]
         category=chosen["category"],  # type: ignore[arg-type]
         target_areas=targets,
+        difficulty=chosen["difficulty"],  # type: ignore[arg-type]
     )
     return fields, tuple(conflicts)

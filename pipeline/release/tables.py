@@ -25,6 +25,7 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("steps", "list", "Instruction steps of the canonical version"),
     ("category", "string", "Kind of exercise (stretch, strength, mobility, ...)"),
     ("position", "string", "Starting position (supine, prone, seated, standing, ...)"),
+    ("difficulty", "string", "Level as a source labels it (beginner, intermediate, advanced)"),
     ("equipment", "list", "Equipment needed"),
     ("target_areas", "list", "Body areas worked"),
     *(
@@ -38,6 +39,7 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("mention_count", "integer", "Mentions merged into the exercise"),
     ("conflict_count", "integer", "Fields on which sources disagree"),
     ("flags", "list", "Quality flags"),
+    ("variations", "list", "Progressions and regressions of the canonical version"),
 )
 
 
@@ -57,6 +59,7 @@ def rows(doc: JSON) -> list[dict[str, Any]]:
             "steps": list(e.get("steps", [])),
             "category": e.get("category"),
             "position": e.get("position"),
+            "difficulty": e.get("difficulty"),
             "equipment": list(e.get("equipment", [])),
             "target_areas": list(e.get("target_areas", [])),
         }
@@ -70,6 +73,7 @@ def rows(doc: JSON) -> list[dict[str, Any]]:
         row["mention_count"] = len(e.get("sources", []))
         row["conflict_count"] = len(e.get("conflicts", []))
         row["flags"] = list(e.get("flags", []))
+        row["variations"] = list(e.get("variations", []))
         out.append(row)
     return out
 
