@@ -232,3 +232,15 @@ def test_a_plan_line_is_evidence_for_the_exercise_it_names_not_a_second_mention(
     assert sorted(s.title for s in result.sections if s.kind == "reference") == [
         "Bird-Dog", "Knee-to-Chest Stretch",
     ]  # fmt: skip
+
+
+def test_a_product_set_with_a_line_of_use_is_not_an_exercise() -> None:
+    md = (
+        "# 20-minute mobility session\n\n"
+        "## Hip Circles\n\nStand on one leg and draw big circles with the other knee. "
+        "10 each way.\n\n"
+        "## Premium Resistance Band Set\n\nLoop a band around your knees and step sideways. "
+        "10 steps each way.\n\n"
+        "## Foam Roller Kit\n\nRoll slowly along your thigh for 30 seconds.\n"
+    )
+    assert [m.name for m in extracted(md, Format.MARKDOWN).mentions] == ["Hip Circles"]
