@@ -121,7 +121,7 @@ def id_from_stem(stem: str) -> str:
     >>> id_from_stem("Back pain (copy 2)")
     'back-pain-copy-2'
     """
-    return stem if _SOURCE_ID.match(stem) and len(stem) <= 80 else slug_id(stem)
+    return stem if _SOURCE_ID.fullmatch(stem) and len(stem) <= 80 else slug_id(stem)
 
 
 def visible_text(doc: Document) -> str:
@@ -168,7 +168,7 @@ def described(doc: Document) -> tuple[str | None, str | None]:
             title = soup.title.get_text(" ", strip=True)
         link = soup.find("link", rel="canonical") or soup.find("meta", property="og:url")
         target = (link.get("href") or link.get("content")) if isinstance(link, Tag) else None
-        if isinstance(target, str) and _URL.match(target):
+        if isinstance(target, str) and _URL.fullmatch(target):
             url = target
     else:
         m = _SCRAPE_TITLE.search(head) or _FRONT_TITLE.search(head)
@@ -209,12 +209,12 @@ def as_uri(url: str) -> str:
 
 def is_url(text: str) -> bool:
     """An absolute http(s) URI (RFC 3986), as the manifest's schema checks it."""
-    return bool(_URL.match(text)) and validate_rfc3986(text, rule="URI") is not None
+    return bool(_URL.fullmatch(text)) and validate_rfc3986(text, rule="URI") is not None
 
 
 def is_date(text: str) -> bool:
     """A calendar date written YYYY-MM-DD (not the other ISO 8601 forms)."""
-    if not _DATE.match(text):
+    if not _DATE.fullmatch(text):
         return False
     try:
         datetime.date.fromisoformat(text)
@@ -230,7 +230,7 @@ def check_metadata(candidate: Candidate) -> list[str]:
         problems.append(f"--url {candidate.url!r} is not an http(s) URL")
     if candidate.retrieved is not None and not is_date(candidate.retrieved):
         problems.append(f"--retrieved {candidate.retrieved!r} is not a date (YYYY-MM-DD)")
-    if candidate.source_id is not None and not _SOURCE_ID.match(candidate.source_id):
+    if candidate.source_id is not None and not _SOURCE_ID.fullmatch(candidate.source_id):
         problems.append(
             f"--id {candidate.source_id!r} is not a source id "
             f"(letters, digits, '.', '_', '-'; try {slug_id(candidate.source_id)!r})"

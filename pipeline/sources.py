@@ -167,6 +167,17 @@ def read_raw(
                 MANIFEST,
                 source_id_for(path.name),
             )
+        outside = _outside_link(path, raw_dir)
+        if outside is not None:
+            errors.append(
+                SourceError(
+                    str(path),
+                    f"is a symbolic link to {outside}, outside the repository "
+                    f"({raw_dir.resolve().parent}); refused",
+                    "copy the article into raw/ with `pipeline add` instead of linking it",
+                )
+            )
+            continue
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -183,6 +194,14 @@ def read_raw(
                 )
             )
     return files, errors
+
+
+def _outside_link(path: Path, raw_dir: Path) -> Path | None:
+    """The target of a symbolic link that leaves the repository (``raw/``'s parent), if so."""
+    if not path.is_symlink():
+        return None
+    target = path.resolve()
+    return None if target.is_relative_to(raw_dir.resolve().parent) else target
 
 
 _BOMS = (

@@ -53,7 +53,7 @@ class Version:
         >>> Version.parse("0.10.2") > Version.parse("0.9.9")
         True
         """
-        m = _SEMVER.match(text)
+        m = _SEMVER.fullmatch(text)
         if not m:
             raise ValueError(f"{text!r} is not a semantic version X.Y.Z")
         return cls(int(m.group(1)), int(m.group(2)), int(m.group(3)))

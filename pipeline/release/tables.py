@@ -97,13 +97,29 @@ def _number(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """A text cell a spreadsheet would run as a formula, made inert with a leading "'".
+
+    >>> neutralise("=1+1"), neutralise("@SUM(A1)"), neutralise("Lie down")
+    ("'=1+1", "'@SUM(A1)", 'Lie down')
+    """
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
 def csv_bytes(doc: JSON) -> bytes:
-    """CSV (RFC 4180, UTF-8, LF line ends): lists joined with "; ", steps one per line."""
+    """CSV (RFC 4180, UTF-8, LF line ends): lists joined with "; ", steps one per line; a text
+    cell that a spreadsheet would run as a formula starts with "'" (see ``neutralise``)."""
     df = frame(doc).astype("object")
     for column, kind, _ in COLUMNS:
         if kind == "list":
             sep = "\n" if column == "steps" else "; "
-            df[column] = df[column].map(sep.join)
+            df[column] = df[column].map(lambda xs, sep=sep: neutralise(sep.join(xs)))
+        elif kind == "string":
+            df[column] = df[column].map(lambda x: x if pd.isna(x) else neutralise(str(x)))
         elif kind == "number":
             df[column] = df[column].map(lambda x: "" if pd.isna(x) else _number(x))
         elif kind == "boolean":
