@@ -78,3 +78,24 @@ def test_a_symbolic_link_out_of_the_repository_is_refused(
     names = {e["name"] for e in report.result.files["exercises.json"]["exercises"]}
     assert "Private Stretch" not in names
     assert "inside" in {r.document.source_id for r in report.result.sources}
+
+
+def test_review_commands_print_no_terminal_escapes_from_articles(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    s = Session(tmp_path)
+    s.run("build")
+    path = s.out / "conflicts.json"
+    queue = json.loads(path.read_text(encoding="utf-8"))
+    hostile = "\x1b]0;owned\x07\x1b[2J"
+    first = queue["conflicts"][0]
+    first["exercise_names"] = [hostile + n for n in first.get("exercise_names", ["x"])]
+    path.write_text(json.dumps(queue), encoding="utf-8")
+    for args in (["review", "list"], ["review", "show", first["key"]]):
+        result = CliRunner().invoke(main, [*args, "--out", str(s.out)])
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -27,6 +28,26 @@ err = Console(stderr=True)
 if not err.is_terminal:  # logs and pipes: wide enough that tables do not wrap
     err = Console(stderr=True, width=120)
 FC = TypeVar("FC", bound=Callable[..., Any])
+
+
+# C0 controls but tab and newline, DEL, C1 controls (ESC starts every terminal sequence).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(value: Any) -> Any:
+    """Article text made safe to print: control and escape characters removed, recursively
+    (an article's "ESC]0;..." must not retitle or clear a curator's terminal).
+
+    >>> terminal_safe({"t": ["a\x1b]0;x\x07b", "ok"]})
+    {'t': ['a]0;xb', 'ok']}
+    """
+    if isinstance(value, str):
+        return _CONTROL.sub("", value)
+    if isinstance(value, list):
+        return [terminal_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: terminal_safe(v) for k, v in value.items()}
+    return value
 
 
 def configure_logging(quiet: bool, verbose: bool) -> None:

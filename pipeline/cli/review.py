@@ -12,7 +12,7 @@ import click
 from rich.table import Table
 
 from pipeline import review
-from pipeline.cli.common import wide_console
+from pipeline.cli.common import terminal_safe, wide_console
 from pipeline.errors import PipelineError
 from pipeline.models import Decision
 
@@ -97,7 +97,7 @@ def review_list(
     table = Table(title=f"{len(selected)} open conflict(s)")
     for column in ("key", "kind", "exercises", "detail"):
         table.add_column(column, overflow="fold")
-    for c in selected:
+    for c in terminal_safe(selected):
         table.add_row(c["key"], c["kind"], ", ".join(c.get("exercise_names", [])), _detail(c))
     wide_console().print(table)
 
@@ -110,7 +110,7 @@ def review_show(key: str, out_dir: Path) -> None:
     commands that decide it. KEY is a conflict key, a unique part of one, or a mention key."""
     queue = _queue(out_dir)
     try:
-        c = queue.find(key)
+        c = terminal_safe(queue.find(key))
     except PipelineError as exc:
         log.error("%s", exc)
         sys.exit(2)
