@@ -40,3 +40,15 @@ def phrase_regex(name: str, key: str) -> re.Pattern[str]:
     phrases = sorted(load(name)[key], key=len, reverse=True)
     body = "|".join(phrase_pattern(p) for p in phrases)
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.I)
+
+
+# Zipf frequency (log10 of uses per billion words) from which a word is everyday English.
+COMMON_ZIPF = 3.0
+
+
+@functools.lru_cache(maxsize=200_000)
+def zipf(word: str) -> float:
+    """The Zipf frequency of an English word by ``wordfreq`` (0 for a word it never saw)."""
+    from wordfreq import zipf_frequency  # its word lists load on first use, not at start-up
+
+    return float(zipf_frequency(word, "en"))

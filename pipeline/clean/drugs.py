@@ -13,8 +13,8 @@ Independent of any name, "<Name> [dose] also helps ..." at the start of a senten
 name is not an activity, equipment or exercise and appears nowhere else in the article, is the
 shape spliced spam takes in scraped articles. So is an unknown product name (a capitalised
 word English text almost never uses, by ``wordfreq``) with a dose, a pill form, a purchase or
-a prescription, or with a claim of relief in a sentence about pain ("Tydol 50 is the best
-choice when back pain does not go away", "Buy Ultracet online").
+a prescription ("Tydol 50 is the best choice when back pain does not go away", "Buy Ultracet
+online"), and a known drug with a claim of relief in a sentence about pain.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import pickle
 import re
 from pathlib import Path
 
-from pipeline.vocab import load, phrase_pattern
+from pipeline.vocab import COMMON_ZIPF, load, phrase_pattern, zipf
 
 log = logging.getLogger(__name__)
 
@@ -125,20 +125,20 @@ def _caution() -> re.Pattern[str]:
 
 
 @functools.cache
-def _shape() -> tuple[float, re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _shape() -> tuple[float, re.Pattern[str], re.Pattern[str], re.Pattern[str], float]:
     data = load("drugs")
     return (
         float(data["rare_zipf"]),
-        re.compile(data["product_cue"]),
+        re.compile(data["product_cue"], re.I),
         re.compile(data["relief_claim"], re.I),
         re.compile(data["relief_context"], re.I),
+        float(data["english_share"]),
     )
 
 
-def _rare(word: str) -> bool:
-    from wordfreq import zipf_frequency  # its word lists load on first use, not at start-up
-
-    return zipf_frequency(word, "en") < _shape()[0]
+@functools.lru_cache(maxsize=8)
+def _lowered(text: str) -> str:
+    return text.lower()  # one article's sentences are checked in turn: lower it once
 
 
 def unknown_products(sentence: str, document_text: str = "") -> list[str]:
@@ -150,46 +150,44 @@ def unknown_products(sentence: str, document_text: str = "") -> list[str]:
     (['Nervigesic'], [])
     """
     safe = _safe_words()
-    text = document_text.lower()
+    text = _lowered(document_text)
     out = []
     for m in _TOKEN.finditer(sentence):
         word = m.group()
         parts = [p for p in word.lower().split("-") if p]
         if not word[0].isupper() or len(word) < 4 or any(p in safe for p in parts):
             continue
-        if any(len(p) >= 4 and _rare(p) for p in parts) and text.count(word.lower()) <= 2:
+        rare = any(len(p) >= 4 and zipf(p) < _shape()[0] for p in parts)
+        if rare and text.count(word.lower()) <= 2:
             out.append(word)
     return out
 
 
 def product_promotion(sentence: str, document_text: str = "") -> bool:
-    """An unknown product with a dose, pill form, purchase or prescription, or with a claim of
-    relief in a sentence about pain, muscles, nerves, sleep or mood.
+    """An unknown product with a dose, a pill form, a purchase or a prescription. (A claim
+    of relief alone is not enough: "The Pallof press helps reduce back pain" is advice.)
 
     >>> product_promotion("Tydol 50 is the best choice when back pain does not go away.")
     True
+    >>> product_promotion("Take Wobenzym daily."), product_promotion("The Pallof press eases pain.")
+    (True, False)
     >>> product_promotion("Loop a Theraband around your knees and press out.")
     False
     """
     products = unknown_products(sentence, document_text)
     if not products or not _english(sentence):
         return False
-    _, cue, claim, context = _shape()
     for name in products:  # a dose right after the name ("Tydol 50"), not a year ("March 2017")
         if re.search(rf"{re.escape(name)}\s+(?!(?:19|20)\d\d\b)\d{{2,4}}\b", sentence):
             return True
-    if cue.search(sentence):
-        return True
-    return bool(claim.search(sentence) and context.search(sentence))
+    return bool(_shape()[1].search(sentence))
 
 
 def _english(sentence: str) -> bool:
     """Most words are common English: the rare-word test means nothing in other languages."""
-    from wordfreq import zipf_frequency
-
     words = [w.lower() for w in _TOKEN.findall(sentence)]
-    common = sum(1 for w in words if zipf_frequency(w, "en") >= 3.0)
-    return bool(words) and common >= float(load("drugs")["english_share"]) * len(words)
+    common = sum(1 for w in words if zipf(w) >= COMMON_ZIPF)
+    return bool(words) and common >= _shape()[4] * len(words)
 
 
 def promotion_rule(
@@ -213,7 +211,8 @@ def promotion_rule(
         words = {w.lower() for w in _TOKEN.findall(name)}
         if words and not words & _safe_words() and document_text.lower().count(name.lower()) <= 1:
             return "drug-spliced-claim"
-    if names and _shape()[2].search(sentence) and _shape()[3].search(sentence):
+    _, _, claim, context, _ = _shape()
+    if names and claim.search(sentence) and context.search(sentence):
         return f"drug-{names[0][1]}-claim"  # "Valium can help you relax ..."
     if product_promotion(sentence, document_text):
         return "drug-product-shape"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import functools
 import html
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ import ftfy
 
 from pipeline.align import Aligned
 from pipeline.models import Repair
-from pipeline.vocab import load
+from pipeline.vocab import COMMON_ZIPF, load, zipf
 
 Fixer = Callable[[str], str]
 
@@ -201,14 +200,12 @@ _LETTERS = re.compile(r"[A-Za-z]+")
 _MAX_WORD = 20
 
 
-@functools.lru_cache(maxsize=200_000)
 def _word_cost(word: str) -> float:
-    from wordfreq import word_frequency  # its word lists load on first use, not at start-up
-
+    """The cost of a word in a segmentation: fewer, commoner words are likelier."""
     if len(word) == 1 and word not in ("a", "i"):
         return float("inf")
-    freq = word_frequency(word, "en")
-    return -math.log10(freq) if freq > 0 else float("inf")
+    z = zipf(word)
+    return 9.0 - z if z > 0 else float("inf")
 
 
 def _segment(letters: str) -> list[str] | None:
@@ -229,9 +226,11 @@ def _segment(letters: str) -> list[str] | None:
         words.append(letters[back[i] : i])
         i = back[i]
     words.reverse()
+    if len(words) == 1:
+        return words  # one word: nothing to split
     # Plausible only as everyday English: rare fragments ("cali", "tic") mean a made-up word.
-    zipf = [9 - _word_cost(w.lower()) for w in words]  # log10 frequency + 9 is Zipf
-    if min(zipf) < 1.5 or sum(z >= 3.0 for z in zipf) < 0.85 * len(words):
+    freqs = [zipf(w.lower()) for w in words]
+    if min(freqs) < 1.5 or sum(z >= COMMON_ZIPF for z in freqs) < 0.85 * len(words):
         return None
     return words
 
@@ -244,6 +243,8 @@ def restore_spaces(text: str) -> str:
     'Lie on your back with your knees bent. Hold 5 seconds.'
     >>> restore_spaces("Supercalifragilisticexpialidocious")
     'Supercalifragilisticexpialidocious'
+    >>> restore_spaces("Hold20secondsperside.Repeat.Hamstrings")
+    'Hold 20 seconds per side. Repeat. Hamstrings'
     """
 
     def fix(m: re.Match[str]) -> str:
@@ -252,15 +253,13 @@ def restore_spaces(text: str) -> str:
         last = 0
         for w in _LETTERS.finditer(run):
             out.append(run[last : w.start()])
-            words = _segment(w.group()) if len(w.group()) >= 8 else [w.group()]
+            words = _segment(w.group()) if len(w.group()) >= 6 else [w.group()]
             if words is None:
                 return run
             out.append(" ".join(words))
             last = w.end()
         out.append(run[last:])
         joined = "".join(out)
-        if joined == run:
-            return run
         joined = re.sub(r"(?<=[a-z][.,;:!?])(?=[A-Z0-9])", " ", joined)
         return re.sub(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", " ", joined)
 

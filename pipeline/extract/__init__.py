@@ -409,11 +409,13 @@ def _link_references(
     the mention leaves open, with the reference's span; it never becomes a mention itself."""
     by_name: dict[str, int] = {}
     for n, mention in enumerate(mentions):
-        by_name.setdefault(_comparable(mention.name), n)
+        if mention.name:  # an unnamed step list is named by no reference
+            by_name.setdefault(_comparable(mention.name), n)
     text_of = {b.index: b.text for b in blocks}
     out = list(mentions)
     for ref in references:
-        i = by_name.get(_comparable(clean_name(ref.title or "")))
+        title = clean_name(ref.title or "")
+        i = by_name.get(_comparable(title)) if title else None
         if i is None:
             continue
         m = out[i]

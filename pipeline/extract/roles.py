@@ -137,6 +137,13 @@ def features(candidates: Sequence[Candidate], *, threshold: float) -> list[Featu
             key = c.sibling_key
         runs[-1].append(i)
     run_of = {i: run for run in runs for i in run}
+    share = {
+        id(run): (
+            sum(candidates[k].rule_exercise for k in run) / len(run),
+            sum(bool(candidates[k].body) for k in run) / len(run),
+        )
+        for run in runs
+    }
     fullest: Counter[str] = Counter()
     seen: Counter[str] = Counter()
     for c in candidates:
@@ -167,8 +174,7 @@ def features(candidates: Sequence[Candidate], *, threshold: float) -> list[Featu
         x["name_digits"] = float(any(ch.isdigit() for ch in c.name))
         run = run_of[i]
         x["run_length"] = math.log1p(len(run))
-        x["run_rule_share"] = sum(candidates[k].rule_exercise for k in run) / len(run)
-        x["run_body_share"] = sum(bool(candidates[k].body) for k in run) / len(run)
+        x["run_rule_share"], x["run_body_share"] = share[id(run)]
         x["repeated_name"] = float(seen[c.slug] > 1)
         x["fuller_elsewhere"] = float(seen[c.slug] > 1 and fullest[c.slug] > 2 * max(words, 1))
         x["position"] = i / n

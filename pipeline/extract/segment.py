@@ -488,7 +488,7 @@ def decide(
     named = [g for g in groups if g.head is not None]
     for g, x in zip(named, features(candidates(blocks, named), threshold=threshold), strict=True):
         scores = model.scores(x)
-        role = model.role(x)
+        role = max(model.classes, key=lambda c: (scores[c], -model.classes.index(c)))
         if scores[role] < confidence:
             continue
         g.role = role
@@ -497,6 +497,8 @@ def decide(
 
 def candidates(blocks: list[Block], groups: list[Group]) -> list[Candidate]:
     """What the role model reads of each named group (decided by the rules already)."""
+    from pipeline.extract import slugify  # the package imports this module first
+
     out = []
     for g in groups:
         assert g.head is not None
@@ -505,7 +507,7 @@ def candidates(blocks: list[Block], groups: list[Group]) -> list[Candidate]:
             Candidate(
                 head=blocks[g.head],
                 name=name,
-                slug=re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"),
+                slug=slugify(name),
                 named_item=bool(g.rest_at),
                 body=tuple(blocks[k] for k in g.body),
                 evidence=tuple(g.evidence),

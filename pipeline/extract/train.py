@@ -25,6 +25,7 @@ import argparse
 import difflib
 import json
 import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,7 @@ def load_labels(
     for d in decisions:
         for key in d.get("mentions", []):
             source, _, slug = key.partition("#")
+            slug = re.sub(r"-\d+$", "", slug)  # "x-2", "unnamed-1": the ordinal of a repeat
             if d["kind"] == "reject":
                 rejected.setdefault(source, []).append(slug)
             elif d["kind"] == "rename":

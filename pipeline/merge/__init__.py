@@ -35,7 +35,11 @@ QUALITY_FLAGS = ("missing_step", "no_instructions", "truncated_text", "name_repa
 
 @dataclass(frozen=True, slots=True)
 class MergeResult:
-    """Everything the merge stage decided, with the evidence for it."""
+    """Everything the merge stage decided, with the evidence for it.
+
+    ``pairs`` holds every scored pair: the blocked candidates (the only ones that can enter
+    the review queue) and those scored only to check that a record is complete.
+    """
 
     exercises: tuple[Exercise, ...]
     conflicts: tuple[Conflict, ...]
@@ -74,8 +78,9 @@ def _evidence_cannot(mentions: Sequence[Mention]) -> tuple[list[tuple[int, int]]
 
     An author who names two sections differently means two exercises ("Piriformis Stretch"
     and "Knee to Chest" share their steps' words, not their identity); one who repeats a name
-    for two sections ("Sitting on Ball" twice) means two as well. Only names with one core
-    ("Knee to Chest", "Knee to Chest Stretch") may describe one exercise twice. Returns the
+    for two sections ("Sitting on Ball" twice) means two as well. Only names with one core or
+    one synonym group ("Knee to Chest", "Knee to Chest Stretch") may describe one exercise
+    twice. Returns the
     pairs, and those of a repeated name (worth a curator's look when they score high).
     """
     by_source: dict[str, list[int]] = {}
@@ -129,16 +134,15 @@ def merge(
     records = [registry.previous_id(m) for m in live]
     tfidf = TfIdf.fit([instruction_tokens(m) for m in live])
     pairs = candidate_pairs(live, tfidf, max_block=settings.max_block, window=settings.window)
-    cache: dict[tuple[int, int], PairScore] = {}
+    cache = {(i, j): score_pair(i, j, live, tfidf, settings) for i, j in sorted(pairs)}
+    extra: dict[tuple[int, int], PairScore] = {}  # pairs scored only to check a cluster
 
-    def scored(i: int, j: int) -> PairScore:
+    def on_demand(i: int, j: int) -> float:
         key = (min(i, j), max(i, j))
-        if key not in cache:
-            cache[key] = score_pair(key[0], key[1], live, tfidf, settings)
-        return cache[key]
+        if key not in extra:
+            extra[key] = score_pair(key[0], key[1], live, tfidf, settings)
+        return extra[key].score
 
-    for i, j in sorted(pairs):
-        scored(i, j)
     position_conflicts = [
         p for p, s in cache.items() if any(a.startswith("position differs") for a in s.against)
     ]
@@ -149,7 +153,7 @@ def merge(
         review_at=settings.review_at,
         must=must,
         cannot=cannot + position_conflicts,
-        score=lambda i, j: scored(i, j).score,
+        score=on_demand,
         records=records,
     )
     members = [[live[i] for i in g] for g in groups]
@@ -213,7 +217,7 @@ def merge(
         conflicts=tuple(sorted(queue, key=lambda c: c.key)),
         id_changes=tuple(changes),
         registry=new_registry,
-        pairs=tuple(sorted(cache.values(), key=lambda s: (s.a, s.b))),
+        pairs=tuple(sorted([*cache.values(), *extra.values()], key=lambda s: (s.a, s.b))),
         candidate_pairs=len(pairs),
         stale=tuple(stale),
         rejected=tuple(sorted(rejected)),

@@ -71,6 +71,9 @@ def cluster(
 
     ``score(i, j)`` (``i < j``) scores a pair blocking left out, when two clusters that would
     join hold it; without it such a pair counts as 0 and keeps the clusters apart.
+    ``records`` gives each mention's published record, or None (see the module docstring).
+    Whether two entities are linked is decided once: clusters only grow, so two that failed
+    to join are never tried pair by pair again.
     """
     cannot = {(min(i, j), max(i, j)) for i, j in cannot}
     must = [(min(i, j), max(i, j)) for i, j in must]
@@ -100,6 +103,14 @@ def cluster(
             value = score(*pair) if score is not None else 0.0
         return value >= review_at
 
+    known: dict[tuple[int, int], bool] = {}  # entity pair -> linked
+
+    def entities_linked(ka: int, xs: list[int], kb: int, ys: list[int]) -> bool:
+        key = (min(ka, kb), max(ka, kb))
+        if key not in known:
+            known[key] = any(linked(x, y) for x in xs for y in ys)
+        return known[key]
+
     def complete(a: list[int], b: list[int]) -> bool:
         """Every entity of ``a`` linked to every entity of ``b`` through one of its members."""
         ea: dict[int, list[int]] = {}
@@ -108,8 +119,10 @@ def cluster(
             ea.setdefault(entity[x], []).append(x)
         for y in b:
             eb.setdefault(entity[y], []).append(y)
+        if any(known.get((min(p, q), max(p, q))) is False for p in ea for q in eb):
+            return False  # a pair known apart: no scoring needed
         return all(
-            any(linked(x, y) for x in xs for y in ys) for xs in ea.values() for ys in eb.values()
+            entities_linked(ka, xs, kb, ys) for ka, xs in ea.items() for kb, ys in eb.items()
         )
 
     for (i, j), s in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0])):

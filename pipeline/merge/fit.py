@@ -16,6 +16,7 @@ model) writes ``pipeline/data/merge_weights.json``, the weights every build uses
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
 from collections.abc import Mapping, Sequence
@@ -69,7 +70,7 @@ def labelled_pairs(
         frozenset(pair): d.kind == "same"
         for d in decisions
         if d.kind in ("same", "different")
-        for pair in zip(d.mentions, d.mentions[1:], strict=False)
+        for pair in itertools.combinations(d.mentions, 2)
     }
     out = []
     for i, j in sorted(
@@ -97,7 +98,8 @@ def fit(
     clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(x, y)
     coef = [round(float(v), 4) for v in clf.coef_[0]]
     weights = tuple(zip(COMPONENTS, coef[: len(COMPONENTS)], strict=True))
-    against = coef[len(COMPONENTS) :]  # fitted for the indicators: a penalty is its negative
+    # Fitted for the indicators: a penalty is its negative, and evidence against never helps.
+    against = [min(c, 0.0) for c in coef[len(COMPONENTS) :]]
     return replace(
         base,
         merge_at=MERGE_AT,

@@ -4,9 +4,11 @@ Evidence for: name similarity by three rapidfuzz scorers (token set, token sort,
 of the core names), the same core name or a shared synonym group, instruction similarity
 (TF-IDF cosine over content words) and agreement of fields (position, per side, equipment).
 Evidence against: different body positions, a distinguishing modifier one name adds to the
-other ("seated", "wall", "+ arm reach"), disjoint target areas. The score is the weighted sum
-of the components minus the penalties, clipped to [0, 1]; ``MergeSettings`` names the weights
-and the two thresholds.
+other ("seated", "wall", "+ arm reach"), disjoint target areas. With the fitted weights a
+build uses (``fitted``) the score is the logistic of the weighted sum minus the penalties plus
+an intercept: the probability that the two mentions are one exercise; with hand weights (no
+intercept) it is the weighted sum minus the penalties, clipped to [0, 1]. ``MergeSettings``
+names the weights and the two thresholds.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ class MergeSettings:
 
     merge_at: a pair scoring at least this is merged automatically.
     review_at: a pair scoring at least this (and below merge_at) goes to the review queue.
-    weights: weight of each evidence component; they sum to 1.
+    weights: weight of each evidence component (the hand weights sum to 1).
     position_penalty, modifier_penalty, target_penalty: subtracted for evidence against.
     intercept: None for today's hand weights (the score is the weighted sum, clipped); a
     number for weights fitted by logistic regression (``merge.fit``): the score is then

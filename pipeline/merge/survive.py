@@ -8,9 +8,8 @@ Rules (each conflict records the rule that chose its value):
 - steps, description, tips, variations: from the most complete clean version: no missing
   step, then the most steps, then the most text, then the smallest mention key.
 - hold, breaths, duration, repetitions, sets, frequency, position, difficulty, category: the
-  value most
-  sources give ("majority"); on a tie, the canonical version's value ("canonical"), else the
-  first by mention key ("first").
+  value most sources give ("majority"); on a tie, the canonical version's value
+  ("canonical"), else the first by mention key ("first").
 - equipment and target areas: the union of what sources say ("union"); per side: true when any
   source says so ("any").
 - a curator's prefer decision overrides any of these ("curator").
