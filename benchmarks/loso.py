@@ -33,25 +33,25 @@ from pipeline.document import exercises_document  # noqa: E402
 from pipeline.evaluation import gold_of  # noqa: E402
 from pipeline.extract import ExtractSettings, extract  # noqa: E402
 from pipeline.extract.roles import RoleModel  # noqa: E402
-from pipeline.extract.train import SHAPES, cross_validate, examples, training_set  # noqa: E402
+from pipeline.extract.train import (  # noqa: E402
+    SHAPES,
+    cross_validate,
+    examples,
+    find_articles,
+    read_document,
+    training_set,
+)
 from pipeline.merge import MergeSettings, merge  # noqa: E402
 from pipeline.merge.fit import fit, held_out_pairs, labelled_pairs  # noqa: E402
 from pipeline.models import Document, Format, Mention  # noqa: E402
 from pipeline.parse import parse  # noqa: E402
-from pipeline.sources import RawFile, SourcesSettings, decode, load_manifest  # noqa: E402
+from pipeline.sources import load_manifest  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 
 
 def documents(folders: list[Path], sources: set[str]) -> dict[str, Document]:
-    out: dict[str, Document] = {}
-    for folder in folders:
-        for path in sorted(folder.iterdir()):
-            if path.is_file() and path.stem in sources and path.stem not in out:
-                out[path.stem] = decode(
-                    RawFile(path.name, path.read_bytes(), None), SourcesSettings()
-                )
-    return out
+    return {s: read_document(p) for s, p in find_articles(folders, sources).items()}
 
 
 def mentions_of(

@@ -178,9 +178,14 @@ def shape_cases(path: Path) -> tuple[dict[str, list[Block]], dict[str, Labels]]:
     return articles, labels
 
 
+def read_document(path: Path) -> Document:
+    """One labelled article file, decoded as a build decodes it (no manifest entry)."""
+    return decode(RawFile(path.name, path.read_bytes(), None), SourcesSettings())
+
+
 def article_blocks(path: Path) -> tuple[str, list[Block]]:
     """Source id and cleaned blocks of one article file."""
-    doc = decode(RawFile(path.name, path.read_bytes(), None), SourcesSettings())
+    doc = read_document(path)
     return doc.source_id, list(clean(parse(doc)).blocks)
 
 

@@ -165,20 +165,14 @@ def training_pairs(
     gold_path: Path, folders: Sequence[Path], decisions_path: Path | None
 ) -> list[LabelledPair]:
     """Labelled pairs of the labelled articles, extracted as a build extracts them."""
+    from pipeline.extract.train import find_articles, read_document
     from pipeline.runner import Settings, process
-    from pipeline.sources import RawFile, SourcesSettings, decode
 
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
-    wanted = set(gold.get("sources", []))
+    settings = Settings(merge=MergeSettings())  # extraction only: no weights read
     mentions: list[Mention] = []
-    seen: set[str] = set()
-    for folder in folders:
-        for path in sorted(folder.iterdir()):
-            if path.is_file() and path.stem in wanted and path.stem not in seen:
-                seen.add(path.stem)
-                doc = decode(RawFile(path.name, path.read_bytes(), None), SourcesSettings())
-                settings = Settings(merge=MergeSettings())  # extraction only: no weights read
-                mentions.extend(process(doc, settings).extraction.mentions)
+    for path in find_articles(folders, gold.get("sources", [])).values():
+        mentions.extend(process(read_document(path), settings).extraction.mentions)
     cluster = {g["id"]: g["cluster"] for g in gold["mentions"]}
     cluster_of = {k: cluster[g] for k, g in gold_of(mentions, gold).items()}
     decisions = (
