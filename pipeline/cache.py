@@ -5,7 +5,9 @@ manifest entry, the settings of the per-source stages and a fingerprint of the p
 and vocabularies. Change any of these and the key changes, so a stale entry is never used.
 Decoding is not cached: it is cheap and it is what checks the file on every build.
 
-The store is one SQLite file (``.cache/sources.sqlite`` by default, ignored by git). A cache
+The store is one SQLite file (``.cache/sources.sqlite`` by default, ignored by git). Entries
+are plain data (``pipeline.records``: MessagePack of the records, never pickle), checked when
+read: a cache restored from somewhere else can hold wrong data but cannot run code. A cache
 that cannot be opened or read is reported and bypassed; the build never depends on it.
 """
 
@@ -17,7 +19,6 @@ import hashlib
 import importlib.metadata
 import json
 import logging
-import pickle
 import sqlite3
 import sys
 import unicodedata
@@ -25,22 +26,30 @@ import zlib
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from pipeline.models import Document
+from pipeline.accounting import Account
+from pipeline.models import Document, Extraction
+from pipeline.records import RecordError, pack, unpack
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 2  # bump when the stored layout changes
+CACHE_FORMAT = 3  # bump when the stored layout changes
 _PACKAGE = Path(__file__).parent
+
+
+# What one source's work leaves: its extraction (which holds the document) and its account.
+Entry = tuple[Extraction, Account]
 
 
 class ResultCache(Protocol):
     """Where ``run`` looks for per-source results before computing them."""
 
-    def get(self, key: str) -> Any | None: ...
+    def get(self, key: str) -> Entry | None: ...
 
-    def put(self, key: str, source_id: str, variant: str, result: Any) -> None: ...
+    def put(self, key: str, source_id: str, variant: str, result: Entry) -> None: ...
+
+    def latest(self, source_id: str) -> Entry | None: ...
 
 
 # Libraries whose behaviour per-source results depend on (text repair, HTML parsing, the drug
@@ -114,6 +123,18 @@ class CacheStats:
     misses: int = 0
 
 
+def _entry(data: bytes) -> Entry:
+    entry = unpack(data, tuple)
+    if (
+        len(entry) != 2
+        or not isinstance(entry[0], Extraction)
+        or not isinstance(entry[1], Account)
+        or not isinstance(entry[0].cleaned.document, Document)
+    ):
+        raise RecordError("not an (extraction, account) pair")
+    return entry[0], entry[1]
+
+
 class SqliteCache:
     """A ``ResultCache`` in one SQLite file; keeps one entry per source (its latest version)."""
 
@@ -169,32 +190,39 @@ class SqliteCache:
             self._db.close()
         self._db = None
 
-    def get(self, key: str) -> Any | None:
+    def _read(self, query: str, arg: str) -> Entry | None:
         if self._db is None:
             return None
         try:
-            row = self._db.execute("SELECT data FROM results WHERE key = ?", (key,)).fetchone()
-            result = pickle.loads(zlib.decompress(row[0])) if row else None
+            row = self._db.execute(query, (arg,)).fetchone()
+            return _entry(zlib.decompress(row[0])) if row else None
         except sqlite3.OperationalError as exc:
             self._disable(f"cannot be read: {exc}")
-            result = None
-        except (sqlite3.DatabaseError, zlib.error, pickle.UnpicklingError, EOFError) as exc:
+        except (sqlite3.DatabaseError, zlib.error) as exc:
             self._reset(exc)  # damaged pages or entries: the results are rebuilt
-            result = None
-        except (AttributeError, ImportError, TypeError) as exc:  # an entry of other code
-            log.debug("%s: unusable cache entry (%s); rebuilding it", self.path, exc)
-            result = None
+        except RecordError as exc:  # written by other code, or by someone else
+            log.warning("%s: ignored a cache entry that is not a result (%s)", self.path, exc)
+        return None
+
+    def get(self, key: str) -> Entry | None:
+        result = self._read("SELECT data FROM results WHERE key = ?", key)
         if result is None:
             self.stats.misses += 1
         else:
             self.stats.hits += 1
         return result
 
-    def put(self, key: str, source_id: str, variant: str, result: Any) -> None:
+    def latest(self, source_id: str) -> Entry | None:
+        """The source's most recently stored result, whatever its bytes, settings or code: what
+        a build carries, marked stale, when the source fails."""
+        query = "SELECT data FROM results WHERE source_id = ? ORDER BY rowid DESC LIMIT 1"
+        return self._read(query, source_id)
+
+    def put(self, key: str, source_id: str, variant: str, result: Entry) -> None:
         """Store a result; it replaces the source's earlier version under the same variant."""
         if self._db is None:
             return
-        data = zlib.compress(pickle.dumps(result, protocol=5), 1)
+        data = zlib.compress(pack(result), 1)
         for attempt in (1, 2):
             if self._db is None:
                 return

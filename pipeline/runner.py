@@ -107,10 +107,10 @@ def process_cached(doc: Document, settings: Settings, cache: ResultCache | None)
     kind = variant((settings.parse, settings.clean, settings.extract))
     key = cache_key(doc, kind)
     hit = cache.get(key)
-    if isinstance(hit, SourceResult) and hit.document == doc:
-        return hit
+    if hit is not None and hit[0].cleaned.document == doc:
+        return SourceResult(doc, *hit)
     result = process(doc, settings)
-    cache.put(key, doc.source_id, kind, result)
+    cache.put(key, doc.source_id, kind, (result.extraction, result.account))
     return result
 
 

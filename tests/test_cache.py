@@ -125,3 +125,58 @@ def test_a_cache_damaged_inside_is_replaced_when_written(raw: Path, tmp_path: Pa
     (cache / (CACHE_FILE + "-wal")).unlink(missing_ok=True)
     run(raw, tmp_path / "out", cache)
     assert run(raw, tmp_path / "out", cache).reused == 5  # a working cache again
+
+
+class _Payload:
+    """What a hostile cache would hold: unpickling it runs a command."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, ...]:
+        import os
+
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_poisoned_cache_runs_nothing_and_changes_nothing(
+    raw: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import pickle
+    import sqlite3
+    import zlib
+
+    import msgpack
+
+    cache = tmp_path / "cache"
+    run(raw, tmp_path / "out", cache)
+    marker = tmp_path / "ran"
+    hostile = [
+        zlib.compress(pickle.dumps(_Payload(marker))),  # code, the old format's risk
+        zlib.compress(msgpack.packb([msgpack.ExtType(99, b"\x90"), 1])),  # unknown record
+        zlib.compress(msgpack.packb(msgpack.ExtType(3, msgpack.packb([1, 2])))),  # wrong shape
+    ]
+    for payload in hostile:
+        with sqlite3.connect(cache / CACHE_FILE) as db:
+            db.execute("UPDATE results SET data = ?", (payload,))
+        report = run(raw, tmp_path / "out", cache)
+        assert (report.processed, report.reused) == (5, 0)
+        assert not marker.exists()
+    assert "ignored a cache entry that is not a result" in caplog.text
+    run(raw, tmp_path / "fresh", None)
+    assert files(tmp_path / "out") == files(tmp_path / "fresh")
+
+
+def test_records_round_trip_through_the_plain_data_form(raw: Path) -> None:
+    from pipeline.records import pack, unpack
+    from pipeline.runner import process
+    from pipeline.sources import RawFile, SourcesSettings, decode
+
+    settings = Settings()
+    for path in sorted(raw.glob("*.txt")):
+        doc = decode(RawFile(path.name, path.read_bytes(), None), SourcesSettings())
+        result = process(doc, settings)
+        entry = (result.extraction, result.account)
+        data = pack(entry)
+        assert b"pickle" not in data and not data.startswith(b"\x80")
+        assert unpack(data, tuple) == entry

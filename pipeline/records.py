@@ -1,0 +1,108 @@
+"""Plain-data form of the stage records, for the cache: MessagePack, never pickle.
+
+A record is packed as a MessagePack extension whose code names its class among a fixed list
+(``RECORDS``) and whose payload is the array of its field values; enums likewise carry their
+value. Unpacking builds only those classes, from field values checked by count: a cache file
+written by someone else can hold wrong data (the build then recomputes or fails a check), but
+it can never run code. Arrays come back as tuples, the sequence type of every record.
+
+>>> from pipeline.models import Range
+>>> unpack(pack(Range(1, 2.5)), Range)
+Range(low=1, high=2.5)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from enum import Enum
+from typing import TypeVar
+
+import msgpack
+
+from pipeline.accounting import Account
+from pipeline.align import Aligned
+from pipeline.models import (
+    Block,
+    BlockKind,
+    Cleaned,
+    Document,
+    Evidence,
+    Extraction,
+    Fields,
+    Format,
+    Frequency,
+    Mention,
+    Parsed,
+    Range,
+    Removal,
+    Repair,
+    Section,
+    SourceMeta,
+)
+
+# Extension codes are positions in these lists: append, never reorder (or bump CACHE_FORMAT).
+RECORDS: tuple[type, ...] = (
+    Aligned, Account, Block, Cleaned, Document, Evidence, Extraction, Fields, Frequency,
+    Mention, Parsed, Range, Removal, Repair, Section, SourceMeta,
+)  # fmt: skip
+ENUMS: tuple[type[Enum], ...] = (BlockKind, Format)
+_ENUM_BASE = 64  # extension codes of enums start here
+_CODES = {cls: n for n, cls in enumerate(RECORDS)} | {
+    cls: _ENUM_BASE + n for n, cls in enumerate(ENUMS)
+}
+_FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in RECORDS}
+
+T = TypeVar("T")
+
+
+class RecordError(ValueError):
+    """Bytes that are not a packed record of the expected shape."""
+
+
+def _default(obj: object) -> msgpack.ExtType:
+    code = _CODES.get(type(obj))
+    if code is None:
+        raise TypeError(f"{type(obj).__name__} is not a cache record")
+    if isinstance(obj, Enum):
+        return msgpack.ExtType(code, msgpack.packb(obj.value))
+    values = [getattr(obj, name) for name in _FIELDS[type(obj)]]
+    return msgpack.ExtType(code, msgpack.packb(values, default=_default, use_bin_type=True))
+
+
+def pack(record: object) -> bytes:
+    """The record as MessagePack bytes."""
+    return bytes(msgpack.packb(record, default=_default, use_bin_type=True))
+
+
+def _ext_hook(code: int, data: bytes) -> object:
+    classes = {c: cls for cls, c in _CODES.items()}
+    cls = classes.get(code)
+    if cls is None:
+        raise RecordError(f"unknown record code {code}")
+    if issubclass(cls, Enum):
+        try:
+            return cls(msgpack.unpackb(data))
+        except ValueError as exc:
+            raise RecordError(str(exc)) from exc
+    values = msgpack.unpackb(data, ext_hook=_ext_hook, use_list=False, strict_map_key=True)
+    names = _FIELDS[cls]
+    if not isinstance(values, tuple) or len(values) != len(names):
+        raise RecordError(f"{cls.__name__} needs {len(names)} fields")
+    try:
+        return cls(*values)
+    except TypeError as exc:
+        raise RecordError(f"{cls.__name__}: {exc}") from exc
+
+
+def unpack(data: bytes, expected: type[T]) -> T:
+    """Rebuild a record of class ``expected`` (or a tuple of records) from ``pack``'s bytes,
+    or raise RecordError."""
+    try:
+        record = msgpack.unpackb(data, ext_hook=_ext_hook, use_list=False, strict_map_key=True)
+    except RecordError:
+        raise
+    except (ValueError, TypeError, msgpack.ExtraData, msgpack.FormatError) as exc:
+        raise RecordError(f"not a packed record: {exc}") from exc
+    if not isinstance(record, expected):
+        raise RecordError(f"holds {type(record).__name__}, not {expected.__name__}")
+    return record
