@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import fcntl
 import logging
-import os
 import re
 import unicodedata
 import urllib.parse
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +22,7 @@ from bs4 import BeautifulSoup, Tag
 from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
 from pipeline.errors import PipelineError, SourceError
+from pipeline.locks import writing
 from pipeline.models import BlockKind, Document, Format, SourceMeta
 from pipeline.parse import parse
 from pipeline.publish import render_json, write_atomic
@@ -483,27 +481,16 @@ def add_articles(
 ) -> AddReport:
     """Copy articles into ``raw_dir`` and record them in its manifest; refuse what is wrong.
 
-    One ``add`` at a time holds a lock on ``raw_dir``. The article files are written
-    first, then the manifest, each atomically; files it replaces or renames are removed last.
-    An interrupted add leaves at worst an unlisted file that the next build reports.
+    One writer at a time holds the lock of ``raw_dir`` (``pipeline.locks``). The article
+    files are written first, then the manifest, each atomically; files it replaces or renames
+    are removed last. An interrupted add leaves at worst an unlisted file that the next build
+    reports.
     """
     settings = settings or SourcesSettings()
     if not raw_dir.is_dir():
         raise PipelineError(str(raw_dir), "is not a folder", "pass --raw DIR")
-    with _locked(raw_dir):
+    with writing(raw_dir):
         return _add(raw_dir, paths, title, url, license, retrieved, source_id, replace, settings)
-
-
-@contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """An exclusive lock on the folder itself for the duration: another ``add`` waits, and
-    no lock file is left behind."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
 
 
 def _add(

@@ -1,21 +1,40 @@
-"""Publish stage: the only writer of output files. Atomic and deterministic.
+"""Publish stage: the only writer of output files. Atomic, deterministic, one generation.
 
-Every file is rendered first (sorted keys, two-space indent, UTF-8, a final newline), written to
-a temporary file in the target folder, flushed to disk, then renamed over the old file: a failed
-or killed build leaves the last good dataset in place. Files whose bytes did not change are not
-rewritten.
+Every file is rendered first (sorted keys, two-space indent, UTF-8, a final newline). The
+files of a build are one *generation*: ``generation.json`` lists each file's sha256, and the
+switch from the old generation to the new one is journalled so that it happens entirely or
+not at all:
+
+1. the changed files are written into ``.next.tmp/`` and flushed to disk;
+2. the journal ``.switch.json`` naming them is written (atomically): from here the switch is
+   decided;
+3. each staged file is renamed over the old one, then the journal and the staging folder go.
+
+A command killed before step 2 leaves the last generation untouched (its staging folder is
+removed at the next start); killed during step 3, the next command that opens the folder
+finishes the renames first (``recover``). Readers go through ``read_output``, which finishes a
+pending switch and checks each file against ``generation.json``, so no reader sees files of
+two generations. Files whose bytes did not change are not rewritten.
+
+``PIPELINE_KILL_AT`` names a write step at which the process kills itself with SIGKILL; the
+fault-injection tests use it to stop a real build between any two writes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
+import shutil
+import signal
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from pipeline.locks import writing
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +76,79 @@ def write_atomic(path: Path, data: bytes) -> bool:
     return True
 
 
+GENERATION = "generation.json"
+JOURNAL = ".switch.json"
+STAGING = ".next.tmp"
+KILL_VARIABLE = "PIPELINE_KILL_AT"
+
+
+def checkpoint(step: str) -> None:
+    """A write step: the fault-injection tests kill the process here (``PIPELINE_KILL_AT``)."""
+    if os.environ.get(KILL_VARIABLE) == step:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # platforms that cannot open folders
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def generation_document(rendered: Mapping[str, bytes]) -> dict[str, Any]:
+    """What ``generation.json`` says: each file's digest and size, and the generation's id."""
+    files = {
+        name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+        for name, data in sorted(rendered.items())
+        if name != GENERATION
+    }
+    digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
+    return {"generation": digest[:16], "files": files}
+
+
+def recover(out_dir: Path) -> None:
+    """Finish a switch that a killed command decided, and remove temporaries it left.
+
+    Call it holding the folder's write lock (``pipeline.locks``).
+    """
+    journal = out_dir / JOURNAL
+    staging = out_dir / STAGING
+    if journal.exists():
+        try:
+            names = json.loads(journal.read_text(encoding="utf-8"))["files"]
+        except (OSError, ValueError, KeyError, TypeError):
+            names = None  # written atomically, so unreadable means damaged by hand: undecided
+        if isinstance(names, list):
+            pending = [n for n in names if isinstance(n, str) and (staging / n).is_file()]
+            for name in pending:
+                (staging / name).replace(out_dir / name)
+            _fsync_folder(out_dir)
+            if pending:
+                log.warning(
+                    "%s: finished switching to the new generation that an interrupted "
+                    "command left half written (%s)",
+                    out_dir,
+                    ", ".join(pending),
+                )
+        journal.unlink()
+    if staging.is_dir():
+        shutil.rmtree(staging)
+    for stale in out_dir.glob(".*.tmp"):
+        if stale.is_file():
+            stale.unlink(missing_ok=True)
+
+
 def publish(
     files: Mapping[str, Any | bytes], out_dir: Path, *, settings: PublishSettings | None = None
 ) -> list[Path]:
-    """Write each ``name -> document`` (JSON) or ``name -> bytes`` into ``out_dir``.
+    """Write each ``name -> document`` (JSON) or ``name -> bytes`` into ``out_dir`` as one
+    generation (with ``generation.json``). Call it holding the folder's write lock.
 
     All files are rendered before any is written, so a rendering error writes nothing.
     Returns the files that changed.
@@ -70,13 +158,75 @@ def publish(
         name: doc if isinstance(doc, bytes) else render_json(doc, indent=settings.indent)
         for name, doc in files.items()
     }
-    changed = []
-    for name in sorted(rendered):
-        path = out_dir / name
-        if write_atomic(path, rendered[name]):
-            changed.append(path)
-            log.info("wrote %s (%d bytes)", path, len(rendered[name]))
-    return changed
+    rendered[GENERATION] = render_json(generation_document(rendered), indent=settings.indent)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    recover(out_dir)
+    changed = [
+        name
+        for name in sorted(rendered)
+        if not ((out_dir / name).is_file() and (out_dir / name).read_bytes() == rendered[name])
+    ]
+    if not changed:
+        return []
+    staging = out_dir / STAGING
+    staging.mkdir()
+    try:
+        for name in changed:
+            _write_new(staging / name, rendered[name])
+            checkpoint(f"stage:{name}")
+        _fsync_folder(staging)
+        write_atomic(out_dir / JOURNAL, render_json({"files": changed}))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    checkpoint("journal")
+    for name in changed:
+        (staging / name).replace(out_dir / name)
+        checkpoint(f"switch:{name}")
+    _fsync_folder(out_dir)
+    (out_dir / JOURNAL).unlink()
+    staging.rmdir()
+    for name in changed:
+        log.info("wrote %s (%d bytes)", out_dir / name, len(rendered[name]))
+    return [out_dir / name for name in changed]
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    with path.open("wb") as f:
+        os.fchmod(f.fileno(), 0o666 & ~_umask())
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+class GenerationError(ValueError):
+    """An output file that does not belong to its folder's generation."""
+
+
+def read_output(out_dir: Path, name: str) -> bytes:
+    """The bytes of output file ``name``, checked against ``generation.json``.
+
+    A switch left pending by a killed command is finished first (under the folder's lock). A
+    file whose digest is not its generation's raises GenerationError; a folder written
+    before generations existed is read as it is.
+    """
+    if (out_dir / JOURNAL).exists() or (out_dir / STAGING).exists():
+        with writing(out_dir):
+            recover(out_dir)
+    data = (out_dir / name).read_bytes()
+    manifest_path = out_dir / GENERATION
+    if name == GENERATION or not manifest_path.exists():
+        return data
+    try:
+        expected = json.loads(manifest_path.read_text(encoding="utf-8"))["files"][name]["sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise GenerationError(f"{manifest_path} does not list {name}") from None
+    if hashlib.sha256(data).hexdigest() != expected:
+        raise GenerationError(
+            f"{out_dir / name} is not the file of generation {manifest_path}: it was changed "
+            "after the build wrote it"
+        )
+    return data
 
 
 def write_folder(files: Mapping[str, bytes], target: Path) -> Path:

@@ -30,10 +30,11 @@ from pipeline.document import (
 )
 from pipeline.errors import PipelineError, SourceError
 from pipeline.extract import ExtractSettings, extract
+from pipeline.locks import writing
 from pipeline.merge import IdRegistry, MergeResult, MergeSettings, fitted, merge
 from pipeline.models import Decision, Document, Extraction
 from pipeline.parse import ParseSettings, parse
-from pipeline.publish import PublishSettings, publish
+from pipeline.publish import PublishSettings, publish, read_output
 from pipeline.review import page as review_page
 from pipeline.sources import Manifest, RawFile, SourcesSettings, decode, load_manifest, read_raw
 from pipeline.validate import ValidateSettings, Validation, validate
@@ -197,11 +198,13 @@ def run(
 
 
 def load_registry(path: Path) -> IdRegistry:
-    """The id registry of the last published build; none yet is an empty registry."""
+    """The id registry of the last published build; none yet is an empty registry. In a build
+    folder it is read as part of its generation (``publish.read_output``)."""
     if not path.exists():
         return IdRegistry()
     try:
-        return registry_from_json(json.loads(path.read_text(encoding="utf-8")))
+        data = read_output(path.parent, path.name)
+        return registry_from_json(json.loads(data.decode("utf-8")))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         hint = "restore it from git"
         raise PipelineError(str(path), f"is not a valid id registry: {exc}", hint) from exc
@@ -280,18 +283,19 @@ def build(
     byte-identical outputs.
     """
     settings = settings or Settings()
-    result, reused, processed = build_in_memory(
-        raw_dir,
-        out_dir,
-        decisions_path=decisions_path,
-        ids_path=ids_path,
-        cache_dir=cache_dir,
-        settings=settings,
-        progress=progress,
-    )
-    written: list[Path] = []
-    if result.validation.publishable:
-        written = publish(result.files, out_dir, settings=settings.publish)
-    else:
-        log.error("nothing published: the dataset does not validate")
+    with writing(raw_dir, out_dir):  # inputs read and outputs written by one writer
+        result, reused, processed = build_in_memory(
+            raw_dir,
+            out_dir,
+            decisions_path=decisions_path,
+            ids_path=ids_path,
+            cache_dir=cache_dir,
+            settings=settings,
+            progress=progress,
+        )
+        written: list[Path] = []
+        if result.validation.publishable:
+            written = publish(result.files, out_dir, settings=settings.publish)
+        else:
+            log.error("nothing published: the dataset does not validate")
     return BuildReport(result, tuple(written), reused, processed)

@@ -66,6 +66,7 @@ def test_build_then_validate(workdir: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == [
         "conflicts.json",
         "exercises.json",
+        "generation.json",
         "ids.json",
         "removed.json",
         "review.html",

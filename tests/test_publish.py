@@ -36,7 +36,7 @@ def test_keys_are_sorted_and_text_is_not_escaped() -> None:
 
 def test_publish_writes_atomically_and_skips_unchanged(tmp_path: Path) -> None:
     changed = publish({"a.json": {"x": 1}, "b.json": [1]}, tmp_path)
-    assert sorted(p.name for p in changed) == ["a.json", "b.json"]
+    assert sorted(p.name for p in changed) == ["a.json", "b.json", "generation.json"]
     assert publish({"a.json": {"x": 1}, "b.json": [1]}, tmp_path) == []
     assert not list(tmp_path.glob(".*.tmp"))
     assert (tmp_path / "a.json").stat().st_mode & 0o044  # readable, not mkstemp's 0600

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
+from pipeline.publish import publish
 from pipeline.release.tables import csv_bytes
 from pipeline.runner import build
 from pipeline.schemas import load_schema
@@ -94,7 +95,8 @@ def test_review_commands_print_no_terminal_escapes_from_articles(tmp_path: Path)
     hostile = "\x1b]0;owned\x07\x1b[2J"
     first = queue["conflicts"][0]
     first["exercise_names"] = [hostile + n for n in first.get("exercise_names", ["x"])]
-    path.write_text(json.dumps(queue), encoding="utf-8")
+    others = {p.name: p.read_bytes() for p in s.out.iterdir() if p.name != "generation.json"}
+    publish({**others, "conflicts.json": queue}, s.out)  # as one generation, as a build would
     for args in (["review", "list"], ["review", "show", first["key"]]):
         result = CliRunner().invoke(main, [*args, "--out", str(s.out)])
         assert result.exit_code == 0, result.output

@@ -24,6 +24,7 @@ from pipeline.cli.common import (
     wide_console,
 )
 from pipeline.errors import PipelineError
+from pipeline.publish import read_output
 from pipeline.release.diff import DatasetDiff, diff_datasets
 
 log = logging.getLogger("pipeline")
@@ -119,7 +120,7 @@ def _dataset(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]] | None]:
     """An exercises.json (a file, or a release or output folder) and the id map beside it."""
     file = path / "exercises.json" if path.is_dir() else path
     try:
-        doc = json.loads(file.read_text(encoding="utf-8"))
+        doc = json.loads(read_output(file.parent, file.name).decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise PipelineError(str(file), f"cannot be read as a dataset: {exc}", "") from exc
     records = doc.get("exercises") if isinstance(doc, dict) else None
@@ -181,7 +182,7 @@ def stats_cmd(out_dir: Path, as_json: bool) -> None:
     for name in ("exercises.json", "removed.json", "conflicts.json"):
         path = out_dir / name
         try:
-            docs[name] = json.loads(path.read_text(encoding="utf-8"))
+            docs[name] = json.loads(read_output(out_dir, name).decode("utf-8"))
         except (OSError, ValueError) as exc:
             log.error("%s: cannot be read (%s); run `pipeline build` first", path, exc)
             sys.exit(2)

@@ -20,6 +20,7 @@ from typing import Any
 from pipeline.document import generated_at
 from pipeline.errors import PipelineError
 from pipeline.ingest import is_date
+from pipeline.locks import writing
 from pipeline.publish import publish, render_json, write_atomic, write_folder
 from pipeline.release import changelog
 from pipeline.release.diff import BUMPS, DatasetDiff, Version, diff_datasets
@@ -243,37 +244,38 @@ def publish_release(
             Version.parse(version)
         except ValueError as exc:
             raise PipelineError("--version", str(exc), "X.Y.Z, for example 0.2.0") from exc
-    previous = load_previous(releases_dir)
-    result, reused, processed = build_in_memory(
-        raw_dir,
-        out_dir,
-        decisions_path=decisions_path,
-        ids_path=ids_path,
-        cache_dir=cache_dir,
-        settings=settings,
-        version=version,
-        progress=progress or (lambda *_: None),
-    )
-    id_map = result.files["ids.json"]["id_map"]
-    schema = (schema_dir() / "exercise.schema.json").read_bytes()
-    plan = plan_release(
-        result,
-        previous,
-        version=version,
-        id_map=id_map,
-        schema=schema,
-        date=release_date(environ, date),
-        allow_smaller_bump=allow_smaller_bump,
-    )
-    folder = None
-    if plan.ok and plan.version is not None:
-        target = releases_dir / plan.version
-        if target.exists():
-            raise PipelineError(str(target), "already exists", "choose another --version")
-        folder = write_folder(plan.files, target)
-        publish(result.files, out_dir, settings=settings.publish)
-        manifest = load_manifest(raw_dir)
-        dataset = {**manifest.dataset, "version": plan.version}
-        updated = dataclasses.replace(manifest, dataset=dataset)
-        write_atomic(raw_dir / MANIFEST, render_json(manifest_json(updated)))
+    with writing(raw_dir, out_dir, releases_dir):
+        previous = load_previous(releases_dir)
+        result, reused, processed = build_in_memory(
+            raw_dir,
+            out_dir,
+            decisions_path=decisions_path,
+            ids_path=ids_path,
+            cache_dir=cache_dir,
+            settings=settings,
+            version=version,
+            progress=progress or (lambda *_: None),
+        )
+        id_map = result.files["ids.json"]["id_map"]
+        schema = (schema_dir() / "exercise.schema.json").read_bytes()
+        plan = plan_release(
+            result,
+            previous,
+            version=version,
+            id_map=id_map,
+            schema=schema,
+            date=release_date(environ, date),
+            allow_smaller_bump=allow_smaller_bump,
+        )
+        folder = None
+        if plan.ok and plan.version is not None:
+            target = releases_dir / plan.version
+            if target.exists():
+                raise PipelineError(str(target), "already exists", "choose another --version")
+            folder = write_folder(plan.files, target)
+            publish(result.files, out_dir, settings=settings.publish)
+            manifest = load_manifest(raw_dir)
+            dataset = {**manifest.dataset, "version": plan.version}
+            updated = dataclasses.replace(manifest, dataset=dataset)
+            write_atomic(raw_dir / MANIFEST, render_json(manifest_json(updated)))
     return ReleaseReport(plan, folder, reused, processed)

@@ -16,8 +16,9 @@ from typing import Any
 
 from pipeline.decisions import decisions_json, load_decisions, parse_decisions, value_from_json
 from pipeline.errors import DecisionError, PipelineError
+from pipeline.locks import writing
 from pipeline.models import Decision
-from pipeline.publish import render_json, write_atomic
+from pipeline.publish import read_output, render_json, write_atomic
 
 JSON = dict[str, Any]
 KINDS = ("field", "merge", "unnamed")
@@ -65,8 +66,8 @@ def load_queue(out_dir: Path) -> Queue:
     if not path.exists():
         raise PipelineError(str(path), "does not exist", "run `pipeline build` first")
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        doc = json.loads(read_output(out_dir, path.name).decode("utf-8"))
+    except (OSError, ValueError) as exc:  # unreadable, not JSON, not of its generation
         raise PipelineError(
             str(path), f"cannot be read: {exc}", "rebuild with `pipeline build`"
         ) from exc
@@ -142,16 +143,18 @@ def check(decision: Decision, queue: Queue) -> list[str]:
 def append_decision(path: Path, decision: Decision) -> bool:
     """Add a decision to the decisions file (created if missing); False if already there.
 
-    The file is validated before and after, and replaced atomically.
+    The file is validated before and after, and replaced atomically, under its write lock:
+    decisions recorded at the same moment are all kept.
     """
-    existing = list(load_decisions(path))
-    if decision in existing:
-        return False
-    existing.append(decision)
-    doc = decisions_json(existing)
-    parse_decisions(doc, str(path))  # what is written must load again
-    write_atomic(path, render_json(doc))
-    return True
+    with writing(path):
+        existing = list(load_decisions(path))
+        if decision in existing:
+            return False
+        existing.append(decision)
+        doc = decisions_json(existing)
+        parse_decisions(doc, str(path))  # what is written must load again
+        write_atomic(path, render_json(doc))
+        return True
 
 
 def stale_lines(stale: Iterable[JSON]) -> list[str]:

@@ -1,0 +1,184 @@
+"""Fault injection: real processes killed with SIGKILL at each write step, concurrent writers,
+full disks, hostile caches and names. After each fault the last good generation is intact, no
+decision is lost, and the next build equals a clean one byte for byte."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from pipeline.locks import writing
+from pipeline.publish import GENERATION, JOURNAL, STAGING, read_output
+
+from .conftest import RAW
+
+ARTICLE = (
+    "# Wall Angels\n\nStand with your back against a wall. Slide your arms up the wall and "
+    "back down. Repeat 10 times.\n"
+)
+
+
+class Project:
+    """A working copy (raw/, output/, review/, releases/, a cache) driven by real processes."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.raw = Path(shutil.copytree(RAW, root / "raw"))
+        self.out = root / "output"
+        self.decisions = root / "review" / "decisions.json"
+        self.releases = root / "releases"
+
+    def args(self, command: str) -> list[str]:
+        build = ["--raw", str(self.raw), "--out", str(self.out), "--decisions",
+                 str(self.decisions), "--cache-dir", str(self.root / ".cache")]  # fmt: skip
+        return {
+            "build": build,
+            "publish": [*build, "--releases", str(self.releases)],
+            "add": ["--raw", str(self.raw)],
+            "review": ["--out", str(self.out), "--decisions", str(self.decisions)],
+        }.get(command, [])
+
+    def start(self, *args: str, env: Mapping[str, str] | None = None) -> subprocess.Popen[str]:
+        command = [sys.executable, "-m", "pipeline", *args, *self.args(args[0])]
+        return subprocess.Popen(
+            command,
+            cwd=self.root,
+            env={**os.environ, **(env or {})},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def run(self, *args: str, env: Mapping[str, str] | None = None) -> tuple[int, str]:
+        proc = self.start(*args, env=env)
+        out, errors = proc.communicate(timeout=300)
+        return proc.returncode, out + errors
+
+    def files(self, folder: Path | None = None) -> dict[str, bytes]:
+        folder = folder or self.out
+        return {
+            p.name: p.read_bytes()
+            for p in sorted(folder.iterdir())
+            if p.is_file() and not p.name.startswith(".")
+        }
+
+
+def clean_build(tmp: Path, raw: Path) -> dict[str, bytes]:
+    """What a build from scratch of ``raw`` writes (no cache, no earlier output)."""
+    fresh = Project(tmp)
+    shutil.rmtree(fresh.raw)
+    shutil.copytree(raw, fresh.raw)
+    code, log = fresh.run("build", "--no-cache")
+    assert code == 0, log
+    return fresh.files()
+
+
+def test_concurrent_review_decisions_are_all_kept(tmp_path: Path) -> None:
+    p = Project(tmp_path)
+    assert p.run("build")[0] == 0
+    queue = json.loads((p.out / "conflicts.json").read_text(encoding="utf-8"))
+    keys = sorted(queue["mention_keys"])
+    pairs = [(keys[0], k) for k in keys[1:12]]
+    assert len(pairs) == 11
+    procs = [p.start("review", "different", a, b) for a, b in pairs]
+    for proc in procs:
+        out, errors = proc.communicate(timeout=120)
+        assert proc.returncode == 0, out + errors
+    kept = json.loads(p.decisions.read_text(encoding="utf-8"))["decisions"]
+    assert sorted(tuple(d["mentions"]) for d in kept) == sorted(pairs)
+
+
+def test_a_second_writer_waits_with_a_message_then_gives_up_with_one(tmp_path: Path) -> None:
+    p = Project(tmp_path)
+    with writing(p.raw):
+        code, log = p.run("build", env={"PIPELINE_LOCK_TIMEOUT": "1"})
+        assert code == 2
+        assert "another pipeline command is writing it; waiting up to 1 s" in log
+        assert "is still being written by another pipeline command after 1 s" in log
+        assert not p.out.exists()
+        (tmp_path / "wall-angels.md").write_text(ARTICLE, encoding="utf-8")
+        waiting = p.start("add", str(tmp_path / "wall-angels.md"))
+        time.sleep(1.5)
+        assert waiting.poll() is None  # still waiting for the lock
+    out, errors = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, out + errors
+    assert "waiting up to 600 s" in errors
+    assert (p.raw / "wall-angels.md").exists()
+
+
+def test_an_older_build_never_overwrites_a_newer_one(tmp_path: Path) -> None:
+    """A build holds raw/ and output/ from its first read to its last write: an `add` and a
+    second build started meanwhile run after it, so the added exercise is never lost."""
+    p = Project(tmp_path)
+    (tmp_path / "wall-angels.md").write_text(ARTICLE, encoding="utf-8")
+    first = p.start("build", "--no-cache")
+    while not (tmp_path / ".raw.lock").exists():  # the first build holds its locks
+        assert first.poll() is None
+        time.sleep(0.01)
+    add = p.start("add", str(tmp_path / "wall-angels.md"))
+    assert add.wait(timeout=300) == 0
+    second = p.start("build")
+    assert first.wait(timeout=300) == 0 and second.wait(timeout=300) == 0
+    names = {e["name"] for e in json.loads(read_output(p.out, "exercises.json"))["exercises"]}
+    assert "Wall Angels" in names
+    assert p.files() == clean_build(tmp_path / "clean", p.raw)
+
+
+def _kill_steps(names: list[str]) -> list[str]:
+    return [*(f"stage:{n}" for n in names), "journal", *(f"switch:{n}" for n in names)]
+
+
+OUTPUTS = sorted(
+    ["conflicts.json", "exercises.json", GENERATION, "ids.json", "removed.json", "review.html"]
+)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
+    """A project built once (with its cache) and what a clean build gives once an article is
+    added: each fault starts from a copy."""
+    root = tmp_path_factory.mktemp("built")
+    p = Project(root)
+    assert p.run("build")[0] == 0
+    (p.raw / "wall-angels.md").write_text(ARTICLE, encoding="utf-8")
+    after = clean_build(root / "clean", p.raw)
+    (p.raw / "wall-angels.md").unlink()
+    return root, after
+
+
+def copy_project(built: tuple[Path, dict[str, bytes]], tmp_path: Path) -> Project:
+    shutil.copytree(built[0], tmp_path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("clean"))
+    p = Project.__new__(Project)
+    p.root, p.raw, p.out = tmp_path, tmp_path / "raw", tmp_path / "output"
+    p.decisions, p.releases = tmp_path / "review" / "decisions.json", tmp_path / "releases"
+    return p
+
+
+@pytest.mark.parametrize("step", _kill_steps(OUTPUTS))
+def test_a_build_killed_at_any_write_step_leaves_one_generation(
+    built: tuple[Path, dict[str, bytes]], tmp_path: Path, step: str
+) -> None:
+    p = copy_project(built, tmp_path)
+    before, after = p.files(), built[1]
+    assert sorted(before) == OUTPUTS
+    (p.raw / "wall-angels.md").write_text(ARTICLE, encoding="utf-8")
+    code, log = p.run("build", env={"PIPELINE_KILL_AT": step})
+    assert code == -signal.SIGKILL, log
+    decided = step == "journal" or step.startswith("switch:")  # the journal decides
+    if not decided:
+        assert p.files() == before  # the old generation, untouched
+    for name in OUTPUTS:  # every reader sees one whole generation
+        assert read_output(p.out, name) == (after if decided else before)[name]
+    assert not (p.out / JOURNAL).exists() and not (p.out / STAGING).exists()
+    assert p.run("build")[0] == 0
+    assert p.files() == after
+    assert not [q.name for q in p.out.iterdir() if q.name.startswith(".")]
