@@ -116,8 +116,8 @@ def generated_at(environ: Mapping[str, str]) -> str | None:
         ) from exc
 
 
-def source_json(doc: Document) -> JSON:
-    return {
+def source_json(doc: Document, *, stale: bool = False) -> JSON:
+    entry: JSON = {
         "source_id": doc.source_id,
         "file": doc.file,
         "format": doc.format.value,
@@ -128,6 +128,9 @@ def source_json(doc: Document) -> JSON:
         "license": doc.meta.license,
         "encoding": doc.encoding,
     }
+    if stale:
+        entry["stale"] = True
+    return entry
 
 
 def dataset_json(
@@ -137,6 +140,7 @@ def dataset_json(
     *,
     version: str,
     generated: str | None,
+    stale: frozenset[str] = frozenset(),
 ) -> JSON:
     schema = load_schema("exercise.schema.json")
     return {
@@ -147,7 +151,10 @@ def dataset_json(
         "schema_version": schema["version"],
         "generated": generated,
         "license": meta.get("license"),
-        "sources": [source_json(d) for d in sorted(documents, key=lambda d: d.source_id)],
+        "sources": [
+            source_json(d, stale=d.source_id in stale)
+            for d in sorted(documents, key=lambda d: d.source_id)
+        ],
         "counts": {
             "exercises": len(exercises),
             "mentions": sum(len(e.mentions) for e in exercises),
@@ -163,9 +170,13 @@ def exercises_document(
     *,
     version: str,
     generated: str | None,
+    stale: frozenset[str] = frozenset(),
 ) -> JSON:
+    dataset = dataset_json(
+        meta, documents, exercises, version=version, generated=generated, stale=stale
+    )
     return {
-        "dataset": dataset_json(meta, documents, exercises, version=version, generated=generated),
+        "dataset": dataset,
         "exercises": [exercise_json(e) for e in sorted(exercises, key=lambda e: e.id)],
     }
 

@@ -18,7 +18,13 @@ class PipelineError(Exception):
 
 
 class SourceError(PipelineError):
-    """A source file that cannot be read, decoded or parsed."""
+    """A source file that cannot be read, decoded or parsed; ``source_id`` when known."""
+
+    def __init__(
+        self, where: str, problem: str, hint: str = "", *, source_id: str | None = None
+    ) -> None:
+        self.source_id = source_id
+        super().__init__(where, problem, hint)
 
 
 class DecisionError(PipelineError):

@@ -31,12 +31,14 @@ from pipeline.sources import (
     MANIFEST,
     Manifest,
     RawFile,
+    RemovedSource,
     SourcesSettings,
     article_files,
     decode,
     load_manifest,
     manifest_json,
     sha256,
+    source_id_for,
 )
 
 log = logging.getLogger(__name__)
@@ -535,7 +537,14 @@ def _add(
     entries = {s.source_id: s for s in manifest.sources}
     for addition in plan.additions:
         entries[addition.meta.source_id] = addition.meta
-    updated = manifest_json(dataclasses.replace(manifest, sources=tuple(entries.values())))
+    back = {a.meta.source_id for a in plan.additions}  # re-added: no longer removed
+    updated = manifest_json(
+        dataclasses.replace(
+            manifest,
+            sources=tuple(entries.values()),
+            removed=tuple(r for r in manifest.removed if r.source_id not in back),
+        )
+    )
     problems = check(updated, SCHEMA)
     if problems:  # a last guard: the manifest must stay loadable by every later command
         raise PipelineError(str(raw_dir / MANIFEST), "; ".join(problems), "nothing was added")
@@ -559,3 +568,41 @@ def _add(
         tuple(refused) + plan.refused,
         plan.warnings,
     )
+
+
+def remove_source(raw_dir: Path, source: str, *, reason: str, date: str) -> RemovedSource:
+    """Retire source ``source`` (its id or file name) on purpose: its file leaves ``raw_dir``,
+    its manifest entry moves to ``removed`` with ``reason`` and ``date``, and the next build
+    retires the ids only it held. The manifest is written first, then the file deleted."""
+    if not reason.strip():
+        raise PipelineError("--reason", "is empty", "say why the source is removed")
+    if not is_date(date):
+        raise PipelineError("--date", f"{date!r} is not a date (YYYY-MM-DD)", "")
+    with writing(raw_dir):
+        manifest = load_manifest(raw_dir)
+        entry = next(
+            (m for m in manifest.sources if source in (m.source_id, m.file)),
+            None,
+        )
+        if entry is None:
+            path = raw_dir / source
+            stems = {p.stem: p.name for p in raw_dir.iterdir() if p.is_file()}
+            name = source if path.is_file() else stems.get(source)
+            if name is None or name == MANIFEST:
+                raise PipelineError(
+                    source, f"is not a source in {raw_dir}", "see raw/sources.json for the ids"
+                )
+            entry = SourceMeta(source_id=source_id_for(name), file=name)
+        removed = RemovedSource(entry.source_id, entry.file, reason.strip(), date)
+        updated = dataclasses.replace(
+            manifest,
+            sources=tuple(m for m in manifest.sources if m is not entry),
+            removed=(*manifest.removed, removed),
+        )
+        doc = manifest_json(updated)
+        problems = check(doc, SCHEMA)
+        if problems:
+            raise PipelineError(str(raw_dir / MANIFEST), "; ".join(problems), "nothing removed")
+        write_atomic(raw_dir / MANIFEST, render_json(doc))
+        (raw_dir / entry.file).unlink(missing_ok=True)
+    return removed

@@ -59,19 +59,26 @@ class RecordError(ValueError):
     """Bytes that are not a packed record of the expected shape."""
 
 
-def _default(obj: object) -> msgpack.ExtType:
+def _default(obj: object) -> msgpack.ExtType | list[object]:
+    if type(obj) is tuple:  # strict types: tuples are packed as arrays, and unpacked as tuples
+        return list(obj)
     code = _CODES.get(type(obj))
     if code is None:
         raise TypeError(f"{type(obj).__name__} is not a cache record")
     if isinstance(obj, Enum):
-        return msgpack.ExtType(code, msgpack.packb(obj.value))
+        return msgpack.ExtType(code, _packb(str(obj.value)))
     values = [getattr(obj, name) for name in _FIELDS[type(obj)]]
-    return msgpack.ExtType(code, msgpack.packb(values, default=_default, use_bin_type=True))
+    return msgpack.ExtType(code, _packb(values))
+
+
+def _packb(value: object) -> bytes:
+    # strict_types: a str enum (Format, BlockKind) is not packed as a plain str
+    return bytes(msgpack.packb(value, default=_default, use_bin_type=True, strict_types=True))
 
 
 def pack(record: object) -> bytes:
     """The record as MessagePack bytes."""
-    return bytes(msgpack.packb(record, default=_default, use_bin_type=True))
+    return _packb(record)
 
 
 def _ext_hook(code: int, data: bytes) -> object:

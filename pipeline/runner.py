@@ -8,6 +8,7 @@ and hands the documents to ``publish``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -36,7 +37,15 @@ from pipeline.models import Decision, Document, Extraction
 from pipeline.parse import ParseSettings, parse
 from pipeline.publish import PublishSettings, publish, read_output
 from pipeline.review import page as review_page
-from pipeline.sources import Manifest, RawFile, SourcesSettings, decode, load_manifest, read_raw
+from pipeline.sources import (
+    Manifest,
+    RawFile,
+    SourcesSettings,
+    decode,
+    load_manifest,
+    read_raw,
+    source_id_for,
+)
 from pipeline.validate import ValidateSettings, Validation, validate
 
 log = logging.getLogger(__name__)
@@ -60,11 +69,13 @@ class Settings:
 
 @dataclass(frozen=True, slots=True)
 class SourceResult:
-    """Everything the pipeline made of one source."""
+    """Everything the pipeline made of one source. ``stale``: the source failed in this build
+    and this is its last good result, carried (its mentions flagged ``stale_source``)."""
 
     document: Document
     extraction: Extraction
     account: Account
+    stale: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +94,19 @@ class BuildResult:
         return not self.errors and self.validation.publishable and accounting
 
     @property
+    def publishable(self) -> bool:
+        """A dataset that validates, built from more good sources than failed ones."""
+        return self.validation.publishable and not self.most_failed
+
+    @property
+    def most_failed(self) -> bool:
+        failed = len({e.source_id or e.where for e in self.errors if isinstance(e, SourceError)})
+        built = sum(1 for s in self.sources if not s.stale)
+        return failed > 0 and failed >= built
+
+    @property
     def exit_code(self) -> int:
-        if not self.validation.publishable:
+        if not self.publishable:
             return 2
         return 0 if self.ok and not self.validation.record_errors else 1
 
@@ -126,33 +148,49 @@ def run(
     progress: Progress = _nothing,
     cache: ResultCache | None = None,
     version: str | None = None,
+    failed: Sequence[SourceError] = (),
 ) -> BuildResult:
     """All stages on in-memory inputs; bad sources become errors and the rest still build.
 
     ``cache`` (optional) holds earlier per-source results; ``version`` overrides the dataset
-    version recorded in the manifest (``publish`` sets the release's).
+    version recorded in the manifest (``publish`` sets the release's); ``failed``: sources
+    that could not even be read. A source the registry knows that fails or is gone without
+    a ``pipeline remove`` keeps its last good result from the cache, marked stale, and its
+    ids either way (``carry_stale``).
     """
     settings = settings or Settings()
     environ = os.environ if environ is None else environ
     results: list[SourceResult] = []
-    errors: list[PipelineError] = []
+    errors: list[PipelineError] = list(failed)
     found = 0
     for n, raw in enumerate(files):
         progress("sources", n, len(files), found)
+        source_id = raw.meta.source_id if raw.meta else source_id_for(raw.name)
         try:
             results.append(process_cached(decode(raw, settings.sources), settings, cache))
             found += len(results[-1].extraction.mentions)
         except SourceError as exc:
+            exc.source_id = exc.source_id or source_id
             errors.append(exc)
         except (ValueError, RecursionError) as exc:  # a parser or rule failing on odd input
-            errors.append(SourceError(raw.name, f"could not be processed: {exc}", "report it"))
+            problem = f"could not be processed: {exc}"
+            errors.append(SourceError(raw.name, problem, "report it", source_id=source_id))
     progress("sources", len(files), len(files), found)
+    carried, held, vanished = carry_stale(results, errors, manifest, registry, cache)
+    results.extend(carried)
+    errors.extend(vanished)
     for r in results:
         for problem in r.account.problems:
             log.error("%s: accounting: %s", r.document.file, problem)
     mentions = [m for r in results for m in r.extraction.mentions]
     progress("merge", 0, 1, found)
-    merged = merge(mentions, decisions=decisions, registry=registry, settings=settings.merge)
+    merged = merge(
+        mentions,
+        decisions=decisions,
+        registry=registry,
+        held_sources=held,
+        settings=settings.merge,
+    )
     progress("merge", 1, 1, found)
     for d in merged.stale:
         log.warning(
@@ -169,6 +207,7 @@ def run(
         merged.exercises,
         version=version,
         generated=generated_at(environ),
+        stale=frozenset(r.document.source_id for r in results if r.stale),
     )
     validation = validate(dataset, settings=settings.validate)
     for problem in validation.errors:
@@ -195,6 +234,61 @@ def run(
         "ids.json": ids_document(merged.registry),
     }
     return BuildResult(tuple(results), tuple(errors), merged, validation, files_out)
+
+
+STALE_FLAG = "stale_source"
+
+
+def carry_stale(
+    results: Sequence[SourceResult],
+    errors: Sequence[PipelineError],
+    manifest: Manifest,
+    registry: IdRegistry | None,
+    cache: ResultCache | None,
+) -> tuple[list[SourceResult], frozenset[str], list[SourceError]]:
+    """What a build keeps of sources it published before that are missing from it now (a file
+    unreadable, empty after a bad sync, failing to parse, or gone) unless they were removed on
+    purpose: their last good result from the cache, marked stale; the ids of those with none
+    (``held``); and an error for each that vanished without one."""
+    present = {r.document.source_id for r in results}
+    removed = {r.source_id for r in manifest.removed}
+    reported = {e.source_id for e in errors if isinstance(e, SourceError)}
+    published = {ref.source_id for ref in registry.mentions.values()} if registry else set()
+    carried: list[SourceResult] = []
+    held: set[str] = set()
+    vanished: list[SourceError] = []
+    for source_id in sorted(published - present - removed):
+        if source_id not in reported:
+            vanished.append(
+                SourceError(
+                    source_id,
+                    "was published by the last build but is not in raw/ any more",
+                    f"restore its file, or retire it with `pipeline remove {source_id} "
+                    "--reason WHY`",
+                    source_id=source_id,
+                )
+            )
+        entry = cache.latest(source_id) if cache is not None else None
+        if entry is None or entry[0].cleaned.document.source_id != source_id:
+            held.add(source_id)
+            log.warning(
+                "%s: no earlier result in the cache; its exercises are left out of this build "
+                "but keep their ids",
+                source_id,
+            )
+            continue
+        extraction, acc = entry
+        mentions = tuple(
+            dataclasses.replace(m, flags=(*m.flags, STALE_FLAG)) for m in extraction.mentions
+        )
+        extraction = dataclasses.replace(extraction, mentions=mentions)
+        carried.append(SourceResult(extraction.cleaned.document, extraction, acc, stale=True))
+        log.warning(
+            "%s: kept its last good result (%d mentions), marked stale",
+            source_id,
+            len(mentions),
+        )
+    return carried, frozenset(held), vanished
 
 
 def load_registry(path: Path) -> IdRegistry:
@@ -251,20 +345,13 @@ def build_in_memory(
             progress=progress,
             cache=cache,
             version=version,
+            failed=read_errors,
         )
     finally:
         if cache is not None:
             cache.close()
-    if read_errors:
-        result = BuildResult(
-            result.sources,
-            tuple(read_errors) + result.errors,
-            result.merge,
-            result.validation,
-            result.files,
-        )
     reused = cache.stats.hits if cache is not None else 0
-    return result, reused, len(result.sources) - reused
+    return result, reused, sum(1 for s in result.sources if not s.stale) - reused
 
 
 def build(
@@ -294,8 +381,14 @@ def build(
             progress=progress,
         )
         written: list[Path] = []
-        if result.validation.publishable:
+        if result.publishable:
             written = publish(result.files, out_dir, settings=settings.publish)
+        elif result.most_failed:
+            log.error(
+                "nothing published: most sources failed in this build; the last good "
+                "dataset in %s is kept",
+                out_dir,
+            )
         else:
             log.error("nothing published: the dataset does not validate")
     return BuildReport(result, tuple(written), reused, processed)

@@ -56,11 +56,23 @@ class RawFile:
 
 
 @dataclass(frozen=True, slots=True)
+class RemovedSource:
+    """A source retired on purpose (``pipeline remove``): its ids are retired, with why."""
+
+    source_id: str
+    file: str
+    reason: str
+    date: str
+
+
+@dataclass(frozen=True, slots=True)
 class Manifest:
-    """``raw/sources.json``: dataset-level metadata and one entry per source."""
+    """``raw/sources.json``: dataset-level metadata, one entry per source, and the sources
+    removed on purpose."""
 
     dataset: Mapping[str, object]
     sources: tuple[SourceMeta, ...]
+    removed: tuple[RemovedSource, ...] = ()
 
     def by_file(self) -> dict[str, SourceMeta]:
         return {s.file: s for s in self.sources}
@@ -100,7 +112,10 @@ def load_manifest(raw_dir: Path) -> Manifest:
         )
         for e in doc.get("sources", [])
     )
-    return Manifest(doc.get("dataset", {}), entries)
+    removed = tuple(
+        RemovedSource(e["id"], e["file"], e["reason"], e["date"]) for e in doc.get("removed", [])
+    )
+    return Manifest(doc.get("dataset", {}), entries, removed)
 
 
 def entry_json(s: SourceMeta) -> dict[str, object]:
@@ -119,10 +134,16 @@ def entry_json(s: SourceMeta) -> dict[str, object]:
 
 def manifest_json(manifest: Manifest) -> dict[str, object]:
     """The manifest as the JSON document stored in ``raw/sources.json``."""
-    return {
+    doc: dict[str, object] = {
         "dataset": dict(manifest.dataset),
         "sources": [entry_json(s) for s in sorted(manifest.sources, key=lambda s: s.source_id)],
     }
+    if manifest.removed:
+        doc["removed"] = [
+            {"id": r.source_id, "file": r.file, "reason": r.reason, "date": r.date}
+            for r in sorted(manifest.removed, key=lambda r: (r.source_id, r.date))
+        ]
+    return doc
 
 
 def article_files(raw_dir: Path, settings: SourcesSettings) -> list[Path]:
@@ -175,13 +196,18 @@ def read_raw(
                     f"is a symbolic link to {outside}, outside the repository "
                     f"({raw_dir.resolve().parent}); refused",
                     "copy the article into raw/ with `pipeline add` instead of linking it",
+                    source_id=source_id,
                 )
             )
             continue
         try:
             data = path.read_bytes()
         except OSError as exc:
-            errors.append(SourceError(str(path), f"cannot be read: {exc.strerror}", "check it"))
+            errors.append(
+                SourceError(
+                    str(path), f"cannot be read: {exc.strerror}", "check it", source_id=source_id
+                )
+            )
             continue
         files.append(RawFile(path.name, data, meta))
     for meta in manifest.sources:
@@ -190,7 +216,9 @@ def read_raw(
                 SourceError(
                     str(raw_dir / meta.file),
                     f"listed in {MANIFEST} as source {meta.source_id!r} but missing",
-                    "restore the file or remove its manifest entry",
+                    "restore the file, or retire it with `pipeline remove "
+                    f"{meta.source_id} --reason WHY`",
+                    source_id=meta.source_id,
                 )
             )
     return files, errors

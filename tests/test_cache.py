@@ -179,4 +179,9 @@ def test_records_round_trip_through_the_plain_data_form(raw: Path) -> None:
         entry = (result.extraction, result.account)
         data = pack(entry)
         assert b"pickle" not in data and not data.startswith(b"\x80")
-        assert unpack(data, tuple) == entry
+        back = unpack(data, tuple)
+        assert back == entry
+        assert [type(b.kind) for b in back[0].cleaned.blocks] == [
+            type(b.kind) for b in entry[0].cleaned.blocks
+        ]  # enums come back as enums, not as the strings they equal
+        assert type(back[0].cleaned.document.format) is type(entry[0].cleaned.document.format)

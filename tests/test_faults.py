@@ -44,6 +44,7 @@ class Project:
             "build": build,
             "publish": [*build, "--releases", str(self.releases)],
             "add": ["--raw", str(self.raw)],
+            "remove": ["--raw", str(self.raw)],
             "review": ["--out", str(self.out), "--decisions", str(self.decisions)],
         }.get(command, [])
 
@@ -182,3 +183,96 @@ def test_a_build_killed_at_any_write_step_leaves_one_generation(
     assert p.run("build")[0] == 0
     assert p.files() == after
     assert not [q.name for q in p.out.iterdir() if q.name.startswith(".")]
+
+
+def _ids(p: Project) -> dict[str, object]:
+    return json.loads(read_output(p.out, "ids.json"))
+
+
+def _exercises(p: Project) -> list[dict[str, object]]:
+    return json.loads(read_output(p.out, "exercises.json"))["exercises"]
+
+
+SEED = "004_646fec9853ade4c5"
+
+
+@pytest.mark.parametrize("cache", [True, False], ids=["cache", "no-cache"])
+def test_a_source_that_fails_keeps_its_exercises_and_ids_until_it_comes_back(
+    tmp_path: Path, cache: bool
+) -> None:
+    p = Project(tmp_path)
+    options = () if cache else ("--no-cache",)
+    assert p.run("build", *options)[0] == 0
+    good = p.files()
+    ids_before = {e["id"] for e in _exercises(p)}
+    article = p.raw / f"{SEED}.txt"
+    text = article.read_bytes()
+    article.write_bytes(b"")  # empty after a bad sync
+    code, log = p.run("build", *options)
+    assert code == 1 and f"{SEED}.txt: is empty" in log
+    registry = _ids(p)
+    assert not [c for c in registry["id_map"] if c["new"] is None]  # nothing retired
+    records = _exercises(p)
+    if cache:  # its last good exercises, carried and marked
+        assert {e["id"] for e in records} == ids_before
+        stale = [m for e in records for m in e["sources"] if m["source_id"] == SEED]
+        assert stale and all("stale_source" in m["flags"] for m in stale)
+        dataset = json.loads(read_output(p.out, "exercises.json"))["dataset"]
+        assert [s.get("stale") for s in dataset["sources"] if s["source_id"] == SEED] == [True]
+        assert "kept its last good result" in log
+    else:  # left out of this build, but their ids are reserved
+        assert {e["id"] for e in records} < ids_before
+        assert "keep their ids" in log
+    article.write_bytes(text)
+    assert p.run("build", *options)[0] == 0
+    assert p.files() == good  # the same ids, byte for byte: nothing was lost
+
+
+def test_a_build_in_which_most_sources_fail_publishes_nothing(tmp_path: Path) -> None:
+    p = Project(tmp_path)
+    assert p.run("build")[0] == 0
+    good = p.files()
+    for article in p.raw.glob("*.txt"):
+        article.write_bytes(b"")
+    code, log = p.run("build")
+    assert code == 2
+    assert "nothing published: most sources failed in this build" in log
+    assert p.files() == good
+
+
+def test_a_published_source_gone_without_remove_is_an_error_not_a_retirement(
+    tmp_path: Path,
+) -> None:
+    p = Project(tmp_path)
+    (p.raw / "wall-angels.md").write_text(ARTICLE, encoding="utf-8")  # built, never recorded
+    assert p.run("build")[0] == 0
+    good = p.files()
+    (p.raw / "wall-angels.md").unlink()
+    code, log = p.run("build")
+    assert code == 1
+    assert "wall-angels: was published by the last build but is not in raw/ any more" in log
+    assert "Wall Angels" in {e["name"] for e in _exercises(p)}
+    assert not [c for c in _ids(p)["id_map"] if c["new"] is None]
+    (p.raw / "wall-angels.md").write_text(ARTICLE, encoding="utf-8")
+    assert p.run("build")[0] == 0
+    assert p.files() == good
+
+
+def test_only_a_removal_on_purpose_retires_ids_and_says_why(tmp_path: Path) -> None:
+    p = Project(tmp_path)
+    assert p.run("build")[0] == 0
+    held = {e["id"] for e in _exercises(p) if {m["source_id"] for m in e["sources"]} == {SEED}}
+    assert held
+    code, log = p.run("remove", SEED, "--reason", "licence withdrawn", "--date", "2026-12-01")
+    assert code == 0, log
+    manifest = json.loads((p.raw / "sources.json").read_text(encoding="utf-8"))
+    assert manifest["removed"] == [
+        {"id": SEED, "file": f"{SEED}.txt", "reason": "licence withdrawn", "date": "2026-12-01"}
+    ]
+    assert SEED not in {s["id"] for s in manifest["sources"]}
+    assert not (p.raw / f"{SEED}.txt").exists()
+    assert p.run("build")[0] == 0
+    retired = {c["old"] for c in _ids(p)["id_map"] if c["new"] is None}
+    assert retired == held
+    unknown = p.run("remove", "no-such-source", "--reason", "x")
+    assert unknown[0] == 2 and "no-such-source: is not a source" in unknown[1]

@@ -37,6 +37,7 @@ class Session:
             "build": ["--raw", str(self.raw), "--out", str(self.out), "--cache-dir",
                       str(self.root / "cache"), "--decisions", str(self.root / "d.json")],
             "add": ["--raw", str(self.raw)],
+            "remove": ["--raw", str(self.raw)],
         }  # fmt: skip
         common["publish"] = [*common["build"], "--releases", str(self.releases)]
         result = CliRunner().invoke(main, [*args, *common.get(args[0], [])])
@@ -204,11 +205,8 @@ def test_removing_an_article_is_a_major_change_and_ids_need_the_id_map(
     s = Session(tmp_path)
     s.run("build")
     s.run("publish", "--version", "0.1.0")
-    gone = s.raw / "004_646fec9853ade4c5.txt"
-    gone.unlink()
-    manifest = load(s.raw / "sources.json")
-    manifest["sources"] = [e for e in manifest["sources"] if e["file"] != gone.name]
-    (s.raw / "sources.json").write_text(json.dumps(manifest), encoding="utf-8")
+    s.run("remove", "004_646fec9853ade4c5", "--reason", "licence withdrawn")
+    assert not (s.raw / "004_646fec9853ade4c5.txt").exists()
     s.run("build")
     refused = s.run("publish", "--version", "0.2.0", ok=False)
     assert "0.2.0 is a minor release but the changes are major" in refused.output

@@ -120,10 +120,9 @@ def test_a_decision_about_a_vanished_mention_is_reported_stale(work: Path) -> No
     assert run(work, "build").exit_code == 0
     ok = run(work, "reject", "004_646fec9853ade4c5#heel-slides")
     assert ok.exit_code == 0
-    (work / "raw" / "004_646fec9853ade4c5.txt").unlink()
-    manifest = json.loads((work / "raw" / "sources.json").read_text(encoding="utf-8"))
-    manifest["sources"] = [s for s in manifest["sources"] if not s["id"].startswith("004")]
-    (work / "raw" / "sources.json").write_text(json.dumps(manifest), encoding="utf-8")
+    from pipeline.ingest import remove_source
+
+    remove_source(work / "raw", "004_646fec9853ade4c5", reason="duplicate", date="2026-12-01")
     built = run(work, "build", quiet=False)
     assert built.exit_code == 0
     assert "stale decision (reject 004_646fec9853ade4c5#heel-slides)" in built.output

@@ -146,6 +146,7 @@ def _register() -> None:
     from pipeline.cli import release, review, sources
 
     main.add_command(sources.add_cmd)
+    main.add_command(sources.remove_cmd)
     main.add_command(release.publish_cmd)
     main.add_command(release.diff_cmd)
     main.add_command(release.stats_cmd)

@@ -1,7 +1,9 @@
-"""``pipeline add``: record articles in raw/ with their metadata and sha256."""
+"""``pipeline add`` and ``pipeline remove``: record articles in raw/ with their metadata and
+sha256, and retire them on purpose."""
 
 from __future__ import annotations
 
+import datetime
 import logging
 import sys
 from pathlib import Path
@@ -11,7 +13,7 @@ from rich.table import Table
 
 from pipeline.cli.common import RAW_OPTION, err
 from pipeline.errors import PipelineError
-from pipeline.ingest import add_articles
+from pipeline.ingest import add_articles, remove_source
 
 log = logging.getLogger("pipeline")
 
@@ -73,3 +75,33 @@ def add_cmd(
     if not done:
         sys.exit(2)
     sys.exit(1 if report.refused else 0)
+
+
+@click.command("remove")
+@click.argument("source")
+@click.option("--reason", required=True, help="Why it is removed: recorded in RAW/sources.json.")
+@click.option("--date", help="When, YYYY-MM-DD [default: today].")
+@RAW_OPTION
+@click.pass_context
+def remove_cmd(
+    ctx: click.Context, source: str, reason: str, date: str | None, raw_dir: Path
+) -> None:
+    """Retire SOURCE (a source id or file name) on purpose.
+
+    Its file leaves RAW and its manifest entry moves to the manifest's "removed" list with the
+    reason; the next `pipeline build` retires the exercise ids only it held (id map: removed).
+    A source that merely fails or disappears is never retired: builds keep its last good
+    exercises, marked stale, and its ids.
+    """
+    today = date or datetime.date.today().isoformat()
+    try:
+        removed = remove_source(raw_dir, source, reason=reason, date=today)
+    except PipelineError as exc:
+        log.error("%s", exc)
+        sys.exit(2)
+    if not ctx.obj["quiet"]:
+        err.print(
+            f"removed source {removed.source_id} ({removed.file}): {removed.reason}; "
+            "run `pipeline build` to retire its exercises",
+            highlight=False,
+        )

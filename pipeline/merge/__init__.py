@@ -107,6 +107,7 @@ def merge(
     *,
     decisions: Sequence[Decision] = (),
     registry: IdRegistry | None = None,
+    held_sources: frozenset[str] = frozenset(),
     settings: MergeSettings | None = None,
 ) -> MergeResult:
     """Cluster mentions into exercises; see the module docstring for the steps.
@@ -162,7 +163,7 @@ def merge(
         for m in ms:
             if m.key in renames:
                 names[g] = renames[m.key] or names[g]
-    ids, changes, new_registry = assign_ids(members, names, registry)
+    ids, changes, new_registry = assign_ids(members, names, registry, held=held_sources)
     cluster_of = {m.key: ids[g] for g, ms in enumerate(members) for m in ms}
 
     exercises = [

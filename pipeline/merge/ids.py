@@ -59,9 +59,18 @@ class IdRegistry:
 
 
 def assign_ids(
-    clusters: Sequence[Sequence[Mention]], names: Sequence[str], registry: IdRegistry
+    clusters: Sequence[Sequence[Mention]],
+    names: Sequence[str],
+    registry: IdRegistry,
+    *,
+    held: frozenset[str] = frozenset(),
 ) -> tuple[list[str], list[IdChange], IdRegistry]:
-    """An id per cluster, the id changes of this build, and the updated registry."""
+    """An id per cluster, the id changes of this build, and the updated registry.
+
+    ``held``: sources that failed in this build without a result to carry: their published
+    mentions stay in the registry as they were and their ids are neither retired nor reused,
+    so the exercises come back under the same ids once the sources do.
+    """
     previous = [Counter(filter(None, (registry.previous_id(m) for m in c))) for c in clusters]
     # Each old id goes to the cluster holding most of its mentions (ties: first mention key).
     claims = sorted(
@@ -93,14 +102,17 @@ def assign_ids(
             if old in kept:
                 changes.append(IdChange(old, new, "split"))
     final = [i for i in ids if i is not None]
-    active_before = {ref.id for ref in registry.mentions.values()}
+    kept_refs = {k: ref for k, ref in registry.mentions.items() if ref.source_id in held}
+    active_before = {ref.id for ref in registry.mentions.values()} - {
+        ref.id for ref in kept_refs.values()
+    }
     for old in sorted(active_before - kept):
         holders = [(prev[old], final[c]) for c, prev in enumerate(previous) if prev.get(old)]
         if holders:
             changes.append(IdChange(old, max(holders, key=lambda h: (h[0], h[1]))[1], "merged"))
         else:
             changes.append(IdChange(old, None, "removed"))
-    mentions = {
+    mentions = kept_refs | {
         m.key: MentionRef(final[c], m.source_id, m.span)
         for c, cl in enumerate(clusters)
         for m in cl
