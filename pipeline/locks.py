@@ -5,8 +5,9 @@ dies, so a killed command never leaves a stale lock) on a sibling file of the fo
 written: ``raw/`` is locked through ``.raw.lock`` beside it, ``review/decisions.json`` through
 ``review/.decisions.json.lock``. A command takes every lock it needs before it reads anything
 and holds them to the end, in one global order, so two writers never interleave and never
-deadlock. A second writer says that it waits, and gives up with a message after
-``PIPELINE_LOCK_TIMEOUT`` seconds (600 by default; 0 fails at once).
+deadlock; a command taking a lock it already holds goes on. A second writer says that it
+waits, and gives up with a message after ``PIPELINE_LOCK_TIMEOUT`` seconds (600 by default;
+0 fails at once).
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ from pipeline.errors import PipelineError
 log = logging.getLogger(__name__)
 
 TIMEOUT_VARIABLE = "PIPELINE_LOCK_TIMEOUT"
+_HELD: set[Path] = set()  # lock files this process holds: taking one again is a no-op
 DEFAULT_TIMEOUT = 600.0
 
 
 def lock_path(target: Path) -> Path:
     """The lock file of a folder or file: a hidden sibling."""
     target = target.absolute()
-    return target.parent / f".{target.name}.lock"
+    return target.parent.resolve() / f".{target.name}.lock"
 
 
 def timeout_from(environ: Mapping[str, str]) -> float:
@@ -47,7 +49,7 @@ def timeout_from(environ: Mapping[str, str]) -> float:
 def writing(*targets: Path, environ: Mapping[str, str] | None = None) -> Iterator[None]:
     """Hold the write locks of ``targets`` for the duration."""
     timeout = timeout_from(os.environ if environ is None else environ)
-    paths = sorted({lock_path(t) for t in targets})
+    paths = sorted({lock_path(t) for t in targets} - _HELD)
     with ExitStack() as stack:
         for path in paths:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -76,5 +78,7 @@ def writing(*targets: Path, environ: Mapping[str, str] | None = None) -> Iterato
                     f"cannot be created: {exc.strerror}",
                     "check that the folder is writable",
                 ) from None
+            _HELD.add(path)
+            stack.callback(_HELD.discard, path)
             stack.callback(lock.release)
         yield

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.locks import writing
-from pipeline.publish import GENERATION, JOURNAL, STAGING, read_output
+from pipeline.publish import GENERATION, read_output
 
 from .conftest import RAW
 
@@ -164,22 +164,32 @@ def copy_project(built: tuple[Path, dict[str, bytes]], tmp_path: Path) -> Projec
     return p
 
 
-@pytest.mark.parametrize("step", _kill_steps(OUTPUTS))
+DECIDED = [s for s in _kill_steps(OUTPUTS) if s == "journal" or s.startswith("switch:")]
+STEPS = [(s, "build") for s in _kill_steps(OUTPUTS)] + [(s, "reader") for s in DECIDED]
+
+
+@pytest.mark.parametrize(("step", "next_command"), STEPS)
 def test_a_build_killed_at_any_write_step_leaves_one_generation(
-    built: tuple[Path, dict[str, bytes]], tmp_path: Path, step: str
+    built: tuple[Path, dict[str, bytes]], tmp_path: Path, step: str, next_command: str
 ) -> None:
+    """Killed before its journal, a build leaves the old generation untouched; killed after,
+    the next command that opens output/ (the next build, or a reader) finishes the switch."""
     p = copy_project(built, tmp_path)
     before, after = p.files(), built[1]
     assert sorted(before) == OUTPUTS
     (p.raw / "wall-angels.md").write_text(ARTICLE, encoding="utf-8")
     code, log = p.run("build", env={"PIPELINE_KILL_AT": step})
     assert code == -signal.SIGKILL, log
-    decided = step == "journal" or step.startswith("switch:")  # the journal decides
+    decided = step in DECIDED
     if not decided:
         assert p.files() == before  # the old generation, untouched
-    for name in OUTPUTS:  # every reader sees one whole generation
-        assert read_output(p.out, name) == (after if decided else before)[name]
-    assert not (p.out / JOURNAL).exists() and not (p.out / STAGING).exists()
+    if next_command == "reader":
+        code, log = p.run("stats", "--out", str(p.out), "--json")
+        assert code == 0, log
+        if step != f"switch:{OUTPUTS[-1]}":  # after the last rename nothing is left to do
+            assert "finished switching to the new generation" in log
+        for name in OUTPUTS:
+            assert read_output(p.out, name) == after[name]
     assert p.run("build")[0] == 0
     assert p.files() == after
     assert not [q.name for q in p.out.iterdir() if q.name.startswith(".")]
@@ -276,3 +286,52 @@ def test_only_a_removal_on_purpose_retires_ids_and_says_why(tmp_path: Path) -> N
     assert retired == held
     unknown = p.run("remove", "no-such-source", "--reason", "x")
     assert unknown[0] == 2 and "no-such-source: is not a source" in unknown[1]
+
+
+def _state(p: Project) -> dict[str, bytes]:
+    state = {f"output/{k}": v for k, v in p.files().items()}
+    state["raw/sources.json"] = (p.raw / "sources.json").read_bytes()
+    for folder in sorted(p.releases.iterdir()):
+        state |= {f"releases/{folder.name}/{k}": v for k, v in p.files(folder).items()}
+    return state
+
+
+@pytest.fixture(scope="module")
+def released(
+    built: tuple[Path, dict[str, bytes]], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, bytes]:
+    """What an uninterrupted `publish --version 0.2.0` leaves, from the built project."""
+    p = copy_project(built, tmp_path_factory.mktemp("released"))
+    code, log = p.run("publish", "--version", "0.2.0")
+    assert code == 0, log
+    return _state(p)
+
+
+@pytest.mark.parametrize(
+    "step", ["stage:exercises.json", "journal", "switch:exercises.json", "release:folder"]
+)
+def test_a_publish_killed_at_any_step_is_finished_by_running_it_again(
+    built: tuple[Path, dict[str, bytes]], released: dict[str, bytes], tmp_path: Path, step: str
+) -> None:
+    p = copy_project(built, tmp_path)
+    code, log = p.run("publish", "--version", "0.2.0", env={"PIPELINE_KILL_AT": step})
+    assert code == -signal.SIGKILL, log
+    assert (p.releases / "0.2.0").is_dir()  # the folder is written before anything else
+    code, log = p.run("publish", "--version", "0.2.0")
+    assert code == 0, log
+    assert "finishing release 0.2.0, which an interrupted publish wrote but did not record" in log
+    assert _state(p) == released
+    again = p.run("publish", "--version", "0.2.0")
+    assert again[0] == 2 and "is the same as release 0.2.0" in again[1]  # done, and recorded
+
+
+def test_an_unrecorded_release_folder_of_another_dataset_is_not_adopted(
+    built: tuple[Path, dict[str, bytes]], tmp_path: Path
+) -> None:
+    p = copy_project(built, tmp_path)
+    code, _ = p.run("publish", "--version", "0.2.0", env={"PIPELINE_KILL_AT": "release:folder"})
+    assert code == -signal.SIGKILL
+    (p.raw / "wall-angels.md").write_text(ARTICLE, encoding="utf-8")
+    code, log = p.run("publish", "--version", "0.2.0")
+    assert code == 2
+    assert "was never recorded in sources.json and holds another dataset than this build" in log

@@ -12,6 +12,7 @@ import dataclasses
 import json
 import logging
 import os
+import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from pipeline.document import generated_at
 from pipeline.errors import PipelineError
 from pipeline.ingest import is_date
 from pipeline.locks import writing
-from pipeline.publish import publish, render_json, write_atomic, write_folder
+from pipeline.publish import checkpoint, publish, render_json, write_atomic, write_folder
 from pipeline.release import changelog
 from pipeline.release.diff import BUMPS, DatasetDiff, Version, diff_datasets
 from pipeline.release.package import CHANGELOG, DATASET, release_files
@@ -244,18 +245,21 @@ def publish_release(
             Version.parse(version)
         except ValueError as exc:
             raise PipelineError("--version", str(exc), "X.Y.Z, for example 0.2.0") from exc
+    build_args: dict[str, Any] = {
+        "decisions_path": decisions_path,
+        "ids_path": ids_path,
+        "cache_dir": cache_dir,
+        "settings": settings,
+        "version": version,
+        "progress": progress or (lambda *_: None),
+    }
     with writing(raw_dir, out_dir, releases_dir):
+        _clean_temporaries(releases_dir)
+        pending = _unrecorded(raw_dir, releases_dir, version)
+        if pending is not None:
+            return _finish(raw_dir, out_dir, releases_dir, pending, build_args, settings)
         previous = load_previous(releases_dir)
-        result, reused, processed = build_in_memory(
-            raw_dir,
-            out_dir,
-            decisions_path=decisions_path,
-            ids_path=ids_path,
-            cache_dir=cache_dir,
-            settings=settings,
-            version=version,
-            progress=progress or (lambda *_: None),
-        )
+        result, reused, processed = build_in_memory(raw_dir, out_dir, **build_args)
         id_map = result.files["ids.json"]["id_map"]
         schema = (schema_dir() / "exercise.schema.json").read_bytes()
         plan = plan_release(
@@ -273,9 +277,80 @@ def publish_release(
             if target.exists():
                 raise PipelineError(str(target), "already exists", "choose another --version")
             folder = write_folder(plan.files, target)
-            publish(result.files, out_dir, settings=settings.publish)
-            manifest = load_manifest(raw_dir)
-            dataset = {**manifest.dataset, "version": plan.version}
-            updated = dataclasses.replace(manifest, dataset=dataset)
-            write_atomic(raw_dir / MANIFEST, render_json(manifest_json(updated)))
+            checkpoint("release:folder")
+            _record(raw_dir, out_dir, result, plan.version, settings)
     return ReleaseReport(plan, folder, reused, processed)
+
+
+def _record(
+    raw_dir: Path, out_dir: Path, result: BuildResult, version: str, settings: Settings
+) -> None:
+    """After the release folder: bring ``output/`` to the released build, then record the
+    version in the manifest. A publish killed before this is finished by running it again."""
+    publish(result.files, out_dir, settings=settings.publish)
+    manifest = load_manifest(raw_dir)
+    updated = dataclasses.replace(manifest, dataset={**manifest.dataset, "version": version})
+    write_atomic(raw_dir / MANIFEST, render_json(manifest_json(updated)))
+    checkpoint("release:manifest")
+
+
+def _unrecorded(raw_dir: Path, releases_dir: Path, version: str | None) -> Path | None:
+    """The release folder ``version`` when an interrupted publish wrote it but did not record
+    it: the latest release, newer than the version the manifest records."""
+    found = releases(releases_dir)
+    if version is None or not found or found[-1][1].name != version:
+        return None
+    try:
+        recorded = Version.parse(str(load_manifest(raw_dir).dataset.get("version")))
+    except ValueError:
+        return found[-1][1]
+    return found[-1][1] if recorded < found[-1][0] else None
+
+
+def _finish(
+    raw_dir: Path,
+    out_dir: Path,
+    releases_dir: Path,
+    folder: Path,
+    build_args: Mapping[str, Any],
+    settings: Settings,
+) -> ReleaseReport:
+    """Finish a release whose folder an interrupted publish wrote but did not record: the same
+    build must give the dataset the folder holds."""
+    result, reused, processed = build_in_memory(raw_dir, out_dir, **build_args)
+    try:
+        files = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    except OSError as exc:
+        raise PipelineError(str(folder), f"cannot be read: {exc.strerror}", "restore it") from exc
+    if files.get(DATASET) != render_json(result.files[DATASET]):
+        raise PipelineError(
+            str(folder),
+            f"was never recorded in {MANIFEST} and holds another dataset than this build",
+            "move it out of the releases folder and publish again",
+        )
+    log.warning(
+        "%s: finishing release %s, which an interrupted publish wrote but did not record",
+        folder,
+        folder.name,
+    )
+    _record(raw_dir, out_dir, result, folder.name, settings)
+    before = [(v, p) for v, p in releases(releases_dir) if p != folder]
+    old = json.loads((before[-1][1] / DATASET).read_bytes()) if before else None
+    diff = diff_datasets(
+        old or {"exercises": [], "dataset": {}},
+        result.files[DATASET],
+        id_map=result.files["ids.json"]["id_map"],
+    )
+    bump, why = diff.bump()
+    previous = str(before[-1][0]) if before else None
+    plan = ReleasePlan(folder.name, folder.name, bump, why, diff, previous, (), (), files)
+    return ReleaseReport(plan, folder, reused, processed)
+
+
+def _clean_temporaries(releases_dir: Path) -> None:
+    """Folders a killed ``write_folder`` left (``.0.2.0.xxxx.tmp``): never a release."""
+    if releases_dir.is_dir():
+        for stale in releases_dir.glob(".*.tmp"):
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+                log.info("removed %s, left by an interrupted publish", stale)
