@@ -34,6 +34,7 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/loso.py
+	$(BIN)/python benchmarks/scaling.py --max-bytes 5000000
 
 # Rewrites tests/cases/shapes.json (the shape articles of the extraction tests, with what the
 # tests accept): run it after adding an extraction test, then `make train`.

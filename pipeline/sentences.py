@@ -20,13 +20,14 @@ ABBREVIATIONS = words("language", "abbreviations")
 _BOUNDARY = re.compile(r"(?:[.!?]+|…)[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9•])")
 _GLUED = re.compile(r"(?<=[a-z]{2})[.!?](?=[A-Z][a-z])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_LOOK_BACK = 40  # an abbreviation or initial is shorter: the check never rescans the text
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
     """Whether the period at ``dot`` ends an abbreviation or an initial, not a sentence."""
     if text[dot] != ".":
         return False
-    m = _WORD_BEFORE.search(text, 0, dot)
+    m = _WORD_BEFORE.search(text, max(0, dot - _LOOK_BACK), dot)
     if not m:
         return False
     word = m.group(1).lower().rstrip(".")

@@ -18,21 +18,21 @@ from dataclasses import dataclass
 
 import ftfy
 
-from pipeline.align import Aligned
+from pipeline.align import Aligned, Edit
 from pipeline.models import Repair
 from pipeline.vocab import COMMON_ZIPF, load, zipf
 
 Fixer = Callable[[str], str]
 
 
-def fix_mojibake(text: str) -> str:
-    """Mojibake that is still intact, via ftfy (quotes and HTML are left to later fixers).
+# What ftfy can change: a run of characters without ASCII white space that holds a character
+# outside printable ASCII (mojibake, control and escape characters, ligatures, wide forms).
+# Mojibake never spans ASCII white space, so ftfy sees one such run at a time.
+_ODD_RUN = re.compile(r"[^ \t\r\n]*[^\x20-\x7e \t\r\n][^ \t\r\n]*")
+_FTFY_PIECE = 1024  # longer runs go to ftfy in pieces cut at ASCII characters
 
-    >>> fix_mojibake("Itâ€™s a stretch")
-    'It’s a stretch'
-    >>> fix_mojibake("plain text")
-    'plain text'
-    """
+
+def _ftfy(text: str) -> str:
     return str(
         ftfy.fix_text(
             text,
@@ -43,6 +43,31 @@ def fix_mojibake(text: str) -> str:
             explain=False,
         )
     )
+
+
+def _fix_odd_run(m: re.Match[str]) -> str:
+    run = m.group()
+    if len(run) <= _FTFY_PIECE:
+        return _ftfy(run)
+    pieces, start = [], 0
+    while start < len(run):
+        end = min(start + _FTFY_PIECE, len(run))
+        while end < len(run) and end > start + 1 and not run[end - 1].isascii():
+            end -= 1  # cut after an ASCII character, never inside a mojibake sequence
+        pieces.append(_ftfy(run[start:end]))
+        start = end
+    return "".join(pieces)
+
+
+def fix_mojibake(text: str) -> str:
+    """Mojibake that is still intact, via ftfy (quotes and HTML are left to later fixers).
+
+    >>> fix_mojibake("Itâ€™s a stretch")
+    'It’s a stretch'
+    >>> fix_mojibake("plain text")
+    'plain text'
+    """
+    return _fix("mojibake", text)
 
 
 _LOST_APOSTROPHE = re.compile(r"(?<=[A-Za-z])[âÂ](?=(?:[sS]|[tT]|re|RE|ve|VE|ll|LL|[dD]|[mM])\b)")
@@ -56,7 +81,7 @@ def fix_lost_apostrophe(text: str) -> str:
     >>> fix_lost_apostrophe("château")
     'château'
     """
-    return _LOST_APOSTROPHE.sub("'", text)
+    return _fix("lost_apostrophe", text)
 
 
 _LOST_DASH = re.compile(r"(?<=\d)â(?=\d)|(?<=\w) â (?=\w)")
@@ -68,7 +93,7 @@ def fix_lost_dash(text: str) -> str:
     >>> fix_lost_dash("Hold 5â10 seconds â then relax")
     'Hold 5–10 seconds – then relax'
     """
-    return _LOST_DASH.sub(lambda m: "–" if m.group() == "â" else " – ", text)
+    return _fix("lost_dash", text)
 
 
 _LOST_BULLET = re.compile(r"(?:(?<=^)|(?<=\s))[âÂ](?=[A-Z0-9])")
@@ -82,7 +107,7 @@ def fix_lost_bullet(text: str) -> str:
     >>> fix_lost_bullet("Maître d")
     'Maître d'
     """
-    return _LOST_BULLET.sub("", text)
+    return _fix("lost_bullet", text)
 
 
 _STRAY_A = re.compile(r"Â(?=[\s\u00a0]|$)|(?<=\s)Â(?=\S)")
@@ -96,7 +121,7 @@ def fix_stray_a_circumflex(text: str) -> str:
     >>> fix_stray_a_circumflex("Âme")
     'Âme'
     """
-    return _STRAY_A.sub("", text)
+    return _fix("stray_a_circumflex", text)
 
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -110,7 +135,7 @@ def fix_html_entities(text: str) -> str:
     >>> fix_html_entities("R&D; A & B")
     'R&D; A & B'
     """
-    return _ENTITY.sub(lambda m: html.unescape(m.group()), text)
+    return _fix("html_entities", text)
 
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -124,9 +149,7 @@ def fix_spaces(text: str) -> str:
     >>> fix_spaces("Pelvic Tilt\u00a0 Stretch\u200b")
     'Pelvic Tilt Stretch'
     """
-    text = _ZERO_WIDTH.sub("", text)
-    text = _ODD_SPACE.sub(" ", text)
-    return _SPACE_RUN.sub(" ", text)
+    return _fix("spaces", text)
 
 
 _LEADING_BULLET = re.compile(r"^[•●▪◦‣∙·■□➢►✓✔]\s*")
@@ -139,10 +162,11 @@ def fix_bullets(text: str) -> str:
     >>> fix_bullets("• Water bottle • Sweat towel")
     'Water bottle; Sweat towel'
     """
-    return _INNER_BULLET.sub("; ", _LEADING_BULLET.sub("", text))
+    return _fix("bullets", text)
 
 
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"'})
+_QUOTE_OF = {"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"'}
+_QUOTE = re.compile("[" + "".join(_QUOTE_OF) + "]")
 
 
 def uncurl_quotes(text: str) -> str:
@@ -151,7 +175,7 @@ def uncurl_quotes(text: str) -> str:
     >>> uncurl_quotes("Child’s “pose”")
     'Child\\'s "pose"'
     """
-    return text.translate(_QUOTES)
+    return _fix("uncurl_quotes", text)
 
 
 _BROKEN_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s+(?:\.\.\.|…)\s*")
@@ -163,7 +187,7 @@ def join_broken_ellipsis(text: str) -> str:
     >>> join_broken_ellipsis("Hold this position for five ... ... to ten seconds")
     'Hold this position for five to ten seconds'
     """
-    return _BROKEN_ELLIPSIS.sub(" ", text)
+    return _fix("broken_ellipsis", text)
 
 
 @functools.cache
@@ -181,16 +205,15 @@ def restore_contractions(text: str) -> str:
     >>> restore_contractions("Dont")
     "Don't"
     """
-    pattern, table = _contractions()
+    return _fix("contractions", text)
 
-    def sub(m: re.Match[str]) -> str:
-        word = m.group(1)
-        fixed = table[word.lower()]
-        if word[0].isupper() and not fixed[0].isupper():
-            fixed = fixed[0].upper() + fixed[1:]
-        return fixed
 
-    return pattern.sub(sub, text)
+def _contraction(m: re.Match[str]) -> str:
+    word = m.group(1)
+    fixed = _contractions()[1][word.lower()]
+    if word[0].isupper() and not fixed[0].isupper():
+        fixed = fixed[0].upper() + fixed[1:]
+    return fixed
 
 
 # A whitespace-bounded run of letters, digits and sentence punctuation only: code, paths,
@@ -246,68 +269,139 @@ def restore_spaces(text: str) -> str:
     >>> restore_spaces("Hold20secondsperside.Repeat.Hamstrings")
     'Hold 20 seconds per side. Repeat. Hamstrings'
     """
+    return _fix("lost_spaces", text)
 
-    def fix(m: re.Match[str]) -> str:
-        run = m.group()
-        out: list[str] = []
-        last = 0
-        for w in _LETTERS.finditer(run):
-            out.append(run[last : w.start()])
-            words = _segment(w.group()) if len(w.group()) >= 6 else [w.group()]
-            if words is None:
-                return run
-            out.append(" ".join(words))
-            last = w.end()
-        out.append(run[last:])
-        joined = "".join(out)
-        joined = re.sub(r"(?<=[a-z][.,;:!?])(?=[A-Z0-9])", " ", joined)
-        return re.sub(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", " ", joined)
 
-    return _GLUED.sub(fix, text)
+def _spaced_run(m: re.Match[str]) -> str:
+    run = m.group()
+    out: list[str] = []
+    last = 0
+    for w in _LETTERS.finditer(run):
+        out.append(run[last : w.start()])
+        words = _segment(w.group()) if len(w.group()) >= 6 else [w.group()]
+        if words is None:
+            return run
+        out.append(" ".join(words))
+        last = w.end()
+    out.append(run[last:])
+    joined = "".join(out)
+    joined = re.sub(r"(?<=[a-z][.,;:!?])(?=[A-Z0-9])", " ", joined)
+    return re.sub(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", " ", joined)
+
+
+Replace = Callable[[re.Match[str]], str]
+# A pattern, or a function that builds it on first use (from a vocabulary file)
+Pattern = re.Pattern[str] | Callable[[], re.Pattern[str]]
+
+
+def _compiled(pattern: Pattern) -> re.Pattern[str]:
+    return pattern if isinstance(pattern, re.Pattern) else pattern()
 
 
 @dataclass(frozen=True, slots=True)
 class NamedFixer:
+    """A fixer as passes of ``pattern -> replacement``, each over the previous one's output.
+
+    Declared this way, a fixer reports its edits as it makes them (one per match), so repair
+    costs what the text is long, never a diff of a whole block.
+    """
+
     name: str
-    fix: Fixer
+    passes: tuple[tuple[Pattern, Replace], ...]
+
+    def fix(self, text: str) -> str:
+        for pattern, replace in self.passes:
+            text = _compiled(pattern).sub(replace, text)
+        return text
+
+
+def _const(value: str) -> Replace:
+    return lambda m: value
+
+
+def _fixer(name: str, *passes: tuple[Pattern, Replace]) -> NamedFixer:
+    return NamedFixer(name, passes)
+
+
+def _fix(name: str, text: str) -> str:
+    return next(f for f in FIXERS if f.name == name).fix(text)
 
 
 FIXERS: tuple[NamedFixer, ...] = (
-    NamedFixer("mojibake", fix_mojibake),
-    NamedFixer("lost_apostrophe", fix_lost_apostrophe),
-    NamedFixer("lost_dash", fix_lost_dash),
-    NamedFixer("lost_bullet", fix_lost_bullet),
-    NamedFixer("stray_a_circumflex", fix_stray_a_circumflex),
-    NamedFixer("html_entities", fix_html_entities),
-    NamedFixer("spaces", fix_spaces),
-    NamedFixer("bullets", fix_bullets),
-    NamedFixer("uncurl_quotes", uncurl_quotes),
-    NamedFixer("broken_ellipsis", join_broken_ellipsis),
-    NamedFixer("contractions", restore_contractions),
-    NamedFixer("lost_spaces", restore_spaces),
+    _fixer("mojibake", (_ODD_RUN, _fix_odd_run)),
+    _fixer("lost_apostrophe", (_LOST_APOSTROPHE, _const("'"))),
+    _fixer("lost_dash", (_LOST_DASH, lambda m: "–" if m.group() == "â" else " – ")),
+    _fixer("lost_bullet", (_LOST_BULLET, _const(""))),
+    _fixer("stray_a_circumflex", (_STRAY_A, _const(""))),
+    _fixer("html_entities", (_ENTITY, lambda m: html.unescape(m.group()))),
+    _fixer(
+        "spaces", (_ZERO_WIDTH, _const("")), (_ODD_SPACE, _const(" ")), (_SPACE_RUN, _const(" "))
+    ),
+    _fixer("bullets", (_LEADING_BULLET, _const("")), (_INNER_BULLET, _const("; "))),
+    _fixer("uncurl_quotes", (_QUOTE, lambda m: _QUOTE_OF[m.group()])),
+    _fixer("broken_ellipsis", (_BROKEN_ELLIPSIS, _const(" "))),
+    _fixer("contractions", (lambda: _contractions()[0], _contraction)),
+    _fixer("lost_spaces", (_GLUED, _spaced_run)),
 )
+_LOCAL_DIFF = 2000  # matches up to this long are diffed character by character
+
+
+def _match_edits(start: int, before: str, after: str) -> list[Edit]:
+    """The edits that turn one match ``before`` (at ``start``) into ``after``: character by
+    character for a short match, else one edit of what differs between common ends."""
+    if len(before) + len(after) <= _LOCAL_DIFF:
+        matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+        return [
+            (start + i1, start + i2, after[j1:j2])
+            for op, i1, i2, j1, j2 in matcher.get_opcodes()
+            if op != "equal"
+        ]
+    lead = 0
+    while lead < min(len(before), len(after)) and before[lead] == after[lead]:
+        lead += 1
+    tail = 0
+    while tail < min(len(before), len(after)) - lead and before[-1 - tail] == after[-1 - tail]:
+        tail += 1
+    return [(start + lead, start + len(before) - tail, after[lead : len(after) - tail])]
+
+
+def _pass_edits(text: str, pattern: Pattern, replace: Replace) -> tuple[str, list[Edit]]:
+    """One pass: the new text and its edits, found match by match."""
+    edits: list[Edit] = []
+    out: list[str] = []
+    last = 0
+    for m in _compiled(pattern).finditer(text):
+        new = replace(m)
+        if new != m.group():
+            edits.extend(_match_edits(m.start(), m.group(), new))
+            out.append(text[last : m.start()])
+            out.append(new)
+            last = m.end()
+    if not edits:
+        return text, []
+    out.append(text[last:])
+    return "".join(out), edits
 
 
 def repair(
     content: Aligned, source_id: str, *, fixers: tuple[NamedFixer, ...] = FIXERS
 ) -> tuple[Aligned, list[Repair]]:
-    """Run every fixer over aligned text; return the repaired text and one Repair per change."""
+    """Run every fixer over aligned text; return the repaired text and one Repair per change.
+
+    Linear in the text: each pass reports the edits of its matches as it makes them.
+    """
     repairs: list[Repair] = []
     for fixer in fixers:
-        before = content.text
-        after = fixer.fix(before)
-        if after == before:
-            continue
-        matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-        edits = []
-        for op, i1, i2, j1, j2 in matcher.get_opcodes():
-            if op == "equal":
+        for pattern, replace in fixer.passes:
+            before = content.text
+            after, edits = _pass_edits(before, pattern, replace)
+            if not edits:
                 continue
-            edits.append((i1, i2, after[j1:j2]))
-            lo, hi = (i1, i2) if i1 < i2 else (max(i1 - 1, 0), min(i1 + 1, len(before)))
-            span = content.source_span(lo, hi)
-            repairs.append(Repair(source_id, span, fixer.name, before[lo:hi], after[j1:j2]))
-        content = content.replace(edits)
-        if content.text != after:  # the alignment must reproduce the fixer's output exactly
-            raise AssertionError(f"fixer {fixer.name} could not be aligned")
+            for i1, i2, new in edits:
+                lo, hi = (i1, i2) if i1 < i2 else (max(i1 - 1, 0), min(i1 + 1, len(before)))
+                span = content.source_span(lo, hi)
+                repairs.append(Repair(source_id, span, fixer.name, before[lo:hi], new))
+            content = content.replace(edits)
+            if content.text != after:  # the alignment must reproduce the fixer's output
+                raise AssertionError(f"fixer {fixer.name} could not be aligned")
     return content.strip(), repairs
