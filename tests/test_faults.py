@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ import pytest
 from pipeline.locks import writing
 from pipeline.publish import GENERATION, read_output
 
-from .conftest import RAW
+from .conftest import CORPUS, RAW
 
 ARTICLE = (
     "# Wall Angels\n\nStand with your back against a wall. Slide your arms up the wall and "
@@ -150,9 +150,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, byt
     root = tmp_path_factory.mktemp("built")
     p = Project(root)
     assert p.run("build")[0] == 0
-    (p.raw / "wall-angels.md").write_text(ARTICLE, encoding="utf-8")
-    after = clean_build(root / "clean", p.raw)
-    (p.raw / "wall-angels.md").unlink()
+    same_steps = copy_project((root, {}), tmp_path_factory.mktemp("after"))
+    (same_steps.raw / "wall-angels.md").write_text(ARTICLE, encoding="utf-8")
+    assert same_steps.run("build")[0] == 0
+    after = same_steps.files()
+    assert after == clean_build(root / "clean", same_steps.raw)  # here also a clean build's
     return root, after
 
 
@@ -335,3 +337,98 @@ def test_an_unrecorded_release_folder_of_another_dataset_is_not_adopted(
     code, log = p.run("publish", "--version", "0.2.0")
     assert code == 2
     assert "was never recorded in sources.json and holds another dataset than this build" in log
+
+
+def test_file_names_that_cannot_be_ids_get_valid_ids_with_a_warning(tmp_path: Path) -> None:
+    p = Project(tmp_path)
+    hostile = {
+        "Back pain (copy 2).txt": "back-pain-copy-2",
+        "Übungen für den Rücken.md": "ubungen-fur-den-rucken",
+    }
+    for name in hostile:
+        (p.raw / name).write_text(ARTICLE, encoding="utf-8")
+    code, log = p.run("build")
+    assert code == 0, log
+    for source_id in hostile.values():
+        assert f"built as source {source_id!r} (its name is not a valid id)" in log
+    dataset = json.loads(read_output(p.out, "exercises.json"))
+    walls = [e for e in dataset["exercises"] if e["name"] == "Wall Angels"]
+    assert {m["source_id"] for e in walls for m in e["sources"]} == set(hostile.values())
+    outside = tmp_path / "incoming" / "Hip pain – part 1.md"
+    outside.parent.mkdir()
+    outside.write_text(ARTICLE.replace("Wall Angels", "Hip Circles"), encoding="utf-8")
+    code, log = p.run("add", str(outside))
+    assert code == 0, log
+    assert "its name is not a valid source id; recorded as 'hip-pain-part-1'" in log
+    assert (p.raw / "hip-pain-part-1.md").exists()
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 400 KB tmpfs for output/, where this platform lets the tests mount one."""
+    folder = tmp_path / "output"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(folder)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_a_full_disk_keeps_the_last_generation_and_says_so(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    p = Project(tmp_path)
+    assert p.run("build")[0] == 0
+    good = p.files()
+    big = CORPUS / "dev" / "009_sciaticaspot-12-sciatica-exercises-affiliate.md"
+    if not big.exists():
+        pytest.skip("the dev corpus lives in ../shared/corpus beside the repository")
+    shutil.copy(big, p.raw)
+    code, log = p.run("build")
+    assert code == 2
+    assert "No space left on device (the disk is full: free some space" in log
+    assert "Traceback" not in log
+    assert p.files() == good  # the last good generation, whole
+    assert not [q.name for q in small_disk.iterdir() if q.name.startswith(".")]
+    subprocess.run(["mount", "-o", "remount,size=4m", str(small_disk)], check=True)
+    assert p.run("build")[0] == 0
+    same_steps = Project(tmp_path / "reference")  # the same two builds, with room to write
+    assert same_steps.run("build")[0] == 0
+    shutil.copy(big, same_steps.raw)
+    assert same_steps.run("build")[0] == 0
+    assert p.files() == same_steps.files()
+
+
+def test_a_read_only_output_or_deep_nesting_is_a_message_not_a_traceback(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    p = Project(tmp_path)
+    assert p.run("build")[0] == 0
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    (p.raw / "wall-angels.md").write_text(ARTICLE, encoding="utf-8")
+    code, log = p.run("build")
+    assert code == 2 and "Traceback" not in log
+    assert "Read-only file system" in log
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    code, log = p.run("validate", str(deep))
+    assert code == 2 and "nested too deeply" in log and "Traceback" not in log
+
+
+def test_a_source_over_the_size_limit_is_refused_by_name_and_the_rest_build(
+    tmp_path: Path,
+) -> None:
+    p = Project(tmp_path)
+    huge = b"Plank\n\nHold it for 20 seconds.\n" * 200_000  # 6.2 MB
+    (p.raw / "huge.txt").write_bytes(huge)
+    code, log = p.run("build")
+    assert code == 1
+    assert f"huge.txt: is {len(huge):,} bytes, over the limit of 5,000,000 per source" in log
+    assert len(_exercises(p)) > 20  # the seeds still build

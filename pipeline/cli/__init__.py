@@ -6,6 +6,7 @@ Exit status: 0 success; 1 the work was done but with errors (a bad source, a dro
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import sys
@@ -32,7 +33,35 @@ from pipeline.validate import check_document
 log = logging.getLogger("pipeline")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+_HINTS = {
+    errno.ENOSPC: "the disk is full: free some space and run it again",
+    errno.EDQUOT: "the disk quota is used up: free some space and run it again",
+    errno.EROFS: "the file system is read-only: write somewhere else (--out, --releases)",
+    errno.EACCES: "permission denied: check the owner and mode of the folder",
+    errno.EPERM: "permission denied: check the owner and mode of the folder",
+    errno.EFBIG: "the file is over the size limit of this system or process",
+}
+
+
+class Commands(click.Group):
+    """The command group: a failing disk or runaway nesting is a message and exit status 2,
+    never a traceback. Outputs are switched as one generation, so the last good one stays."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            where = exc.filename or "a file"
+            hint = _HINTS.get(exc.errno or 0, "check the disk and the folder")
+            log.error("%s: cannot be written or read: %s (%s); nothing was changed", where,
+                      exc.strerror or exc, hint)  # fmt: skip
+            sys.exit(2)
+        except RecursionError:
+            log.error("an input is nested too deeply to be processed; nothing was changed")
+            sys.exit(2)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pipeline")
 @click.option("-q", "--quiet", is_flag=True, help="Only print errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Print progress details and debug messages.")
@@ -132,7 +161,14 @@ def validate_cmd(file: Path) -> None:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         click.echo(f"{file}: not valid JSON: {exc}", err=True)
         sys.exit(1)
-    problems = check_document(document)
+    except RecursionError:
+        click.echo(f"{file}: nested too deeply to be read as a dataset", err=True)
+        sys.exit(2)
+    try:
+        problems = check_document(document)
+    except RecursionError:
+        click.echo(f"{file}: nested too deeply to be checked", err=True)
+        sys.exit(2)
     for problem in problems:
         click.echo(f"{file}: {problem}")
     if problems:
