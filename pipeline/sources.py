@@ -39,14 +39,14 @@ class SourcesSettings:
 
     suffixes: file endings read as articles; anything else in ``raw/`` is ignored with a warning.
     max_bytes: larger files are rejected with a message (the largest of 110 real web pages in
-      the benchmark is 0.9 MB; every stage is linear, at about 2-3 s per MB of prose and
-      25-40 s and 280 MB of memory per MB of one-word lines, so 5 MB bounds a source's time
-      and memory).
+      the benchmark is 0.9 MB). Every stage is linear: about 2-4 s and 25 MB of memory per MB
+      of prose; text of many short lines costs per line and is bounded by
+      ``ParseSettings.max_blocks``.
     fallback_encoding: used for bytes that are not UTF-8 and carry no BOM or declaration.
     """
 
     suffixes: tuple[str, ...] = tuple(ARTICLE_SUFFIXES)
-    max_bytes: int = 5_000_000
+    max_bytes: int = 20_000_000
     fallback_encoding: str = "cp1252"
 
 

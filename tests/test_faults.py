@@ -426,9 +426,12 @@ def test_a_source_over_the_size_limit_is_refused_by_name_and_the_rest_build(
     tmp_path: Path,
 ) -> None:
     p = Project(tmp_path)
-    huge = b"Plank\n\nHold it for 20 seconds.\n" * 200_000  # 6.2 MB
+    huge = b"Plank\n\nHold it for 20 seconds.\n" * 700_000  # 21.7 MB
     (p.raw / "huge.txt").write_bytes(huge)
+    lines = b"Plank\n\nHold it for 20 seconds.\n" * 110_000  # 3.4 MB in 220,000 blocks
+    (p.raw / "lines.txt").write_bytes(lines)
     code, log = p.run("build")
     assert code == 1
-    assert f"huge.txt: is {len(huge):,} bytes, over the limit of 5,000,000 per source" in log
+    assert f"huge.txt: is {len(huge):,} bytes, over the limit of 20,000,000 per source" in log
+    assert "lines.txt: has 220,000 blocks (lines, paragraphs, items), over the limit" in log
     assert len(_exercises(p)) > 20  # the seeds still build
