@@ -34,7 +34,7 @@ from pipeline.records import RecordError, pack, unpack
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 4  # bump when the stored layout changes
+CACHE_FORMAT = 5  # bump when the stored layout changes
 _PACKAGE = Path(__file__).parent
 
 
@@ -111,6 +111,7 @@ def cache_key(doc: Document, variant: str) -> str:
         doc.format.value,
         doc.encoding,
         doc.encoding_reason,
+        doc.encoding_confidence,
         doc.format_reason,
         stable(doc.meta),
     ]

@@ -127,6 +127,7 @@ def source_json(doc: Document, *, stale: bool = False) -> JSON:
         "retrieved": doc.meta.retrieved,
         "license": doc.meta.license,
         "encoding": doc.encoding,
+        "encoding_confidence": doc.encoding_confidence,
     }
     if stale:
         entry["stale"] = True

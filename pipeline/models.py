@@ -56,6 +56,7 @@ class Document:
     encoding_reason: str
     format_reason: str
     meta: SourceMeta
+    encoding_confidence: float = 1.0  # how sure the encoding is (pipeline.encodings)
 
 
 @dataclass(frozen=True, slots=True)

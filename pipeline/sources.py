@@ -6,7 +6,6 @@ that tests and the cache can run them on bytes directly.
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import json
 import logging
@@ -16,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.encodings import LOW_CONFIDENCE, bom, detect, utf16_without_bom
 from pipeline.errors import SourceError
 from pipeline.models import Document, Format, SourceMeta
 from pipeline.schemas import check
@@ -42,7 +42,7 @@ class SourcesSettings:
       the benchmark is 0.9 MB). Every stage is linear: about 2-4 s and 25 MB of memory per MB
       of prose; text of many short lines costs per line and is bounded by
       ``ParseSettings.max_blocks``.
-    fallback_encoding: used for bytes that are not UTF-8 and carry no BOM or declaration.
+    fallback_encoding: used (with U+FFFD) for bytes that no code page fits.
     """
 
     suffixes: tuple[str, ...] = tuple(ARTICLE_SUFFIXES)
@@ -270,63 +270,10 @@ def _outside_link(path: Path, raw_dir: Path) -> Path | None:
     return None if target.is_relative_to(raw_dir.resolve().parent) else target
 
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
-# Bytes undefined in cp1252: text containing them is not cp1252.
-_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
-
-
-def decode_bytes(data: bytes, *, fallback: str = "cp1252") -> tuple[str, str, str]:
-    """Decode article bytes; return ``(text, encoding, reason)``.
-
-    Order: a byte-order mark; strict UTF-8; an HTML ``<meta charset>``; cp1252 when the bytes
-    use its 0x80-0x9F punctuation; otherwise ISO-8859-1. A BOM is not part of the text.
-
-    >>> decode_bytes("Let’s".encode("utf-8"))[1:]
-    ('utf-8', 'valid UTF-8')
-    >>> decode_bytes("Let’s".encode("cp1252"))
-    ('Let’s', 'cp1252', 'not UTF-8; bytes 0x80-0x9F used as cp1252 punctuation')
-    >>> decode_bytes("café".encode("latin-1"))
-    ('café', 'iso-8859-1', 'not UTF-8; no cp1252-only bytes')
-    >>> decode_bytes(codecs.BOM_UTF16_LE + "hi".encode("utf-16-le"))
-    ('hi', 'utf-16-le', 'byte-order mark')
-    """
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(name), name, "byte-order mark"
-    try:
-        return data.decode("utf-8"), "utf-8", "valid UTF-8"
-    except UnicodeDecodeError:
-        pass
-    declared = _META_CHARSET.search(data[:4096])
-    if declared:
-        name = declared.group(1).decode("ascii").lower()
-        try:
-            return data.decode(name), codecs.lookup(name).name, "HTML meta charset"
-        except (LookupError, UnicodeDecodeError):
-            pass
-    high_c1 = {b for b in data if 0x80 <= b <= 0x9F}
-    if high_c1 and not high_c1 & _CP1252_UNDEFINED:
-        return (
-            data.decode("cp1252"),
-            "cp1252",
-            "not UTF-8; bytes 0x80-0x9F used as cp1252 punctuation",
-        )
-    if not high_c1:
-        return data.decode("latin-1"), "iso-8859-1", "not UTF-8; no cp1252-only bytes"
-    return data.decode(fallback, errors="replace"), fallback, "not UTF-8; fallback with U+FFFD"
-
-
 def looks_binary(data: bytes) -> bool:
     """True for bytes that are not text: NUL bytes (outside UTF-16/32) or many control bytes."""
     head = data[:8192]
-    if any(head.startswith(bom) for bom, _ in _BOMS):
+    if bom(head) is not None or utf16_without_bom(head) is not None:
         return False
     if b"\x00" in head:
         return True
@@ -396,8 +343,18 @@ def decode(raw: RawFile, settings: SourcesSettings) -> Document:
         raise SourceError(
             raw.name, "is binary, not text", "save the article as text, Markdown or HTML"
         )
-    text, encoding, reason = decode_bytes(raw.data, fallback=settings.fallback_encoding)
-    fmt, format_reason = detect_format(text, raw.name, raw.meta.format if raw.meta else None)
+    decoded = detect(raw.data, fallback=settings.fallback_encoding)
+    if decoded.confidence < LOW_CONFIDENCE:
+        log.warning(
+            "%s: encoding guessed as %s with confidence %.2f (%s); if the text looks wrong, "
+            "save the article as UTF-8",
+            raw.name,
+            decoded.encoding,
+            decoded.confidence,
+            decoded.reason,
+        )
+    meta_format = raw.meta.format if raw.meta else None
+    fmt, format_reason = detect_format(decoded.text, raw.name, meta_format)
     digest = sha256(raw.data)
     meta = raw.meta or SourceMeta(source_id=source_id, file=raw.name)
     if meta.sha256 and meta.sha256 != digest:
@@ -413,12 +370,13 @@ def decode(raw: RawFile, settings: SourcesSettings) -> Document:
         source_id=source_id,
         file=raw.name,
         format=fmt,
-        text=text,
+        text=decoded.text,
         sha256=digest,
-        encoding=encoding,
-        encoding_reason=reason,
+        encoding=decoded.encoding,
+        encoding_reason=decoded.reason,
         format_reason=format_reason,
         meta=meta,
+        encoding_confidence=decoded.confidence,
     )
 
 

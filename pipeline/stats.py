@@ -31,6 +31,8 @@ def source_stats(exercises: JSON, removed: JSON) -> list[dict[str, Any]]:
             {
                 "source_id": sid,
                 "format": source.get("format"),
+                "encoding": source.get("encoding"),
+                "encoding_confidence": source.get("encoding_confidence", 1.0),
                 "mentions": mentions.get(sid, 0),
                 "removals": sum(by_reason.values()),
                 "removals_by_reason": dict(sorted(by_reason.items())),

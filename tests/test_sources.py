@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.encodings import detect
 from pipeline.errors import SourceError
 from pipeline.models import Format
 from pipeline.sources import (
     RawFile,
     SourcesSettings,
     decode,
-    decode_bytes,
     detect_format,
     load_manifest,
     read_raw,
@@ -45,31 +45,71 @@ def test_manifest_lists_every_seed_with_its_sha256() -> None:
         assert meta.format is Format.TEXT
 
 
-@pytest.mark.parametrize(
-    ("data", "encoding"),
-    [
-        ("Let’s stretch – gently".encode(), "utf-8"),
-        ("Let’s stretch – gently".encode("cp1252"), "cp1252"),
-        ("Pâté and café".encode("latin-1"), "iso-8859-1"),
-        (codecs.BOM_UTF16_LE + "Let’s stretch".encode("utf-16-le"), "utf-16-le"),
-        (codecs.BOM_UTF16_BE + "Let’s stretch".encode("utf-16-be"), "utf-16-be"),
-        (codecs.BOM_UTF8 + "Let’s stretch".encode(), "utf-8"),
-    ],
+ENGLISH = (
+    "Knee to Chest\n\nLie on your back and pull one knee toward your chest. Hold for 20 "
+    "seconds, then switch sides. Repeat 5 times.\n\n"
 )
-def test_encodings_are_detected_and_recorded(data: bytes, encoding: str) -> None:
-    doc = decode(RawFile("a.txt", data, None), SETTINGS)
-    assert doc.encoding == encoding
-    assert doc.encoding_reason
-    assert "\ufeff" not in doc.text
-    assert doc.text.startswith(("Let’s", "Pâté"))
+# An English article with an alias and a paragraph in another language, in a legacy encoding.
+FOREIGN = {
+    "cp1251": "Притягивание колена к груди. Лягте на спину и подтяните колено к груди.",
+    "cp1252": "Don’t bounce – it’s a gentle stretch… and keep breathing “slowly”.",
+    "latin-1": "Übungen für den Rücken: schön ruhig, Café crème, Knie zur Brust.",
+    "shift_jis": "膝を胸に引き寄せるストレッチ。仰向けに寝て、片膝を胸に引き寄せます。",
+    "gb18030": "膝盖到胸部的伸展。仰卧，将一个膝盖拉向胸部。保持二十秒。",
+}
 
 
-def test_html_meta_charset_is_honoured_for_non_utf8_bytes() -> None:
-    data = '<html><head><meta charset="windows-1252"></head><body><p>Let’s</p></body></html>'
-    text, encoding, reason = decode_bytes(data.encode("cp1252"))
-    assert "Let’s" in text
-    assert encoding == "cp1252"
-    assert reason == "HTML meta charset"
+@pytest.mark.parametrize("codec", sorted(FOREIGN))
+def test_legacy_encodings_decode_to_the_text_written(codec: str) -> None:
+    text = ENGLISH + FOREIGN[codec] + "\n"
+    doc = decode(RawFile("a.txt", text.encode(codec), None), SETTINGS)
+    assert doc.text == text
+    assert doc.encoding_reason and 0 < doc.encoding_confidence <= 1
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("with_bom", [True, False], ids=["bom", "no-bom"])
+def test_utf16_with_and_without_a_byte_order_mark(codec: str, with_bom: bool) -> None:
+    text = ENGLISH + "Don’t bounce – it’s gentle.\n"
+    mark = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}[codec]
+    data = (mark if with_bom else b"") + text.encode(codec)
+    doc = decode(RawFile("a.txt", data, None), SETTINGS)  # not "binary", not UTF-8 with NULs
+    assert doc.text == text and "\x00" not in doc.text
+    assert doc.encoding == codec
+    assert doc.encoding_reason == ("byte-order mark" if with_bom else
+                                   "UTF-16 without a byte-order mark (NUL bytes)")  # fmt: skip
+
+
+def test_a_utf8_article_with_one_cp1252_paragraph_keeps_both() -> None:
+    utf8 = ENGLISH.replace("Chest", "Chest – the classic").encode()
+    pasted = "Don’t bounce; it’s a “gentle” stretch.\n".encode("cp1252")
+    doc = decode(RawFile("a.txt", utf8 + pasted + "Café au lait.\n".encode(), None), SETTINGS)
+    assert "Knee to Chest – the classic" in doc.text
+    assert "Don’t bounce; it’s a “gentle” stretch." in doc.text
+    assert "Café au lait." in doc.text
+    assert doc.encoding == "utf-8+cp1252"
+    assert doc.encoding_reason == "UTF-8 but 1 of 6 lines, decoded as cp1252"
+
+
+def test_utf8_and_byte_order_marks_are_certain_and_not_part_of_the_text() -> None:
+    for data in ("Let’s".encode(), codecs.BOM_UTF8 + "Let’s".encode()):
+        decoded = detect(data)
+        assert (decoded.text, decoded.encoding, decoded.confidence) == ("Let’s", "utf-8", 1.0)
+
+
+def test_a_charset_the_server_declares_wins_over_a_guess() -> None:
+    data = "Pâté and café".encode("iso-8859-15")
+    assert detect(data, declared="iso-8859-15").reason == "declared by the server (HTTP charset)"
+
+
+def test_a_low_confidence_guess_is_a_warning_naming_the_file_and_encoding(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    noise = bytes(range(0x80, 0x100)) * 4  # no code page reads this as text
+    with caplog.at_level(logging.WARNING):
+        doc = decode(RawFile("odd.txt", b"Plank. " + noise, None), SETTINGS)
+    assert doc.encoding_confidence < 0.8
+    assert f"odd.txt: encoding guessed as {doc.encoding} with confidence" in caplog.text
 
 
 @pytest.mark.parametrize(

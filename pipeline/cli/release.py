@@ -196,13 +196,15 @@ def stats_cmd(out_dir: Path, as_json: bool) -> None:
     console = wide_console()
     table = Table(title="Sources")
     numbers = ("mentions", "removals", "kept", "dropped")
-    for column in ("source", "format", *numbers, "by reason"):
+    for column in ("source", "format", "encoding", *numbers, "by reason"):
         table.add_column(column, justify="right" if column in numbers else "left")
     for s in per_source:
         reasons = ", ".join(f"{k} {v}" for k, v in s["removals_by_reason"].items())
+        sure = s["encoding_confidence"]
+        encoding = f"{s['encoding']}" + ("" if sure >= 1 else f" ({sure:.2f})")
         table.add_row(
-            s["source_id"], s["format"], str(s["mentions"]), str(s["removals"]), str(s["kept"]),
-            str(s["dropped"]), reasons,
+            s["source_id"], s["format"], encoding, str(s["mentions"]), str(s["removals"]),
+            str(s["kept"]), str(s["dropped"]), reasons,
         )  # fmt: skip
     console.print(table)
     table = Table(title="Exercises")
