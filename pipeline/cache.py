@@ -34,7 +34,7 @@ from pipeline.records import RecordError, pack, unpack
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 5  # bump when the stored layout changes
+CACHE_FORMAT = 6  # bump when the stored layout changes
 _PACKAGE = Path(__file__).parent
 
 

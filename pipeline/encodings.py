@@ -115,14 +115,26 @@ def _mixed_utf8(data: bytes) -> Decoded | None:
     )
 
 
-def detect(data: bytes, *, declared: str | None = None, fallback: str = "cp1252") -> Decoded:
-    """Decode article bytes; ``declared`` is a charset the source states (an HTTP header)."""
+def detect(
+    data: bytes,
+    *,
+    recorded: str | None = None,
+    declared: str | None = None,
+    fallback: str = "cp1252",
+) -> Decoded:
+    """Decode article bytes. ``recorded``: the encoding the manifest holds for them (detected
+    by ``add`` or corrected by a person), used first; ``declared``: a charset the server
+    stated (HTTP), used when the bytes are not UTF-8 and decode with it."""
     found = bom(data)
     if found is not None:
         mark, name = found
         text = _strict(data[len(mark) :], name)
         if text is not None:
             return Decoded(text, name, "byte-order mark", 1.0)
+    if recorded:
+        text = _strict(data[len(found[0]) :] if found else data, recorded)
+        if text is not None:
+            return Decoded(text, codecs.lookup(recorded).name, "recorded in the manifest", 1.0)
     wide = utf16_without_bom(data)
     if wide is not None:
         text = _strict(data, wide)

@@ -352,6 +352,7 @@ def plan_additions(
             retrieved=cand.retrieved,  # a new version is a new retrieval: its date or none
             license=cand.license or (old.license if old else None),
             sha256=digest,
+            encoding=doc.encoding if "+" not in doc.encoding else None,  # not a mixed decode
         )
         fingerprint = shingles(visible_text(doc))
         for other_meta, other in prints:

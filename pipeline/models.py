@@ -41,6 +41,8 @@ class SourceMeta:
     retrieved: str | None = None
     license: str | None = None
     sha256: str | None = None
+    # The article's encoding as recorded (by `add`, or corrected by a person): decoded with it.
+    encoding: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -145,6 +145,7 @@ def load_manifest(raw_dir: Path) -> Manifest:
             retrieved=e.get("retrieved"),
             license=e.get("license"),
             sha256=e.get("sha256"),
+            encoding=e.get("encoding"),
         )
         for e in doc.get("sources", [])
     )
@@ -165,6 +166,7 @@ def entry_json(s: SourceMeta) -> dict[str, object]:
         "retrieved": s.retrieved,
         "license": s.license,
         "sha256": s.sha256,
+        **({"encoding": s.encoding} if s.encoding else {}),
     }
 
 
@@ -343,15 +345,17 @@ def decode(raw: RawFile, settings: SourcesSettings) -> Document:
         raise SourceError(
             raw.name, "is binary, not text", "save the article as text, Markdown or HTML"
         )
-    decoded = detect(raw.data, fallback=settings.fallback_encoding)
+    recorded = raw.meta.encoding if raw.meta else None
+    decoded = detect(raw.data, recorded=recorded, fallback=settings.fallback_encoding)
     if decoded.confidence < LOW_CONFIDENCE:
         log.warning(
             "%s: encoding guessed as %s with confidence %.2f (%s); if the text looks wrong, "
-            "save the article as UTF-8",
+            'record the right one as its "encoding" in %s',
             raw.name,
             decoded.encoding,
             decoded.confidence,
             decoded.reason,
+            MANIFEST,
         )
     meta_format = raw.meta.format if raw.meta else None
     fmt, format_reason = detect_format(decoded.text, raw.name, meta_format)

@@ -54,6 +54,7 @@ def test_an_article_is_copied_byte_for_byte_and_recorded(raw: Path, tmp_path: Pa
         "retrieved": "2026-11-01",
         "license": "CC-BY-4.0",
         "sha256": hashlib.sha256(src.read_bytes()).hexdigest(),
+        "encoding": "utf-8",
     }
     assert len(manifest(raw)) == 6  # the five seeds are still there
 

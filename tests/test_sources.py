@@ -175,3 +175,20 @@ def test_an_invalid_manifest_names_every_bad_entry(tmp_path: Path) -> None:
     assert "sources.json" in message
     assert "$.sources[0]" in message
     assert "$.sources[1].file" in message or "$.sources[1]" in message
+
+
+def test_add_records_the_encoding_and_a_corrected_one_decides(tmp_path: Path) -> None:
+    from pipeline.ingest import add_articles
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    article = tmp_path / "knee.txt"
+    article.write_bytes((ENGLISH + FOREIGN["cp1251"] + "\n").encode("cp1251"))
+    add_articles(raw, [article])
+    doc = json.loads((raw / "sources.json").read_text(encoding="utf-8"))
+    assert doc["sources"][0]["encoding"] == "cp1251"
+    doc["sources"][0]["encoding"] = "koi8-r"  # a person says otherwise: the manifest decides
+    (raw / "sources.json").write_text(json.dumps(doc), encoding="utf-8")
+    meta = load_manifest(raw).sources[0]
+    decoded = decode(RawFile("knee.txt", article.read_bytes(), meta), SETTINGS)
+    assert (decoded.encoding, decoded.encoding_reason) == ("koi8-r", "recorded in the manifest")
