@@ -100,9 +100,10 @@ class BuildResult:
 
     @property
     def most_failed(self) -> bool:
+        """More sources failed than built: publishing would retire most of the dataset."""
         failed = len({e.source_id or e.where for e in self.errors if isinstance(e, SourceError)})
         built = sum(1 for s in self.sources if not s.stale)
-        return failed > 0 and failed >= built
+        return failed > built
 
     @property
     def exit_code(self) -> int:
