@@ -38,16 +38,15 @@ _BOMS = (
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 # Bytes undefined in cp1252: text containing them is not cp1252.
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
-# Single-byte code pages of the Latin script that charset-normalizer may prefer for Western
-# text it cannot tell apart from them.
-_LATIN_FAMILY = frozenset(
-    {
-        "cp1250", "cp1252", "latin-1", "iso8859-1", "iso8859-2", "iso8859-3", "iso8859-4",
-        "iso8859-9", "iso8859-10", "iso8859-13", "iso8859-14", "iso8859-15", "iso8859-16",
-        "cp437", "cp775", "cp850", "cp852", "cp857", "cp858", "cp860", "cp861", "cp863",
-        "cp865", "mac-latin2", "mac-roman", "mac-iceland", "mac-turkish", "hp-roman8",
-    }
-)  # fmt: skip
+# Labels a page may declare that mean another codec (the WHATWG Encoding Standard): browsers
+# read "iso-8859-1" and "ascii" as windows-1252, and a declared UTF-16 without a BOM as UTF-8.
+_LABELS = {
+    **dict.fromkeys(("iso-8859-1", "iso8859-1", "latin-1", "latin1"), "cp1252"),
+    **dict.fromkeys(("ascii", "us-ascii"), "cp1252"),
+    **dict.fromkeys(("utf-16", "utf-16le", "utf-16be"), ""),
+}
+_MESS_MARGIN = 0.02  # Western European when its mess is this close to the best code page's
+_EVIDENCE = 16  # non-ASCII bytes a guess needs before it is fully trusted (8 or more)
 _UTF8_LINE_SHARE = 0.5  # UTF-8 with some cp1252 lines: at least this share of odd lines
 
 
@@ -147,9 +146,10 @@ def detect(
     meta = _META_CHARSET.search(data[:4096])
     if meta:
         stated.append((meta.group(1).decode("ascii").lower(), "HTML meta charset"))
-    for name, reason in stated:
-        text = _strict(data, name)
-        if name and text is not None:
+    for label, reason in stated:
+        name = _LABELS.get(label.lower(), label)
+        text = _strict(data, name) if name else None
+        if text is not None:
             return Decoded(text, codecs.lookup(name).name, reason, 1.0)
     mixed = _mixed_utf8(data)
     if mixed is not None:
@@ -158,11 +158,16 @@ def detect(
     if best is None:
         text = data.decode(fallback, errors="replace")
         return Decoded(text, fallback, "no code page fits; fallback with U+FFFD", 0.0)
-    name = codecs.lookup(best.encoding).name
-    confidence = round(max(0.0, 1.0 - best.chaos), 3)
-    if name in _LATIN_FAMILY:
+    # A guess is only as good as its evidence: a few non-ASCII bytes fit many code pages.
+    evidence = min(1.0, 0.5 + sum(1 for b in data if b >= 0x80) / _EVIDENCE)
+    western = from_bytes(data, cp_isolation=["cp1252"]).best()
+    if western is not None and western.chaos <= best.chaos + _MESS_MARGIN:
         text, name = _western(data)
-        reason = f"charset-normalizer: Latin script ({best.encoding}); Western European taken"
+        confidence = round(max(0.0, 1.0 - western.chaos) * evidence, 3)
+        reason = f"charset-normalizer: cp1252 reads as well as {best.encoding}; Western taken"
         return Decoded(text, name, reason, confidence)
+    confidence = round(max(0.0, 1.0 - best.chaos) * evidence, 3)
     language = f", {best.language}" if best.language != "Unknown" else ""
-    return Decoded(str(best), name, f"charset-normalizer{language}", confidence)
+    return Decoded(
+        str(best), codecs.lookup(best.encoding).name, f"charset-normalizer{language}", confidence
+    )

@@ -49,6 +49,7 @@ _SUFFIX_OF = {Format.TEXT: ".txt", Format.MARKDOWN: ".md", Format.HTML: ".html"}
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.I)
 _WORD = re.compile(r"\w+")
 SCHEMA = "sources.schema.json"
+SETTINGS = SourcesSettings()
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -352,7 +353,10 @@ def plan_additions(
             retrieved=cand.retrieved,  # a new version is a new retrieval: its date or none
             license=cand.license or (old.license if old else None),
             sha256=digest,
-            encoding=doc.encoding if "+" not in doc.encoding else None,  # not a mixed decode
+            # only a certain encoding: a guess recorded here would pass for a fact later
+            encoding=doc.encoding
+            if doc.encoding_confidence == 1.0 and "+" not in doc.encoding
+            else None,
         )
         fingerprint = shingles(visible_text(doc))
         for other_meta, other in prints:
@@ -551,29 +555,39 @@ def _add(
     )
 
 
-def remove_source(raw_dir: Path, source: str, *, reason: str, date: str) -> RemovedSource:
+def remove_source(
+    raw_dir: Path,
+    source: str,
+    *,
+    reason: str,
+    date: str,
+    published: frozenset[str] = frozenset(),
+) -> RemovedSource:
     """Retire source ``source`` (its id or file name) on purpose: its file leaves ``raw_dir``,
     its manifest entry moves to ``removed`` with ``reason`` and ``date``, and the next build
-    retires the ids only it held. The manifest is written first, then the file deleted."""
+    retires the ids only it held. ``published``: source ids the last build published, which
+    may be retired even when their file and entry are gone already (renamed or deleted by
+    hand). The manifest is written first, then the file deleted."""
     if not reason.strip():
         raise PipelineError("--reason", "is empty", "say why the source is removed")
     if not is_date(date):
         raise PipelineError("--date", f"{date!r} is not a date (YYYY-MM-DD)", "")
     with writing(raw_dir):
         manifest = load_manifest(raw_dir)
-        entry = next(
-            (m for m in manifest.sources if source in (m.source_id, m.file)),
-            None,
-        )
+        entry = next((m for m in manifest.sources if source in (m.source_id, m.file)), None)
         if entry is None:
-            path = raw_dir / source
-            stems = {p.stem: p.name for p in raw_dir.iterdir() if p.is_file()}
-            name = source if path.is_file() else stems.get(source)
-            if name is None or name == MANIFEST:
+            present = {source_id_for(p.name): p.name for p in article_files(raw_dir, SETTINGS)}
+            name = source if (raw_dir / source).is_file() else present.get(source)
+            if name is not None and name != MANIFEST:
+                entry = SourceMeta(source_id=source_id_for(name), file=name)
+            elif source in published:  # its file is gone already: record the retirement
+                entry = SourceMeta(source_id=source, file=f"{source}.txt")
+            else:
                 raise PipelineError(
-                    source, f"is not a source in {raw_dir}", "see raw/sources.json for the ids"
+                    source,
+                    f"is not a source in {raw_dir} or in the last build",
+                    "see raw/sources.json or `pipeline stats` for the ids",
                 )
-            entry = SourceMeta(source_id=source_id_for(name), file=name)
         removed = RemovedSource(entry.source_id, entry.file, reason.strip(), date)
         updated = dataclasses.replace(
             manifest,

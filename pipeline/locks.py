@@ -26,13 +26,15 @@ log = logging.getLogger(__name__)
 
 TIMEOUT_VARIABLE = "PIPELINE_LOCK_TIMEOUT"
 _HELD: set[Path] = set()  # lock files this process holds: taking one again is a no-op
+# (commands are single-threaded; threads of one process share these locks)
 DEFAULT_TIMEOUT = 600.0
 
 
 def lock_path(target: Path) -> Path:
     """The lock file of a folder or file: a hidden sibling."""
     target = target.absolute()
-    return target.parent.resolve() / f".{target.name}.lock"
+    target = target.resolve() if target.exists() else target.parent.resolve() / target.name
+    return target.parent / f".{target.name}.lock"
 
 
 def timeout_from(environ: Mapping[str, str]) -> float:

@@ -29,7 +29,7 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,6 +119,13 @@ def generation_document(rendered: Mapping[str, bytes]) -> dict[str, Any]:
     return {"generation": digest[:16], "files": files}
 
 
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 def recover(out_dir: Path) -> None:
     """Finish a switch that a killed command decided, and remove temporaries it left.
 
@@ -128,11 +135,12 @@ def recover(out_dir: Path) -> None:
     staging = out_dir / STAGING
     if journal.exists():
         try:
-            names = json.loads(journal.read_text(encoding="utf-8"))["files"]
+            digests = json.loads(journal.read_text(encoding="utf-8"))["files"]
         except (OSError, ValueError, KeyError, TypeError):
-            names = None  # written atomically, so unreadable means damaged by hand: undecided
-        if isinstance(names, list):
-            pending = [n for n in names if isinstance(n, str) and (staging / n).is_file()]
+            digests = None  # written atomically, so unreadable means damaged by hand: undecided
+        if isinstance(digests, dict):
+            names = sorted(n for n in digests if isinstance(n, str) and "/" not in n)
+            pending = [n for n in names if (staging / n).is_file()]
             for name in pending:
                 (staging / name).replace(out_dir / name)
             _fsync_folder(out_dir)
@@ -142,6 +150,14 @@ def recover(out_dir: Path) -> None:
                     "command left half written (%s)",
                     out_dir,
                     ", ".join(pending),
+                )
+            lost = [n for n in names if _digest(out_dir / n) != digests[n]]
+            if lost:
+                log.error(
+                    "%s: the interrupted switch cannot be finished (%s not as written: the "
+                    "staged copies are gone); run `pipeline build` to write a whole generation",
+                    out_dir,
+                    ", ".join(lost),
                 )
         journal.unlink()
     if staging.is_dir():
@@ -182,7 +198,8 @@ def publish(
             _write_new(staging / name, rendered[name])
             checkpoint(f"stage:{name}")
         _fsync_folder(staging)
-        write_atomic(out_dir / JOURNAL, render_json({"files": changed}))
+        digests = {n: hashlib.sha256(rendered[n]).hexdigest() for n in changed}
+        write_atomic(out_dir / JOURNAL, render_json({"files": digests}))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -215,7 +232,13 @@ class GenerationError(ValueError):
 
 
 def read_output(out_dir: Path, name: str) -> bytes:
-    """The bytes of output file ``name``, checked against ``generation.json``.
+    """The bytes of output file ``name``, checked against ``generation.json``."""
+    return read_outputs(out_dir, [name])[name]
+
+
+def read_outputs(out_dir: Path, names: Sequence[str], *, attempts: int = 5) -> dict[str, bytes]:
+    """Output files read as one generation: each checked against the same ``generation.json``,
+    read again when a build switched generations meanwhile.
 
     A switch left pending by a killed command is finished first (under the folder's lock). A
     file whose digest is not its generation's raises GenerationError; a folder written
@@ -224,20 +247,34 @@ def read_output(out_dir: Path, name: str) -> bytes:
     if (out_dir / JOURNAL).exists() or (out_dir / STAGING).exists():
         with writing(out_dir):
             recover(out_dir)
-    data = (out_dir / name).read_bytes()
     manifest_path = out_dir / GENERATION
-    if name == GENERATION or not manifest_path.exists():
-        return data
-    try:
-        expected = json.loads(manifest_path.read_text(encoding="utf-8"))["files"][name]["sha256"]
-    except (OSError, ValueError, KeyError, TypeError):
-        raise GenerationError(f"{manifest_path} does not list {name}") from None
-    if hashlib.sha256(data).hexdigest() != expected:
-        raise GenerationError(
-            f"{out_dir / name} is not the file of generation {manifest_path}: it was changed "
-            "after the build wrote it"
-        )
-    return data
+    for attempt in range(attempts):
+        before = manifest_path.read_bytes() if manifest_path.exists() else None
+        files = {name: (out_dir / name).read_bytes() for name in names}
+        after = manifest_path.read_bytes() if manifest_path.exists() else None
+        if before != after:
+            continue  # a build switched generations while we read: read again
+        if before is None:
+            return files
+        try:
+            listed = json.loads(before.decode("utf-8"))["files"]
+        except (ValueError, KeyError, TypeError):
+            raise GenerationError(f"{manifest_path} is not a generation manifest") from None
+        for name, data in files.items():
+            if name == GENERATION:
+                continue
+            if name not in listed:
+                raise GenerationError(f"{manifest_path} does not list {name}")
+            if hashlib.sha256(data).hexdigest() != listed[name]["sha256"]:
+                if attempt + 1 < attempts:
+                    break  # perhaps mid-switch: read again
+                raise GenerationError(
+                    f"{out_dir / name} is not the file of generation {manifest_path}: it was "
+                    "changed after the build wrote it"
+                )
+        else:
+            return files
+    raise GenerationError(f"{out_dir}: generations kept changing while it was read")
 
 
 def write_folder(files: Mapping[str, bytes], target: Path) -> Path:

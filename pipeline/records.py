@@ -81,9 +81,23 @@ def pack(record: object) -> bytes:
     return _packb(record)
 
 
+_CLASSES = {c: cls for cls, c in _CODES.items()}
+MAX_DEPTH = 16  # records nest 6 deep; deeper is a hostile entry, refused before C recursion
+_depth = [0]
+
+
 def _ext_hook(code: int, data: bytes) -> object:
-    classes = {c: cls for cls, c in _CODES.items()}
-    cls = classes.get(code)
+    if _depth[0] >= MAX_DEPTH:
+        raise RecordError(f"records nested over {MAX_DEPTH} deep")
+    _depth[0] += 1
+    try:
+        return _record(code, data)
+    finally:
+        _depth[0] -= 1
+
+
+def _record(code: int, data: bytes) -> object:
+    cls = _CLASSES.get(code)
     if cls is None:
         raise RecordError(f"unknown record code {code}")
     if issubclass(cls, Enum):
@@ -104,11 +118,12 @@ def _ext_hook(code: int, data: bytes) -> object:
 def unpack(data: bytes, expected: type[T]) -> T:
     """Rebuild a record of class ``expected`` (or a tuple of records) from ``pack``'s bytes,
     or raise RecordError."""
+    _depth[0] = 0
     try:
         record = msgpack.unpackb(data, ext_hook=_ext_hook, use_list=False, strict_map_key=True)
     except RecordError:
         raise
-    except (ValueError, TypeError, msgpack.ExtraData, msgpack.FormatError) as exc:
+    except (ValueError, TypeError, RecursionError, msgpack.ExtraData, msgpack.FormatError) as exc:
         raise RecordError(f"not a packed record: {exc}") from exc
     if not isinstance(record, expected):
         raise RecordError(f"holds {type(record).__name__}, not {expected.__name__}")

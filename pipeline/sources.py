@@ -204,20 +204,31 @@ def read_raw(
     known = manifest.by_file()
     files: list[RawFile] = []
     errors: list[SourceError] = []
-    ids: dict[str, str] = {}  # source id -> the file that has it
-    for path in article_files(raw_dir, settings):
+    paths = article_files(raw_dir, settings)
+    ids: dict[str, list[Path]] = {}  # source id -> the files that would have it
+    for path in paths:
+        meta = known.get(path.name)
+        ids.setdefault(meta.source_id if meta else source_id_for(path.name), []).append(path)
+    for path in paths:
         meta = known.get(path.name)
         source_id = meta.source_id if meta else source_id_for(path.name)
-        if source_id in ids:
+        sharing = ids[source_id]
+        # One id, several files: the file the manifest lists keeps it; with none listed, none
+        # does (a new file must never take over a published source's id and exercises).
+        if len(sharing) > 1 and meta is None:
+            listed = [p.name for p in sharing if p.name in known]
+            owner = f"{listed[0]}, which keeps it" if listed else "; none is built"
             errors.append(
                 SourceError(
                     str(path),
-                    f"has the same source id {source_id!r} as {ids[source_id]}",
-                    "rename one of them (and record it with `pipeline add`)",
+                    f"would have the source id {source_id!r} of "
+                    + ", ".join(p.name for p in sharing if p != path)
+                    + (f" ({owner})" if listed else owner),
+                    "rename it, or record it with `pipeline add --id`",
+                    source_id=None if listed else source_id,
                 )
             )
             continue
-        ids[source_id] = path.name
         if meta is None:
             renamed = "" if source_id == path.stem else " (its name is not a valid id)"
             log.warning(
@@ -345,7 +356,9 @@ def decode(raw: RawFile, settings: SourcesSettings) -> Document:
         raise SourceError(
             raw.name, "is binary, not text", "save the article as text, Markdown or HTML"
         )
-    recorded = raw.meta.encoding if raw.meta else None
+    digest = sha256(raw.data)
+    # the encoding recorded for these very bytes; a file changed since is detected afresh
+    recorded = raw.meta.encoding if raw.meta and raw.meta.sha256 in (None, digest) else None
     decoded = detect(raw.data, recorded=recorded, fallback=settings.fallback_encoding)
     if decoded.confidence < LOW_CONFIDENCE:
         log.warning(
@@ -359,7 +372,6 @@ def decode(raw: RawFile, settings: SourcesSettings) -> Document:
         )
     meta_format = raw.meta.format if raw.meta else None
     fmt, format_reason = detect_format(decoded.text, raw.name, meta_format)
-    digest = sha256(raw.data)
     meta = raw.meta or SourceMeta(source_id=source_id, file=raw.name)
     if meta.sha256 and meta.sha256 != digest:
         log.warning(

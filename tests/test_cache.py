@@ -139,6 +139,15 @@ class _Payload:
         return (os.system, (f"touch {self.marker}",))
 
 
+def _nested(depth: int) -> bytes:
+    import msgpack
+
+    data = msgpack.packb([])
+    for _ in range(depth):
+        data = msgpack.packb(msgpack.ExtType(11, data))  # Range, inside Range, inside ...
+    return bytes(data)
+
+
 def test_a_poisoned_cache_runs_nothing_and_changes_nothing(
     raw: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -155,6 +164,7 @@ def test_a_poisoned_cache_runs_nothing_and_changes_nothing(
         zlib.compress(pickle.dumps(_Payload(marker))),  # code, the old format's risk
         zlib.compress(msgpack.packb([msgpack.ExtType(99, b"\x90"), 1])),  # unknown record
         zlib.compress(msgpack.packb(msgpack.ExtType(3, msgpack.packb([1, 2])))),  # wrong shape
+        zlib.compress(_nested(400)),  # nested until the C unpacker's stack would overflow
     ]
     for payload in hostile:
         with sqlite3.connect(cache / CACHE_FILE) as db:

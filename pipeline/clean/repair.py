@@ -52,8 +52,12 @@ def _fix_odd_run(m: re.Match[str]) -> str:
     pieces, start = [], 0
     while start < len(run):
         end = min(start + _FTFY_PIECE, len(run))
-        while end < len(run) and end > start + 1 and not run[end - 1].isascii():
-            end -= 1  # cut after an ASCII character, never inside a mojibake sequence
+        cut = end
+        while cut < len(run) and cut > start + 1 and not run[cut - 1].isascii():
+            cut -= 1  # cut after an ASCII character, never inside a mojibake sequence
+        if cut > start + 1 or end == len(run):
+            end = cut
+        # else: no ASCII character in the piece (CJK, emoji): cut at its full length
         pieces.append(_ftfy(run[start:end]))
         start = end
     return "".join(pieces)

@@ -50,14 +50,16 @@ class Commands(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:  # `pipeline review list | head`: the reader left
+            sys.stderr.close()
+            sys.exit(0)
         except OSError as exc:
             where = exc.filename or "a file"
             hint = _HINTS.get(exc.errno or 0, "check the disk and the folder")
-            log.error("%s: cannot be written or read: %s (%s); nothing was changed", where,
-                      exc.strerror or exc, hint)  # fmt: skip
+            log.error("%s: cannot be written or read: %s (%s)", where, exc.strerror or exc, hint)
             sys.exit(2)
         except RecursionError:
-            log.error("an input is nested too deeply to be processed; nothing was changed")
+            log.error("an input is nested too deeply to be processed")
             sys.exit(2)
 
 

@@ -24,7 +24,7 @@ from pipeline.cli.common import (
     wide_console,
 )
 from pipeline.errors import PipelineError
-from pipeline.publish import read_output
+from pipeline.publish import read_output, read_outputs
 from pipeline.release.diff import DatasetDiff, diff_datasets
 
 log = logging.getLogger("pipeline")
@@ -178,14 +178,13 @@ def diff_cmd(old: Path, new: Path, as_json: bool) -> None:
 def stats_cmd(out_dir: Path, as_json: bool) -> None:
     """Figures of the dataset in OUT: per source (mentions, removals by reason, characters kept
     and dropped) and per exercise (sources, mentions, conflicts)."""
-    docs: dict[str, Any] = {}
-    for name in ("exercises.json", "removed.json", "conflicts.json"):
-        path = out_dir / name
-        try:
-            docs[name] = json.loads(read_output(out_dir, name).decode("utf-8"))
-        except (OSError, ValueError) as exc:
-            log.error("%s: cannot be read (%s); run `pipeline build` first", path, exc)
-            sys.exit(2)
+    names = ("exercises.json", "removed.json", "conflicts.json")
+    try:
+        raw = read_outputs(out_dir, names)  # one generation, never a mix
+        docs: dict[str, Any] = {n: json.loads(raw[n].decode("utf-8")) for n in names}
+    except (OSError, ValueError) as exc:
+        log.error("%s: cannot be read (%s); run `pipeline build` first", out_dir, exc)
+        sys.exit(2)
     per_source = stats.source_stats(docs["exercises.json"], docs["removed.json"])
     per_exercise = stats.exercise_stats(docs["exercises.json"], docs["conflicts.json"])
     total = stats.totals(per_source, per_exercise)

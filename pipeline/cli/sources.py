@@ -11,9 +11,10 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from pipeline.cli.common import RAW_OPTION, err
+from pipeline.cli.common import OUT_OPTION, RAW_OPTION, err
 from pipeline.errors import PipelineError
 from pipeline.ingest import add_articles, remove_source
+from pipeline.runner import load_registry
 
 log = logging.getLogger("pipeline")
 
@@ -82,20 +83,26 @@ def add_cmd(
 @click.option("--reason", required=True, help="Why it is removed: recorded in RAW/sources.json.")
 @click.option("--date", help="When, YYYY-MM-DD [default: today].")
 @RAW_OPTION
+@OUT_OPTION
 @click.pass_context
 def remove_cmd(
-    ctx: click.Context, source: str, reason: str, date: str | None, raw_dir: Path
-) -> None:
+    ctx: click.Context, source: str, reason: str, date: str | None, raw_dir: Path,
+    out_dir: Path,
+) -> None:  # fmt: skip
     """Retire SOURCE (a source id or file name) on purpose.
 
-    Its file leaves RAW and its manifest entry moves to the manifest's "removed" list with the
-    reason; the next `pipeline build` retires the exercise ids only it held (id map: removed).
+    SOURCE may also be a source the last build in OUT published whose file is gone already
+    (renamed or deleted by hand). Its file leaves RAW and its manifest entry moves to the
+    manifest's "removed" list with the reason; the next `pipeline build` retires the exercise
+    ids only it held (id map: removed).
     A source that merely fails or disappears is never retired: builds keep its last good
     exercises, marked stale, and its ids.
     """
     today = date or datetime.date.today().isoformat()
     try:
-        removed = remove_source(raw_dir, source, reason=reason, date=today)
+        registry = load_registry(out_dir / "ids.json")
+        published = frozenset(ref.source_id for ref in registry.mentions.values())
+        removed = remove_source(raw_dir, source, reason=reason, date=today, published=published)
     except PipelineError as exc:
         log.error("%s", exc)
         sys.exit(2)
