@@ -150,6 +150,7 @@ def run(
     cache: ResultCache | None = None,
     version: str | None = None,
     failed: Sequence[SourceError] = (),
+    stale_cache: ResultCache | None = None,
 ) -> BuildResult:
     """All stages on in-memory inputs; bad sources become errors and the rest still build.
 
@@ -157,7 +158,8 @@ def run(
     version recorded in the manifest (``publish`` sets the release's); ``failed``: sources
     that could not even be read. A source the registry knows that fails or is gone without
     a ``pipeline remove`` keeps its last good result from the cache, marked stale, and its
-    ids either way (``carry_stale``).
+    ids either way (``carry_stale``); ``stale_cache`` is where to look when ``cache`` is None
+    (a build without the cache still carries what an earlier build cached).
     """
     settings = settings or Settings()
     environ = os.environ if environ is None else environ
@@ -177,7 +179,9 @@ def run(
             problem = f"could not be processed: {exc}"
             errors.append(SourceError(raw.name, problem, "report it", source_id=source_id))
     progress("sources", len(files), len(files), found)
-    carried, held, vanished = carry_stale(results, errors, manifest, registry, cache)
+    carried, held, vanished = carry_stale(
+        results, errors, manifest, registry, cache if cache is not None else stale_cache
+    )
     results.extend(carried)
     errors.extend(vanished)
     for r in results:
@@ -326,8 +330,12 @@ def build_in_memory(
     settings: Settings | None = None,
     progress: Progress = _nothing,
     version: str | None = None,
+    stale_dir: Path | None = None,
 ) -> tuple[BuildResult, int, int]:
-    """Read the inputs and run every stage; returns the result and (reused, processed)."""
+    """Read the inputs and run every stage; returns the result and (reused, processed).
+
+    ``stale_dir``: a cache folder read only for the last good results of failing sources
+    when ``cache_dir`` is None."""
     settings = settings or Settings()
     if not raw_dir.is_dir():
         raise PipelineError(str(raw_dir), "is not a folder", "pass --raw DIR with the articles")
@@ -336,6 +344,8 @@ def build_in_memory(
     decisions = load_decisions(decisions_path)
     registry = load_registry(ids_path or out_dir / "ids.json")
     cache = SqliteCache(cache_dir / CACHE_FILE) if cache_dir is not None else None
+    earlier = stale_dir / CACHE_FILE if stale_dir is not None and cache is None else None
+    stale_cache = SqliteCache(earlier) if earlier is not None and earlier.exists() else None
     try:
         result = run(
             files,
@@ -347,10 +357,12 @@ def build_in_memory(
             cache=cache,
             version=version,
             failed=read_errors,
+            stale_cache=stale_cache,
         )
     finally:
-        if cache is not None:
-            cache.close()
+        for opened in (cache, stale_cache):
+            if opened is not None:
+                opened.close()
     reused = cache.stats.hits if cache is not None else 0
     return result, reused, sum(1 for s in result.sources if not s.stale) - reused
 
@@ -364,6 +376,7 @@ def build(
     cache_dir: Path | None = None,
     settings: Settings | None = None,
     progress: Progress = _nothing,
+    stale_dir: Path | None = None,
 ) -> BuildReport:
     """Read inputs, run every stage, publish the outputs when the dataset validates.
 
@@ -380,6 +393,7 @@ def build(
             cache_dir=cache_dir,
             settings=settings,
             progress=progress,
+            stale_dir=stale_dir,
         )
         written: list[Path] = []
         if result.publishable:

@@ -140,6 +140,7 @@ def build_cmd(
             report = build(
                 raw_dir, out_dir, decisions_path=decisions_path, ids_path=ids_path,
                 cache_dir=None if no_cache else cache_dir, progress=progress,
+                stale_dir=cache_dir,
             )  # fmt: skip
     except PipelineError as exc:
         log.error("%s", exc)
