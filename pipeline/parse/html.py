@@ -334,12 +334,26 @@ def _holds_the_article(tag: Tag, hit: tuple[str, str]) -> bool:
     root = tag
     while isinstance(root.parent, Tag):
         root = root.parent
-    total = _paragraph_text(root)
-    return total > 0 and _paragraph_text(tag) >= 0.5 * total
+    total = _paragraph_text(root, root)
+    return total > 0 and _paragraph_text(tag, root) >= 0.5 * total
 
 
-def _paragraph_text(tag: Tag) -> int:
-    return sum(len(p.get_text(" ", strip=True)) for p in tag.find_all(["p", "li"]))
+_MEMO = "_pipeline_paragraph_text"  # per-document memo, kept on the parse tree's root
+
+
+def _paragraph_text(tag: Tag, root: Tag) -> int:
+    """Characters of paragraph and list text under ``tag``, computed once per tag: asked for
+    every furniture ancestor of every text node, it made one real page take 285 s. Tags
+    compare by structure, so the memo is keyed by identity and keeps the tag alive."""
+    memo: dict[int, tuple[Tag, int]] | None = getattr(root, _MEMO, None)
+    if memo is None:
+        memo = {}
+        setattr(root, _MEMO, memo)
+    hit = memo.get(id(tag))
+    if hit is None:
+        hit = (tag, sum(len(p.get_text(" ", strip=True)) for p in tag.find_all(["p", "li"])))
+        memo[id(tag)] = hit
+    return hit[1]
 
 
 def _text_len(tag: Tag) -> int:
