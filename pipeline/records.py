@@ -14,6 +14,8 @@ Range(low=1, high=2.5)
 from __future__ import annotations
 
 import dataclasses
+import types
+import typing
 from enum import Enum
 from typing import TypeVar
 
@@ -82,6 +84,40 @@ def pack(record: object) -> bytes:
 
 
 _CLASSES = {c: cls for cls, c in _CODES.items()}
+
+
+def _runtime_types(annotation: object) -> tuple[type, ...] | None:
+    """The classes a field's value may be, from its annotation (None: anything)."""
+    if annotation is object or annotation is typing.Any:
+        return None
+    if annotation is float:
+        return (int, float)
+    if annotation is type(None):
+        return (type(None),)
+    origin = typing.get_origin(annotation)
+    if origin in (types.UnionType, typing.Union):
+        found: list[type] = []
+        for arm in typing.get_args(annotation):
+            arms = _runtime_types(arm)
+            if arms is None:
+                return None
+            found.extend(arms)
+        return tuple(found)
+    if origin is not None:
+        return (origin,) if isinstance(origin, type) else None  # tuple[...], dict[...]
+    return (annotation,) if isinstance(annotation, type) else None
+
+
+# Each record's fields with the classes their values may be: checked on every unpacked record
+# (one level deep: what a field holds is checked when it is unpacked itself).
+_CHECKS = {
+    cls: tuple(
+        (name, _runtime_types(hint))
+        for name, hint in typing.get_type_hints(cls).items()
+        if name in _FIELDS[cls]
+    )
+    for cls in RECORDS
+}
 MAX_DEPTH = 16  # records nest 6 deep; deeper is a hostile entry, refused before C recursion
 _depth = [0]
 
@@ -109,6 +145,9 @@ def _record(code: int, data: bytes) -> object:
     names = _FIELDS[cls]
     if not isinstance(values, tuple) or len(values) != len(names):
         raise RecordError(f"{cls.__name__} needs {len(names)} fields")
+    for (name, allowed), value in zip(_CHECKS[cls], values, strict=True):
+        if allowed is not None and not isinstance(value, allowed):
+            raise RecordError(f"{cls.__name__}.{name} holds a {type(value).__name__}")
     try:
         return cls(*values)
     except TypeError as exc:

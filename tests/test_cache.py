@@ -165,6 +165,7 @@ def test_a_poisoned_cache_runs_nothing_and_changes_nothing(
         zlib.compress(msgpack.packb([msgpack.ExtType(99, b"\x90"), 1])),  # unknown record
         zlib.compress(msgpack.packb(msgpack.ExtType(3, msgpack.packb([1, 2])))),  # wrong shape
         zlib.compress(_nested(400)),  # nested until the C unpacker's stack would overflow
+        zlib.compress(msgpack.packb(msgpack.ExtType(11, msgpack.packb(["a", None])))),  # types
     ]
     for payload in hostile:
         with sqlite3.connect(cache / CACHE_FILE) as db:
@@ -195,3 +196,12 @@ def test_records_round_trip_through_the_plain_data_form(raw: Path) -> None:
             type(b.kind) for b in entry[0].cleaned.blocks
         ]  # enums come back as enums, not as the strings they equal
         assert type(back[0].cleaned.document.format) is type(entry[0].cleaned.document.format)
+
+
+def test_unpacked_fields_are_checked_against_their_types() -> None:
+    import msgpack
+
+    from pipeline.records import RecordError, unpack
+
+    with pytest.raises(RecordError, match=r"Range\.low holds a str"):
+        unpack(msgpack.packb(msgpack.ExtType(11, msgpack.packb(["a", None]))), object)
