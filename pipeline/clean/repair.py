@@ -22,9 +22,6 @@ from pipeline.align import Aligned, Edit
 from pipeline.models import Repair
 from pipeline.vocab import COMMON_ZIPF, load, zipf
 
-Fixer = Callable[[str], str]
-
-
 # What ftfy can change: a run of characters without ASCII white space that holds a character
 # outside printable ASCII (mojibake, control and escape characters, ligatures, wide forms).
 # Mojibake never spans ASCII white space, so ftfy sees one such run at a time.
@@ -314,8 +311,9 @@ class NamedFixer:
     passes: tuple[tuple[Pattern, Replace], ...]
 
     def fix(self, text: str) -> str:
+        """The fixer's output alone (what ``repair`` applies with its edits)."""
         for pattern, replace in self.passes:
-            text = _compiled(pattern).sub(replace, text)
+            text = _pass_edits(text, pattern, replace)[0]
         return text
 
 
