@@ -32,7 +32,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pipeline.locks import writing
 
@@ -57,6 +57,14 @@ def _umask() -> int:
     return mask
 
 
+def _write_synced(f: BinaryIO, data: bytes) -> None:
+    """Write ``data`` to an open file, readable as published files are, and flush it to disk."""
+    os.fchmod(f.fileno(), 0o666 & ~_umask())  # mkstemp makes 0600
+    f.write(data)
+    f.flush()
+    os.fsync(f.fileno())
+
+
 def _name(exc: OSError, path: Path) -> None:
     if exc.errno is not None and exc.filename is None:
         exc.filename = str(path)
@@ -69,11 +77,8 @@ def write_atomic(path: Path, data: bytes) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; published files are readable
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+            _write_synced(f, data)
         Path(tmp).replace(path)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -218,10 +223,7 @@ def publish(
 def _write_new(path: Path, data: bytes) -> None:
     try:
         with path.open("wb") as f:
-            os.fchmod(f.fileno(), 0o666 & ~_umask())
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+            _write_synced(f, data)
     except OSError as exc:
         _name(exc, path)  # a full disk names the file it stopped at
         raise
