@@ -216,16 +216,15 @@ def read_raw(
         # One id, several files: the file the manifest lists keeps it; with none listed, none
         # does (a new file must never take over a published source's id and exercises).
         if len(sharing) > 1 and meta is None:
-            listed = [p.name for p in sharing if p.name in known]
-            owner = f"{listed[0]}, which keeps it" if listed else "; none is built"
+            keeper = next((p.name for p in sharing if p.name in known), None)
+            others = ", ".join(p.name for p in sharing if p != path)
+            fate = f" ({keeper}, which keeps it)" if keeper else "; none is built"
             errors.append(
                 SourceError(
                     str(path),
-                    f"would have the source id {source_id!r} of "
-                    + ", ".join(p.name for p in sharing if p != path)
-                    + (f" ({owner})" if listed else owner),
+                    f"would have the source id {source_id!r} of {others}{fate}",
                     "rename it, or record it with `pipeline add --id`",
-                    source_id=None if listed else source_id,
+                    source_id=None if keeper else source_id,
                 )
             )
             continue
