@@ -25,7 +25,13 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 build: $(VENV)/.installed
 	$(BIN)/pipeline build
 
-test: $(VENV)/.installed-test
+# The CommonMark and GFM spec examples the Markdown conformance test reads, from the sdist of the
+# installed markdown-it-py (package registry, at install; never committed).
+SPECS := $(VENV)/share/specs
+$(SPECS)/SOURCE: constraints.txt tests/fetch_specs.py | $(VENV)/.installed-test
+	$(BIN)/python tests/fetch_specs.py $(SPECS)
+
+test: $(VENV)/.installed-test $(SPECS)/SOURCE
 	$(BIN)/ruff check pipeline tests benchmarks
 	$(BIN)/ruff format --check pipeline tests benchmarks
 	$(BIN)/mypy

@@ -180,3 +180,39 @@ def test_html_lists_tables_and_entities() -> None:
     assert parsed.document.text[slice(*amp.content.source_span(k, k + 1))] == "&amp;"
     by_reason = {r.reason for r in parsed.removals}
     assert {"navigation", "page_furniture", "markup"} <= by_reason
+
+
+def test_markdown_block_structure_is_commonmark() -> None:
+    text = (
+        "---\n\nIntro line.\n\n    indented code\n\n"
+        "> **Tip:** keep your back flat\nand breathe.\n\n"
+        "- Outer item\n  - Inner item\n\n    Under the inner item.\n\n"
+        "[guide]: http://example.com/guide\n\n"
+        "See the [guide][guide].\n\n"
+        '<div class="note">\nHold for *ten* seconds.\n</div>\n\n'
+        "Stand tall.\n2. Then sit: an ordered list interrupts a paragraph only at 1.\n\n"
+        "• Ear toward shoulder\n• Hold 20 seconds\n"
+    )
+    parsed = parse(doc_of(text, Format.MARKDOWN))
+    assert_spans_exact(parsed)
+    blocks = [(b.kind, b.text, b.level) for b in parsed.blocks]
+    assert blocks == [
+        (BlockKind.PARAGRAPH, "Intro line.", 0),  # an unclosed "---" is a thematic break
+        (BlockKind.PARAGRAPH, "Tip: keep your back flat and breathe.", 0),  # lazy continuation
+        (BlockKind.LIST_ITEM, "Outer item", 1),
+        (BlockKind.LIST_ITEM, "Inner item", 2),
+        (BlockKind.PARAGRAPH, "Under the inner item.", 3),
+        (BlockKind.PARAGRAPH, "See the guide.", 0),
+        (BlockKind.PARAGRAPH, "Hold for ten seconds.", 0),  # an HTML block's text
+        (BlockKind.PARAGRAPH, "Stand tall.", 0),
+        (BlockKind.PARAGRAPH, "2. Then sit: an ordered list interrupts a paragraph only at 1.", 0),
+        (BlockKind.LIST_ITEM, "Ear toward shoulder", 1),
+        (BlockKind.LIST_ITEM, "Hold 20 seconds", 1),
+    ]
+    removed = {r.text: r.rule for r in parsed.removals}
+    assert removed["---"] == "md-thematic-break"
+    assert removed[">"] == "md-blockquote-marker"
+    assert removed["indented code"] == "md-code-block"
+    assert removed["[guide]: http://example.com/guide"] == "md-link-reference"
+    markers = [b.marker for b in parsed.blocks if b.kind is BlockKind.LIST_ITEM]
+    assert markers == ["-", "-", "•", "•"]

@@ -1,36 +1,43 @@
 """Markdown parser for scraped articles, with exact source spans.
 
-A line-based block parser (front matter, ATX and setext headings, bold lines used as headings,
-lists with indented text under items, tables, block quotes, fenced code, thematic breaks and
-embedded HTML) followed by inline stripping. A general Markdown library renders HTML but does not
-give character offsets, which the accounting needs; this parser covers what scrapes contain.
+Block structure is CommonMark, with GFM tables and YAML front matter, as ``markdown-it-py``
+parses it: headings, paragraphs, lists and their items, block quotes, code, thematic breaks,
+HTML blocks, tables and link reference definitions are its tokens. Each leaf token's line map
+names its source lines; the content markdown-it-py gives for each line is a suffix of that line,
+so every Block keeps its exact span, and container markup (block quote ``>``, list markers) is
+accounted for as removed markup. On top of CommonMark, the rules of scraped Markdown refine a
+paragraph (never cross its lines): a bold line is a heading, each bold lead-in of a field list
+starts a block, unwrapped lines are blocks of their own, "**A.**" is a lettered step, "•" starts
+a list item, a short title line inside hard-wrapped prose is a heading. Inline markup is then
+stripped by ``strip_inline``, which reports every character it removes.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
 
 from pipeline.align import Aligned, concat
 from pipeline.models import Block, BlockKind, Document, Removal
 from pipeline.parse.inline import strip_inline
 from pipeline.parse.lines import Line, is_wrapped, join_lines, split_lines, standalone_title
 
-ATX = re.compile(r"^ {0,3}(?P<hashes>#{1,6})(?:[ \t]+|$)")
+_MD_PLAIN = MarkdownIt("commonmark").enable("table")
+_MD = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+
+# Container markup before a line's content: block quote markers, list markers, indentation.
+_LEAD = re.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*[ \t]*")
+ATX = re.compile(r"(?P<hashes>#{1,6})(?:[ \t]+|$)")
 ATX_CLOSE = re.compile(r"[ \t]+#+[ \t]*$")
-SETEXT = re.compile(r"^ {0,3}(?P<ch>=+|-+)[ \t]*$")
-RULE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
-FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
-LIST = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+•]|(?P<num>\d{1,9})[.)])(?:[ \t]+|$)")
-QUOTE = re.compile(r"^ {0,3}>[ \t]?")
-TABLE_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
-HTML_BLOCK = re.compile(
-    r"^ {0,3}<(?:!--|/?(?:iframe|div|figure|figcaption|script|style|section|img|video|audio|"
-    r"embed|object|table|tr|td|th|tbody|thead|p|br|hr|span|a|center|noscript|form|input|button|"
-    r"picture|source|svg|blockquote|details|summary|aside|nav|header|footer)\b)",
-    re.I,
-)
+# "•" is no CommonMark list marker, but scraped text uses it for one.
+BULLET = re.compile(r"^[ \t]*•(?:[ \t]+|$)")
+# TOML front matter, which the front-matter plugin (YAML only) leaves alone.
+TOML_FENCE = "+++"
 # A step marker in bold at the start of a line: "**A.** Stand ...", "**2)** ...", "**Step 3:** ...".
 STEP_LEAD = re.compile(
     r"^[ \t]*\*\*(?P<n>[A-Za-z]|\d{1,2}|step\s*\d{1,2})[.):]?\*\*[.):]?\s+(?=\S)", re.I
@@ -40,7 +47,17 @@ BOLD_LEAD = re.compile(r"^(?P<mark>\*\*|__)(?P<name>[^*_\n]{1,80}?)(?P=mark)")
 BOLD_LINE = re.compile(
     r"^[ \t]*(?P<mark>\*\*|__)(?P<text>[^*_\n].*?)(?<![.!?])(?P=mark)[ \t]*:?[ \t]*$"
 )
-FRONT_MATTER = {"---": "---", "+++": "+++"}
+
+
+@dataclass(slots=True)
+class _Item:
+    """An open list item: its marker, the line the marker is on, how many lists deep it is."""
+
+    marker: str
+    number: int | None
+    line: int
+    depth: int
+    children: int = 0
 
 
 @dataclass(slots=True)
@@ -49,6 +66,7 @@ class _State:
     lines: list[Line]
     blocks: list[Block] = field(default_factory=list)
     removals: list[Removal] = field(default_factory=list)
+    covered: set[int] = field(default_factory=set)
 
     def remove(self, start: int, end: int, rule: str) -> None:
         if start < end:
@@ -99,168 +117,35 @@ class _State:
             )
         )
 
+    def prefix(self, n: int, at: int, keep: int | None = None) -> None:
+        """Line ``n``'s content starts at column ``at``: what comes before it is container
+        markup, removed, except from column ``keep`` on (a list item's own marker)."""
+        line = self.lines[n]
+        self.covered.add(n)
+        end = at if keep is None else min(at, keep)
+        for m in re.finditer(r"\S+", line.text[:end]):
+            rule = "md-blockquote-marker" if set(m.group()) == {">"} else "md-list-marker"
+            self.remove(line.start + m.start(), line.start + m.end(), rule)
 
-def _starts_block(line: Line) -> bool:
-    t = line.text
-    return bool(
-        ATX.match(t)
-        or RULE.match(t)
-        or FENCE.match(t)
-        or LIST.match(t)
-        or QUOTE.match(t)
-        or HTML_BLOCK.match(t)
-        or t.lstrip().startswith("|")
-    )
-
-
-def _front_matter(st: _State, i: int) -> int:
-    """Skip YAML (---) or TOML (+++) front matter at the top of the file."""
-    first = st.lines[i]
-    fence = first.text.strip()
-    if fence not in FRONT_MATTER:
-        return i
-    for j in range(i + 1, min(len(st.lines), i + 200)):
-        if st.lines[j].text.strip() == FRONT_MATTER[fence]:
-            st.remove(first.start, st.lines[j].end, "front-matter")
-            return j + 1
-    return i
+    def content_lines(self, first: int, texts: list[str], keep: int | None = None) -> list[Line]:
+        """Source lines from ``first`` on, each from the column where its content starts; on
+        the first line, markup from column ``keep`` on is the block's own (a list marker)."""
+        out = []
+        for n, content in enumerate(texts, start=first):
+            line = self.lines[n]
+            body, wanted = line.text.rstrip(), content.strip()
+            at = len(body) - len(wanted)
+            if not wanted or at < 0 or not body.endswith(wanted):
+                at = _lead(line.text)  # content markdown-it-py rewrote (a tab, a NUL)
+            self.prefix(n, at, keep if n == first else None)
+            out.append(Line(line.start + at, line.end, line.text[at:]))
+        return out
 
 
-def _heading(st: _State, line: Line) -> None:
-    m = ATX.match(line.text)
-    assert m is not None
-    level = len(m.group("hashes"))
-    text = line.text
-    close = ATX_CLOSE.search(text)
-    end = close.start() if close and close.start() >= m.end() else len(text)
-    content = Aligned.from_source(text[m.end() : end], line.start + m.end()).strip()
-    if close and close.start() >= m.end():
-        st.remove(line.start + close.start(), line.end, "md-heading-marker")
-    st.emit(
-        BlockKind.HEADING,
-        content,
-        (line.start + line.indent, line.end),
-        level=level,
-        marker=m.group("hashes"),
-    )
-
-
-def _table(st: _State, i: int) -> int:
-    while i < len(st.lines) and st.lines[i].text.lstrip().startswith("|"):
-        line = st.lines[i]
-        if TABLE_SEP.match(line.text):
-            st.remove(line.start + line.indent, line.end, "md-table-rule")
-        else:
-            cells = [
-                Aligned.from_source(m.group(0), line.start + m.start()).strip()
-                for m in re.finditer(r"[^|]+", line.text)
-            ]
-            st.emit(
-                BlockKind.TABLE_ROW,
-                concat(cells, " | "),
-                (line.start + line.indent, line.end),
-            )
-        i += 1
-    return i
-
-
-def _html_block(st: _State, i: int) -> int:
-    j = i
-    while j < len(st.lines) and not st.lines[j].blank:
-        j += 1
-    first, last = st.lines[i], st.lines[j - 1]
-    content = join_lines([line.aligned(line.indent) for line in st.lines[i:j]])
-    st.emit(BlockKind.PARAGRAPH, content, (first.start + first.indent, last.end))
-    return j
-
-
-def _fence(st: _State, i: int) -> int:
-    m = FENCE.match(st.lines[i].text)
-    assert m is not None
-    fence = m.group("fence")
-    j = i + 1
-    while j < len(st.lines) and not st.lines[j].text.strip().startswith(fence):
-        j += 1
-    end = st.lines[min(j, len(st.lines) - 1)].end
-    st.remove(st.lines[i].start, end, "md-code-block")
-    return j + 1
-
-
-def _paragraph(st: _State, i: int, *, level: int = 0) -> int:
-    start = i
-    j = i + 1
-    while j < len(st.lines) and not st.lines[j].blank and not _starts_block(st.lines[j]):
-        if SETEXT.match(st.lines[j].text):
-            break
-        j += 1
-    lines = st.lines[start:j]
-    if j < len(st.lines) and SETEXT.match(st.lines[j].text) and not st.lines[j].blank:
-        underline = st.lines[j]
-        ch = underline.text.strip()[0]
-        st.remove(underline.start + underline.indent, underline.end, "md-setext-underline")
-        content = join_lines([line.aligned(line.indent) for line in lines])
-        st.emit(
-            BlockKind.HEADING,
-            content,
-            (lines[0].start + lines[0].indent, lines[-1].end),
-            level=1 if ch == "=" else 2,
-            marker=ch,
-        )
-        return j + 1
-    if len(lines) == 1 and BOLD_LINE.match(lines[0].text):
-        line = lines[0]
-        content = Aligned.from_source(line.text, line.start).strip()
-        st.emit(
-            BlockKind.HEADING,
-            content,
-            (line.start + line.indent, line.end),
-            level=max(level, 4),
-            bold=True,
-        )
-        return j
-    # Hard-wrapped prose: a short title line between sentences is a heading of its own.
-    runs: list[list[Line]] = [[]]
-    leads = [k for k, line in enumerate(lines) if BOLD_LEAD.match(line.text.lstrip())]
-    if len(leads) >= 2:
-        # A field list ("**Target:** ...", "**Hold:** ..."): each bold lead-in starts a block.
-        cuts = sorted({0, *leads, len(lines)})
-        runs = [lines[a:b] for a, b in itertools.pairwise(cuts)]
-    elif len(lines) > 2 and is_wrapped(lines):
-        for k, line in enumerate(lines):
-            if standalone_title(lines, k):
-                st.emit(
-                    BlockKind.HEADING,
-                    line.aligned(line.indent),
-                    (line.start + line.indent, line.end),
-                    level=3,
-                )
-                runs.append([])
-            else:
-                runs[-1].append(line)
-    elif len(lines) > 1 and not _continues_sentence(lines):
-        # Scraped Markdown keeps the page's line breaks: unwrapped lines are separate blocks
-        # ("![photo]", "Credit: ...", "**A.** Stand with ...", "**B.** Step ...").
-        runs = [[line] for line in lines]
-    else:
-        runs = [lines]
-    for run in runs:
-        if not run:
-            continue
-        content = join_lines([line.aligned(line.indent) for line in run])
-        span = (run[0].start + run[0].indent, run[-1].end)
-        if len(run) == 1 and (step := STEP_LEAD.match(content.text)):
-            # "**A.** Stand with ..." is a lettered step: the marker is list syntax.
-            st.remove(*content.source_span(0, step.end()), "md-step-marker")
-            content = content.slice(step.end(), len(content))
-            span = (content.span[0], span[1])
-            st.emit(BlockKind.LIST_ITEM, content, span, level=max(level, 1),
-                    number=_ordinal(step.group("n")), marker=step.group("n"))  # fmt: skip
-        elif len(run) == 1 and len(runs) > 1 and BOLD_LINE.match(run[0].text):
-            st.emit(BlockKind.HEADING, content, span, level=max(level, 4), bold=True)
-        else:
-            st.emit(BlockKind.PARAGRAPH, content, span, level=level)
-    st.blocks.sort(key=lambda b: b.span)
-    return j
+def _lead(text: str) -> int:
+    """Column where a line's content starts after container markup."""
+    m = _LEAD.match(text)
+    return m.end() if m else 0
 
 
 def _continues_sentence(lines: list[Line]) -> bool:
@@ -282,99 +167,282 @@ def _ordinal(token: str) -> int:
     return ord(token.strip().upper()[0]) - ord("A") + 1
 
 
-def _list(st: _State, i: int, depth_indents: list[int]) -> int:
-    """A list item and the text under it; nested items and indented paragraphs follow."""
-    line = st.lines[i]
-    m = LIST.match(line.text)
-    assert m is not None
-    indent = len(m.group("indent").expandtabs(4))
-    while depth_indents and depth_indents[-1] > indent:
-        depth_indents.pop()
-    if not depth_indents or depth_indents[-1] < indent:
-        depth_indents.append(indent)
-    depth = len(depth_indents)
-    content_col = m.end()
-    lines = [line.aligned(content_col)]
-    j = i + 1
-    while j < len(st.lines):
-        nxt = st.lines[j]
-        if nxt.blank or LIST.match(nxt.text) or ATX.match(nxt.text) or RULE.match(nxt.text):
-            break
-        if HTML_BLOCK.match(nxt.text) or nxt.text.lstrip().startswith("|"):
-            break
-        lines.append(nxt.aligned(nxt.indent))
-        j += 1
-    num = m.group("num")
-    if len(lines) == 1 and (atx := ATX.match(lines[0].text)):
-        # "3. ##### Back of the Neck Stretch": a heading inside a list item is a heading.
-        st.remove(*lines[0].source_span(0, atx.end()), "md-heading-marker")
-        st.emit(
-            BlockKind.HEADING,
-            lines[0].slice(atx.end(), len(lines[0].text)).strip(),
-            (line.start + line.indent, line.end),
-            level=len(atx.group("hashes")),
-            marker=m.group("marker"),
-            number=int(num) if num else None,
-        )
-        lines = []
-    if lines:
-        st.emit(
-            BlockKind.LIST_ITEM,
-            join_lines(lines),
-            (line.start + line.indent, st.lines[j - 1].end),
-            level=depth,
-            marker=m.group("marker"),
-            number=int(num) if num else None,
-        )
-    # Paragraphs indented under the item (after blank lines) belong to it.
-    while True:
-        k = j
-        while k < len(st.lines) and st.lines[k].blank:
-            k += 1
-        if k >= len(st.lines) or k == j:
-            return j
-        under = st.lines[k]
-        if under.indent < indent + 2 or LIST.match(under.text):
-            return j
-        j = _paragraph(st, k, level=depth + 1)
+def _span(lines: list[Line]) -> tuple[int, int]:
+    return (lines[0].start + lines[0].indent, lines[-1].end)
+
+
+def _joined(lines: list[Line]) -> Aligned:
+    return join_lines([line.aligned(line.indent) for line in lines])
+
+
+def _prose(st: _State, lines: list[Line], *, level: int) -> None:
+    """A CommonMark paragraph, refined by the rules of scraped Markdown."""
+    bullets = [k for k, line in enumerate(lines) if BULLET.match(line.text)]
+    if bullets:
+        cuts = sorted({0, *bullets, len(lines)})
+        for a, b in itertools.pairwise(cuts):
+            run = lines[a:b]
+            if not (m := BULLET.match(run[0].text)):
+                _prose(st, run, level=level)
+                continue
+            first = Line(run[0].start + m.end(), run[0].end, run[0].text[m.end() :])
+            span = (run[0].start + run[0].indent, run[-1].end)
+            content = _joined([first, *run[1:]])
+            st.emit(BlockKind.LIST_ITEM, content, span, level=level + 1, marker="•")
+        return
+    if len(lines) == 1 and BOLD_LINE.match(lines[0].text):
+        st.emit(BlockKind.HEADING, _joined(lines), _span(lines), level=max(level, 4), bold=True)
+        return
+    runs: list[tuple[bool, list[Line]]] = [(False, [])]  # (a title line, its lines)
+    leads = [k for k, line in enumerate(lines) if BOLD_LEAD.match(line.text.lstrip())]
+    if len(leads) >= 2:
+        # A field list ("**Target:** ...", "**Hold:** ..."): each bold lead-in starts a block.
+        cuts = sorted({0, *leads, len(lines)})
+        runs = [(False, lines[a:b]) for a, b in itertools.pairwise(cuts)]
+    elif len(lines) > 2 and is_wrapped(lines):
+        # Hard-wrapped prose: a short title line between sentences is a heading of its own.
+        for k, line in enumerate(lines):
+            if standalone_title(lines, k):
+                runs += [(True, [line]), (False, [])]
+            else:
+                runs[-1][1].append(line)
+    elif len(lines) > 1 and not _continues_sentence(lines):
+        # Scraped Markdown keeps the page's line breaks: unwrapped lines are separate blocks
+        # ("![photo]", "Credit: ...", "**A.** Stand with ...", "**B.** Step ...").
+        runs = [(False, [line]) for line in lines]
+    else:
+        runs = [(False, lines)]
+    several = sum(1 for _, run in runs if run) > 1
+    for title, run in runs:
+        if not run:
+            continue
+        content, span = _joined(run), _span(run)
+        if title:
+            st.emit(BlockKind.HEADING, content, span, level=3)
+        elif len(run) == 1 and (step := STEP_LEAD.match(content.text)):
+            # "**A.** Stand with ..." is a lettered step: the marker is list syntax.
+            st.remove(*content.source_span(0, step.end()), "md-step-marker")
+            content = content.slice(step.end(), len(content))
+            st.emit(BlockKind.LIST_ITEM, content, (content.span[0], span[1]), level=max(level, 1),
+                    number=_ordinal(step.group("n")), marker=step.group("n"))  # fmt: skip
+        elif len(run) == 1 and several and BOLD_LINE.match(run[0].text):
+            st.emit(BlockKind.HEADING, content, span, level=max(level, 4), bold=True)
+        else:
+            st.emit(BlockKind.PARAGRAPH, content, span, level=level)
+
+
+def _heading(st: _State, tok: Token, inline: Token, item: _Item | None) -> None:
+    assert tok.map is not None
+    first, end = tok.map
+    marker, number = (item.marker, item.number) if item else (tok.markup, None)
+    keep = _marker_at(st, first, item)
+    if tok.markup.startswith("#"):  # ATX: "## Title ##"
+        line = st.lines[first]
+        at = _lead(line.text)
+        m = ATX.match(line.text, at)
+        if m is None:  # container markup _LEAD does not know: the content says where it is
+            lines = st.content_lines(first, [inline.content], keep)
+            st.emit(BlockKind.HEADING, _joined(lines), _span(lines), level=len(tok.markup))
+            return
+        st.prefix(first, at, keep)
+        if item is not None:
+            st.remove(line.start + at, line.start + m.end(), "md-heading-marker")
+        text = line.text
+        close = ATX_CLOSE.search(text)
+        stop = close.start() if close and close.start() >= m.end() else len(text)
+        content = Aligned.from_source(text[m.end() : stop], line.start + m.end()).strip()
+        if close and close.start() >= m.end():
+            st.remove(line.start + close.start(), line.end, "md-heading-marker")
+        span = (line.start + (at if keep is None else keep), line.end)
+        st.emit(BlockKind.HEADING, content, span, level=len(tok.markup),
+                marker=marker if item else tok.markup, number=number)  # fmt: skip
+        return
+    # Setext: the text lines, then the "===" or "---" underline.
+    lines = st.content_lines(first, inline.content.split("\n"), keep)
+    under = st.lines[end - 1]
+    at = _lead(under.text)
+    if tok.markup == "-":  # "---" reads as list markers to _LEAD
+        at = len(under.text) - len(under.text.lstrip(" \t>"))
+    st.prefix(end - 1, at)
+    st.remove(under.start + at, under.end, "md-setext-underline")
+    start = st.lines[first].start + keep if keep is not None else _span(lines)[0]
+    st.emit(BlockKind.HEADING, _joined(lines), (start, lines[-1].end),
+            level=1 if tok.markup == "=" else 2, marker=marker, number=number)  # fmt: skip
+
+
+def _marker_at(st: _State, n: int, item: _Item | None) -> int | None:
+    """Column of the open item's own marker on line ``n``, when a block starts the item."""
+    if item is None:
+        return None
+    text = st.lines[n].text
+    col = text[: _lead(text)].rfind(item.marker)
+    return col if col >= 0 else None
+
+
+def _table(st: _State, tokens: list[Token], i: int) -> int:
+    """Rows of a GFM table, each a block; the delimiter row is markup."""
+    table = tokens[i]
+    assert table.map is not None
+    delimiter = table.map[0] + 1
+    line = st.lines[delimiter]
+    at = len(line.text) - len(line.text.lstrip(" \t>"))
+    st.prefix(delimiter, at)
+    st.remove(line.start + at, line.end, "md-table-rule")
+    while tokens[i].type != "table_close":
+        tok = tokens[i]
+        i += 1
+        if tok.type != "tr_open" or tok.map is None:
+            continue
+        n = tok.map[0]
+        line = st.lines[n]
+        at = len(line.text) - len(line.text.lstrip(" \t>"))
+        st.prefix(n, at)
+        cells = [
+            Aligned.from_source(m.group(0), line.start + at + m.start()).strip()
+            for m in re.finditer(r"[^|]+", line.text[at:])
+        ]
+        # " | " between cells stands for no source text: "a  |b" has a gap of the same length,
+        # which would read as the same characters.
+        row = concat(cells, " | ", sep_from_gap=False)
+        st.emit(BlockKind.TABLE_ROW, row, (line.start + at, line.end))
+    return i + 1
+
+
+def _markup(st: _State, tok: Token, rule: str) -> None:
+    """A block that is markup as a whole: code, a thematic break, front matter."""
+    assert tok.map is not None
+    first, end = tok.map
+    first_line = st.lines[first]
+    at = len(first_line.text) - len(first_line.text.lstrip())
+    st.remove(first_line.start + at, st.lines[end - 1].end, rule)
+    st.covered.update(range(first, end))
+
+
+def _toml_front_matter(st: _State) -> int:
+    """Lines of TOML front matter ("+++" fences) at the top, removed; 0 if there is none."""
+    if not st.lines or st.lines[0].text.strip() != TOML_FENCE:
+        return 0
+    for n in range(1, min(len(st.lines), 200)):
+        if st.lines[n].text.strip() == TOML_FENCE:
+            st.remove(st.lines[0].start, st.lines[n].end, "front-matter")
+            st.covered.update(range(n + 1))
+            return n + 1
+    return 0
+
+
+def _uncovered(st: _State, *, references: bool) -> None:
+    """Lines no leaf block holds: container markup ("-" alone, ">" alone) and, when the text
+    defines any, link reference definitions ("[1]: http://..."), the one block markdown-it-py
+    keeps out of its tokens; anything else would be text lost, so it is a paragraph."""
+    n = 0
+    while n < len(st.lines):
+        if n in st.covered or st.lines[n].blank:
+            n += 1
+            continue
+        run = [n]
+        while run[-1] + 1 < len(st.lines) and run[-1] + 1 not in st.covered:
+            if st.lines[run[-1] + 1].blank:
+                break
+            run.append(run[-1] + 1)
+        if all(_lead(st.lines[k].text) == len(st.lines[k].text) for k in run):
+            for k in run:
+                st.prefix(k, len(st.lines[k].text))
+        elif references:
+            first = st.lines[run[0]]
+            at = len(first.text) - len(first.text.lstrip(" \t>"))
+            st.prefix(run[0], at)
+            st.remove(first.start + at, st.lines[run[-1]].end, "md-link-reference")
+        else:
+            _prose(st, st.content_lines(run[0], [st.lines[k].text for k in run]), level=0)
+        n = run[-1] + 1
 
 
 def parse_markdown(doc: Document) -> tuple[list[Block], list[Removal]]:
     """Blocks of a Markdown article and the markup removed from it."""
     st = _State(doc, split_lines(doc.text))
+    skip = _toml_front_matter(st)
+    # markdown-it-py reads lines split as ours are; TOML front matter is blanked out.
+    src = "\n" * skip + "\n".join(line.text for line in st.lines[skip:])
+    env: dict[str, object] = {}
+    tokens = _MD.parse(src, env)
+    if tokens and tokens[0].type == "front_matter" and not _closed(st, tokens[0]):
+        env = {}
+        tokens = _MD_PLAIN.parse(src, env)
+    items: list[_Item] = []
+    lists = 0
     i = 0
-    while i < len(st.lines) and st.lines[i].blank:
+    while i < len(tokens):
+        tok = tokens[i]
+        kind = tok.type
         i += 1
-    if i < len(st.lines):
-        i = _front_matter(st, i)
-    depth_indents: list[int] = []
-    while i < len(st.lines):
-        line = st.lines[i]
-        text = line.text
-        if line.blank:
-            i += 1
-            continue
-        if not LIST.match(text) and line.indent == 0:
-            depth_indents.clear()
-        if FENCE.match(text):
-            i = _fence(st, i)
-        elif ATX.match(text):
-            _heading(st, line)
-            i += 1
-        elif RULE.match(text):
-            st.remove(line.start + line.indent, line.end, "md-thematic-break")
-            i += 1
-        elif LIST.match(text):
-            i = _list(st, i, depth_indents)
-        elif text.lstrip().startswith("|"):
-            i = _table(st, i)
-        elif HTML_BLOCK.match(text):
-            i = _html_block(st, i)
-        elif m := QUOTE.match(text):
-            st.remove(line.start, line.start + m.end(), "md-blockquote-marker")
-            content = Aligned.from_source(text[m.end() :], line.start + m.end()).strip()
-            st.emit(BlockKind.PARAGRAPH, content, (line.start + m.end(), line.end))
-            i += 1
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            lists += 1
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists -= 1
+        elif kind == "list_item_open":
+            assert tok.map is not None
+            number = int(tok.info) if tok.info.isdigit() else None
+            marker = tok.info + tok.markup if number is not None else tok.markup
+            items.append(_Item(marker, number, tok.map[0], lists))
+        elif kind == "list_item_close":
+            items.pop()
+        elif tok.map is not None and kind not in ("blockquote_open", "thead_open", "tbody_open"):
+            i = _leaf(st, tokens, i - 1, items[-1] if items else None)
+    _uncovered(st, references=bool(env.get("references")))
+    st.removals.sort(key=lambda r: r.span)
+    blocks = sorted(st.blocks, key=lambda b: b.span)
+    return [replace(b, index=k) if b.index != k else b for k, b in enumerate(blocks)], st.removals
+
+
+def _leaf(st: _State, tokens: list[Token], i: int, item: _Item | None) -> int:
+    """Blocks and removals of the leaf block at ``tokens[i]``; the index of the next token.
+    The open item's first block, on the item's own line, carries the item's marker."""
+    tok = tokens[i]
+    assert tok.map is not None
+    starts = item if item and item.children == 0 and item.line == tok.map[0] else None
+    if item is not None:
+        item.children += 1
+    level = item.depth + 1 if item else 0
+    kind = tok.type
+    if kind == "paragraph_open":
+        keep = _marker_at(st, tok.map[0], starts)
+        lines = st.content_lines(tok.map[0], tokens[i + 1].content.split("\n"), keep)
+        if starts is None:
+            _prose(st, lines, level=level)
         else:
-            i = _paragraph(st, i)
-    return st.blocks, st.removals
+            first = lines[0].start if keep is None else st.lines[tok.map[0]].start + keep
+            span = (first, lines[-1].end)
+            marker, number = starts.marker, starts.number
+            st.emit(BlockKind.LIST_ITEM, _joined(lines), span,
+                    level=starts.depth, marker=marker, number=number)  # fmt: skip
+        return i + 3
+    if kind == "heading_open":
+        _heading(st, tok, tokens[i + 1], starts)
+        return i + 3
+    if kind == "table_open":
+        return _table(st, tokens, i + 1)
+    if kind == "html_block":
+        lines = st.content_lines(tok.map[0], tok.content.rstrip("\n").split("\n"))
+        lines = [line for line in lines if line.text.strip()]
+        if lines:
+            st.emit(BlockKind.PARAGRAPH, _joined(lines), _span(lines), level=level)
+    elif kind == "front_matter":
+        _front_matter(st, tok)
+    elif kind in ("fence", "code_block"):
+        _markup(st, tok, "md-code-block")
+    elif kind == "hr":
+        _markup(st, tok, "md-thematic-break")
+    return i + 1
+
+
+def _closed(st: _State, tok: Token) -> bool:
+    """The front-matter plugin reads an unclosed "---" at the top as front matter to the end
+    of the file; in a scrape that is a thematic break, so only a closed one counts."""
+    assert tok.map is not None
+    return tok.map[1] - 1 > tok.map[0] and st.lines[tok.map[1] - 1].text.strip() == "---"
+
+
+def _front_matter(st: _State, tok: Token) -> None:
+    assert tok.map is not None
+    st.remove(st.lines[tok.map[0]].start, st.lines[tok.map[1] - 1].end, "front-matter")
+    st.covered.update(range(*tok.map))
