@@ -49,6 +49,8 @@ class ResultCache(Protocol):
 
     def put(self, key: str, source_id: str, variant: str, result: Entry) -> None: ...
 
+    def put_packed(self, key: str, source_id: str, variant: str, data: bytes) -> None: ...
+
     def latest(self, source_id: str) -> Entry | None: ...
 
 
@@ -124,7 +126,8 @@ class CacheStats:
     misses: int = 0
 
 
-def _entry(data: bytes) -> Entry:
+def unpack_entry(data: bytes) -> Entry:
+    """An (extraction, account) pair from ``pack``'s bytes, or RecordError."""
     entry = unpack(data, tuple)
     if (
         len(entry) != 2
@@ -196,7 +199,7 @@ class SqliteCache:
             return None
         try:
             row = self._db.execute(query, (arg,)).fetchone()
-            return _entry(zlib.decompress(row[0])) if row else None
+            return unpack_entry(zlib.decompress(row[0])) if row else None
         except sqlite3.OperationalError as exc:
             self._disable(f"cannot be read: {exc}")
         except (sqlite3.DatabaseError, zlib.error) as exc:
@@ -221,9 +224,13 @@ class SqliteCache:
 
     def put(self, key: str, source_id: str, variant: str, result: Entry) -> None:
         """Store a result; it replaces the source's earlier version under the same variant."""
+        self.put_packed(key, source_id, variant, pack(result))
+
+    def put_packed(self, key: str, source_id: str, variant: str, data: bytes) -> None:
+        """``put`` of a result already packed (as a worker process sends it back)."""
         if self._db is None:
             return
-        data = zlib.compress(pack(result), 1)
+        data = zlib.compress(data, 1)
         for attempt in (1, 2):
             if self._db is None:
                 return

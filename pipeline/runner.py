@@ -14,11 +14,12 @@ import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from pipeline.accounting import Account, account
-from pipeline.cache import ResultCache, SqliteCache, cache_key, variant
+from pipeline.cache import ResultCache, SqliteCache, cache_key, unpack_entry, variant
 from pipeline.clean import CleanSettings, clean
 from pipeline.decisions import load_decisions
 from pipeline.document import (
@@ -30,12 +31,14 @@ from pipeline.document import (
     removed_document,
 )
 from pipeline.errors import PipelineError, SourceError
+from pipeline.executors import Executor, InProcess, executor_for
 from pipeline.extract import ExtractSettings, extract
 from pipeline.locks import writing
 from pipeline.merge import IdRegistry, MergeResult, MergeSettings, fitted, merge
 from pipeline.models import Decision, Document, Extraction
 from pipeline.parse import ParseSettings, parse
 from pipeline.publish import PublishSettings, publish, read_output
+from pipeline.records import pack
 from pipeline.review import page as review_page
 from pipeline.sources import (
     Manifest,
@@ -124,18 +127,67 @@ def _nothing(stage: str, done: int, total: int, mentions: int) -> None:
     del stage, done, total, mentions
 
 
-def process_cached(doc: Document, settings: Settings, cache: ResultCache | None) -> SourceResult:
-    """``process``, or its earlier result for the same bytes, metadata, settings and code."""
+def cached(doc: Document, settings: Settings, cache: ResultCache | None) -> SourceResult | None:
+    """The earlier result of ``process`` for the same bytes, metadata, settings and code."""
     if cache is None:
-        return process(doc, settings)
-    kind = variant((settings.parse, settings.clean, settings.extract))
-    key = cache_key(doc, kind)
-    hit = cache.get(key)
+        return None
+    hit = cache.get(cache_key(doc, _variant(settings)))
     if hit is not None and hit[0].cleaned.document == doc:
         return SourceResult(doc, *hit)
-    result = process(doc, settings)
-    cache.put(key, doc.source_id, kind, (result.extraction, result.account))
-    return result
+    return None
+
+
+def _variant(settings: Settings) -> str:
+    return variant((settings.parse, settings.clean, settings.extract))
+
+
+# What per-source work sends back from a worker: the packed (extraction, account) records, or
+# why the source could not be processed (where, problem, hint). Plain data, never a pickle.
+Outcome = tuple[bytes, None] | tuple[None, tuple[str, str, str]]
+
+
+def work(doc: Document, settings: Settings) -> Outcome:
+    """``process`` as an executor runs it."""
+    try:
+        result = process(doc, settings)
+    except SourceError as exc:
+        return None, (exc.where, exc.problem, exc.hint)
+    except (ValueError, RecursionError) as exc:  # a parser or rule failing on odd input
+        return None, (doc.file, f"could not be processed: {exc}", "report it")
+    return pack((result.extraction, result.account)), None
+
+
+def process_all(
+    docs: Sequence[Document],
+    settings: Settings,
+    *,
+    cache: ResultCache | None = None,
+    executor: Executor | None = None,
+    progress: Progress = _nothing,
+) -> list[SourceResult | SourceError]:
+    """Per-source work for every document, in their order: from the cache where it holds
+    the result, else by the executor (in this process by default), stored in the cache."""
+    out: list[SourceResult | SourceError | None] = [cached(doc, settings, cache) for doc in docs]
+    todo = [k for k, r in enumerate(out) if r is None]
+    found = sum(len(r.extraction.mentions) for r in out if isinstance(r, SourceResult))
+    progress("sources", len(docs) - len(todo), len(docs), found)
+    runner = executor or InProcess()
+    done = len(docs) - len(todo)
+    for k, (data, failure) in runner.map(partial(work, settings=settings), [docs[k] for k in todo]):
+        doc = docs[todo[k]]
+        if data is None:
+            assert failure is not None
+            out[todo[k]] = SourceError(*failure, source_id=doc.source_id)
+        else:
+            extraction, acc = unpack_entry(data)
+            out[todo[k]] = SourceResult(doc, extraction, acc)
+            found += len(extraction.mentions)
+            if cache is not None:
+                cache.put_packed(cache_key(doc, _variant(settings)), doc.source_id,
+                                 _variant(settings), data)  # fmt: skip
+        done += 1
+        progress("sources", done, len(docs), found)
+    return [r for r in out if r is not None]
 
 
 def run(
@@ -151,6 +203,7 @@ def run(
     version: str | None = None,
     failed: Sequence[SourceError] = (),
     stale_cache: ResultCache | None = None,
+    executor: Executor | None = None,
 ) -> BuildResult:
     """All stages on in-memory inputs; bad sources become errors and the rest still build.
 
@@ -159,26 +212,30 @@ def run(
     that could not even be read. A source the registry knows that fails or is gone without
     a ``pipeline remove`` keeps its last good result from the cache, marked stale, and its
     ids either way (``carry_stale``); ``stale_cache`` is where to look when ``cache`` is None
-    (a build without the cache still carries what an earlier build cached).
+    (a build without the cache still carries what an earlier build cached). ``executor``
+    runs the per-source work (in this process by default); every executor gives the same bytes.
     """
     settings = settings or Settings()
     environ = os.environ if environ is None else environ
     results: list[SourceResult] = []
     errors: list[PipelineError] = list(failed)
-    found = 0
-    for n, raw in enumerate(files):
-        progress("sources", n, len(files), found)
+    docs: list[Document] = []
+    for raw in files:
         source_id = raw.meta.source_id if raw.meta else source_id_for(raw.name)
         try:
-            results.append(process_cached(decode(raw, settings.sources), settings, cache))
-            found += len(results[-1].extraction.mentions)
+            docs.append(decode(raw, settings.sources))
         except SourceError as exc:
             exc.source_id = exc.source_id or source_id
             errors.append(exc)
-        except (ValueError, RecursionError) as exc:  # a parser or rule failing on odd input
-            problem = f"could not be processed: {exc}"
+        except (ValueError, RecursionError) as exc:
+            problem = f"could not be decoded: {exc}"
             errors.append(SourceError(raw.name, problem, "report it", source_id=source_id))
-    progress("sources", len(files), len(files), found)
+    for outcome in process_all(docs, settings, cache=cache, executor=executor, progress=progress):
+        if isinstance(outcome, SourceResult):
+            results.append(outcome)
+        else:
+            errors.append(outcome)
+    found = sum(len(r.extraction.mentions) for r in results)
     carried, held, vanished = carry_stale(
         results, errors, manifest, registry, cache if cache is not None else stale_cache
     )
@@ -331,11 +388,12 @@ def build_in_memory(
     progress: Progress = _nothing,
     version: str | None = None,
     stale_dir: Path | None = None,
+    jobs: int = 1,
 ) -> tuple[BuildResult, int, int]:
     """Read the inputs and run every stage; returns the result and (reused, processed).
 
     ``stale_dir``: a cache folder read only for the last good results of failing sources
-    when ``cache_dir`` is None."""
+    when ``cache_dir`` is None; ``jobs``: processes for the per-source work."""
     settings = settings or Settings()
     if not raw_dir.is_dir():
         raise PipelineError(str(raw_dir), "is not a folder", "pass --raw DIR with the articles")
@@ -358,6 +416,7 @@ def build_in_memory(
             version=version,
             failed=read_errors,
             stale_cache=stale_cache,
+            executor=executor_for(jobs),
         )
     finally:
         for opened in (cache, stale_cache):
@@ -377,11 +436,12 @@ def build(
     settings: Settings | None = None,
     progress: Progress = _nothing,
     stale_dir: Path | None = None,
+    jobs: int = 1,
 ) -> BuildReport:
     """Read inputs, run every stage, publish the outputs when the dataset validates.
 
-    ``cache_dir`` holds the per-source cache; None builds every source from scratch. Both give
-    byte-identical outputs.
+    ``cache_dir`` holds the per-source cache; None builds every source from scratch; ``jobs``
+    processes do the per-source work. All give byte-identical outputs.
     """
     settings = settings or Settings()
     with writing(raw_dir, out_dir):  # inputs read and outputs written by one writer
@@ -394,6 +454,7 @@ def build(
             settings=settings,
             progress=progress,
             stale_dir=stale_dir,
+            jobs=jobs,
         )
         written: list[Path] = []
         if result.publishable:

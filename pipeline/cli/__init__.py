@@ -19,6 +19,7 @@ from pipeline import __version__
 from pipeline.cli.common import (
     DECISIONS_OPTION,
     IDS_OPTION,
+    JOBS_OPTION,
     OUT_OPTION,
     RAW_OPTION,
     cache_options,
@@ -121,18 +122,19 @@ def _summary(report: BuildReport, out: Path) -> None:
 @DECISIONS_OPTION
 @IDS_OPTION
 @cache_options
+@JOBS_OPTION
 @click.pass_context
 def build_cmd(
     ctx: click.Context, raw_dir: Path, out_dir: Path, decisions_path: Path,
-    ids_path: Path | None, cache_dir: Path, no_cache: bool,
+    ids_path: Path | None, cache_dir: Path, no_cache: bool, jobs: int,
 ) -> None:  # fmt: skip
     """Build the dataset from the articles in RAW into OUT.
 
     Writes exercises.json (the dataset), conflicts.json and review.html (the review queue),
     removed.json (everything taken out of the sources, with reasons) and ids.json (the id
     registry), atomically. Per-source work is cached by content hash in --cache-dir, so a
-    rebuild after adding an article extracts only that article. A bad article is reported and
-    the others still build (exit status 1).
+    rebuild after adding an article extracts only that article, in --jobs processes. A bad
+    article is reported and the others still build (exit status 1).
     """
     quiet = ctx.obj["quiet"]
     try:
@@ -140,7 +142,7 @@ def build_cmd(
             report = build(
                 raw_dir, out_dir, decisions_path=decisions_path, ids_path=ids_path,
                 cache_dir=None if no_cache else cache_dir, progress=progress,
-                stale_dir=cache_dir,
+                stale_dir=cache_dir, jobs=jobs,
             )  # fmt: skip
     except PipelineError as exc:
         log.error("%s", exc)

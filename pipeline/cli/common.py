@@ -22,6 +22,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from pipeline.executors import cores
 from pipeline.runner import Progress as ProgressCallback
 
 err = Console(stderr=True)
@@ -108,6 +109,10 @@ DECISIONS_OPTION = click.option(
 IDS_OPTION = click.option(
     "--ids", "ids_path", type=click.Path(path_type=Path), default=None,
     help="Id registry of the last build [default: OUT/ids.json].",
+)  # fmt: skip
+JOBS_OPTION = click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=cores, show_default="the cores",
+    help="Processes for the per-source work (parse, clean, extract); same output for any N.",
 )  # fmt: skip
 CACHE_OPTIONS = (
     click.option(

@@ -16,6 +16,7 @@ from pipeline import stats
 from pipeline.cli.common import (
     DECISIONS_OPTION,
     IDS_OPTION,
+    JOBS_OPTION,
     OUT_OPTION,
     RAW_OPTION,
     cache_options,
@@ -65,11 +66,12 @@ def print_diff(diff: DatasetDiff, console: Console, *, old: str, new: str) -> No
 @DECISIONS_OPTION
 @IDS_OPTION
 @cache_options
+@JOBS_OPTION
 @click.pass_context
 def publish_cmd(
     ctx: click.Context, version: str | None, releases_dir: Path, date: str | None,
     allow_smaller_bump: bool, raw_dir: Path, out_dir: Path, decisions_path: Path,
-    ids_path: Path | None, cache_dir: Path, no_cache: bool,
+    ids_path: Path | None, cache_dir: Path, no_cache: bool, jobs: int,
 ) -> None:  # fmt: skip
     """Publish a release of the dataset built from RAW into RELEASES/VERSION.
 
@@ -88,7 +90,7 @@ def publish_cmd(
             report = publish_release(
                 raw_dir, out_dir, releases_dir, version=version, decisions_path=decisions_path,
                 ids_path=ids_path, cache_dir=None if no_cache else cache_dir, date=date,
-                allow_smaller_bump=allow_smaller_bump, progress=progress,
+                allow_smaller_bump=allow_smaller_bump, progress=progress, jobs=jobs,
             )  # fmt: skip
     except PipelineError as exc:
         log.error("%s", exc)

@@ -230,6 +230,7 @@ def publish_release(
     settings: Settings | None = None,
     progress: Progress | None = None,
     environ: Mapping[str, str] | None = None,
+    jobs: int = 1,
 ) -> ReleaseReport:
     """Build from ``raw_dir`` and publish release ``version`` into ``releases_dir/<version>``.
 
@@ -252,6 +253,7 @@ def publish_release(
         "settings": settings,
         "version": version,
         "progress": progress or (lambda *_: None),
+        "jobs": jobs,
     }
     with writing(raw_dir, out_dir, releases_dir):
         _clean_temporaries(releases_dir)
