@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
@@ -51,3 +53,32 @@ def check(instance: object, name: str) -> list[str]:
         key=lambda e: (list(map(str, e.absolute_path)), e.message),
     )
     return [f"{json_path(e)}: {e.message}" for e in errors]
+
+
+@functools.cache
+def fast_check(name: str, definition: str | None = None) -> Callable[[object], bool]:
+    """A compiled yes/no check of a schema file (or of one of its ``$defs``), for the fast
+    path: fastjsonschema decides that an instance is valid; jsonschema, the authority, then
+    reports every error of one that is not. Formats are checked by jsonschema's own checkers,
+    so both agree on them too (tested on the golden records and their mutations)."""
+    schema = load_schema(name)
+    if definition is not None:
+        schema = {**schema, "$ref": f"#/$defs/{definition}"}
+        for key in ("properties", "required", "additionalProperties", "type"):
+            schema.pop(key, None)
+    checker = FormatChecker()
+    formats = {fmt: functools.partial(_conforms, checker, fmt) for fmt in checker.checkers}
+    compiled = fastjsonschema.compile(schema, formats=formats, use_default=False)
+
+    def valid(instance: object) -> bool:
+        try:
+            compiled(instance)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
+
+    return valid
+
+
+def _conforms(checker: FormatChecker, fmt: str, value: object) -> bool:
+    return checker.conforms(value, fmt)

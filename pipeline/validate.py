@@ -1,8 +1,10 @@
 """Validate stage: JSON Schema (Draft 2020-12, with format checking) plus dataset invariants.
 
-Each exercise record is checked on its own first: an invalid record is dropped, never
-published, and every error is reported with its JSON path. The remaining document is then
-checked as a whole; if it still fails, nothing is published.
+Each exercise record is checked once, on its own: an invalid record is dropped, never
+published, and every error is reported with its JSON path. The rest of the document (its
+``dataset`` header, the list itself) is then checked without checking the records again; if it
+fails, nothing is published. A compiled check (fastjsonschema) passes valid records quickly;
+jsonschema's Draft202012Validator is the authority and reports every error of the others.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
-from pipeline.schemas import check, json_path, load_schema
+from pipeline.schemas import check, fast_check, json_path, load_schema
 
 SCHEMA = "exercise.schema.json"
 
@@ -59,6 +61,21 @@ def _record_validator(schema_name: str) -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=FormatChecker())
 
 
+@functools.cache
+def _shell_validator(schema_name: str) -> Draft202012Validator:
+    """A validator for the document around its records: the records are checked alone."""
+    schema = copy.deepcopy(load_schema(schema_name))
+    schema["properties"]["exercises"]["items"] = True
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def _errors(validator: Draft202012Validator, instance: object, where: str = "$") -> list[str]:
+    errors = sorted(
+        validator.iter_errors(instance), key=lambda e: (list(map(str, e.absolute_path)), e.message)
+    )
+    return [f"{where}{json_path(e)[1:]}: {e.message}" for e in errors]
+
+
 def invariants(exercise: dict[str, Any], where: str) -> list[str]:
     """Rules a schema cannot say: spans, alias/name overlap, conflict mentions."""
     problems = []
@@ -99,11 +116,9 @@ def _record_problems(
     mentions: Counter[object],
     schema: str,
 ) -> list[str]:
-    validator = _record_validator(schema)
-    problems = [
-        f"{where}{json_path(e)[1:]}: {e.message}"
-        for e in sorted(validator.iter_errors(exercise), key=lambda e: list(map(str, e.path)))
-    ]
+    problems = []
+    if not fast_check(schema, "exercise")(exercise):
+        problems = _errors(_record_validator(schema), exercise, where)
     problems += invariants(exercise, where)
     if ids[exercise.get("id")] > 1:
         problems.append(f"{where}.id: {exercise.get('id')!r} is not unique")
@@ -134,7 +149,7 @@ def validate(document: dict[str, Any], *, settings: ValidateSettings | None = No
         counts["exercises"] = len(kept)
         counts["mentions"] = sum(len(e["sources"]) for e in kept)
         result["dataset"] = {**result["dataset"], "counts": counts}
-    document_errors = check(result, settings.schema)
+    document_errors = _errors(_shell_validator(settings.schema), result)
     order = [str(e.get("id")) for e in kept]
     if order != sorted(order):
         document_errors.append("$.exercises: not sorted by id")
@@ -144,7 +159,7 @@ def validate(document: dict[str, Any], *, settings: ValidateSettings | None = No
 def check_document(document: object, *, settings: ValidateSettings | None = None) -> list[str]:
     """Every error of a document as it stands (for ``pipeline validate FILE``)."""
     settings = settings or ValidateSettings()
-    problems = check(document, settings.schema)
+    problems = [] if fast_check(settings.schema)(document) else check(document, settings.schema)
     if isinstance(document, dict) and isinstance(document.get("exercises"), list):
         ids, _ = _duplicates(document)
         for n, e in enumerate(document["exercises"]):

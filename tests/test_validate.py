@@ -156,3 +156,64 @@ def test_format_checking_is_on() -> None:
     problems = check_document(doc)
     assert any("retrieved" in p for p in problems), problems
     assert any(".url" in p for p in problems), problems
+
+
+MUTATIONS: list[Any] = [
+    "<delete>", None, "", -1, 1.5, "upside_down", [], {}, "not a uri", "2024-13-45", True,
+    "<extra key>", "<duplicate item>",
+]  # fmt: skip
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [path] if path else []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _paths(v, (*path, k))
+    elif isinstance(value, list):
+        for k, v in enumerate(value):
+            out += _paths(v, (*path, k))
+    return out
+
+
+def _mutated(record: dict[str, Any], path: tuple[Any, ...], mutation: Any) -> dict[str, Any]:
+    record = copy.deepcopy(record)
+    parent: Any = record
+    for part in path[:-1]:
+        parent = parent[part]
+    last = path[-1]
+    if mutation == "<delete>":
+        del parent[last]
+    elif mutation == "<extra key>":
+        if isinstance(parent[last], dict):
+            parent[last]["unexpected"] = 1
+        else:
+            parent[last] = {"unexpected": 1}
+    elif mutation == "<duplicate item>":
+        if isinstance(parent[last], list) and parent[last]:
+            parent[last].append(copy.deepcopy(parent[last][0]))
+        else:
+            parent[last] = [parent[last], parent[last]]
+    else:
+        parent[last] = mutation
+    return record
+
+
+def test_the_fast_check_agrees_with_jsonschema_on_every_golden_and_mutated_record() -> None:
+    """fastjsonschema only ever says "valid" where jsonschema finds no error, and the other
+    way round, on the committed records and a mutation at every place in each of them."""
+    from pipeline.schemas import fast_check
+    from pipeline.validate import _errors, _record_validator
+
+    records = json.loads((ROOT / "output" / "exercises.json").read_text())["exercises"]
+    fast = fast_check("exercise.schema.json", "exercise")
+    authority = _record_validator("exercise.schema.json")
+    checked = invalid = 0
+    for n, record in enumerate(records):
+        assert fast(record) and not _errors(authority, record)
+        for k, path in enumerate(_paths(record)):
+            mutated = _mutated(record, path, MUTATIONS[(n + k) % len(MUTATIONS)])
+            errors = _errors(authority, mutated)
+            assert fast(mutated) == (not errors), (path, errors)
+            checked += 1
+            invalid += bool(errors)
+    assert checked > 1000 and invalid > checked // 3
