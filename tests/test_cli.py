@@ -142,3 +142,21 @@ def test_a_missing_raw_folder_is_a_clear_error(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "nope: is not a folder" in result.output
+
+
+def test_version_and_help_import_no_stage() -> None:
+    """The command line imports the stages (and rich, jsonschema, bs4...) only for the
+    command that runs, so --version and --help start fast (timed in benchmarks/run.py)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pipeline.cli import main\n"
+        "try: main(['--help'])\nexcept SystemExit: pass\n"
+        "print(' '.join(n for n, m in sys.modules.items() if type(m).__name__ != '_LazyModule'))"
+    )  # a module the LazyLoader registered is not loaded until it is used
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(out.stdout.splitlines()[-1].split())
+    heavy = {"pipeline.runner", "pipeline.parse", "pipeline.merge", "pipeline.review", "rich",
+             "jsonschema", "bs4", "pandas", "rapidfuzz", "ftfy"}  # fmt: skip
+    assert "pipeline.cli" in loaded and not heavy & loaded, heavy & loaded

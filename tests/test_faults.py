@@ -352,7 +352,7 @@ def test_a_publish_killed_at_any_step_is_finished_by_running_it_again(
     assert "finishing release 0.2.0, which an interrupted publish wrote but did not record" in log
     assert _state(p) == released
     again = p.run("publish", "--version", "0.2.0")
-    assert again[0] == 2 and "is the same as release 0.2.0" in again[1]  # done, and recorded
+    assert again[0] == 2 and "is the same as release 0.2.0" in again[1], again  # done, recorded
 
 
 def test_an_unrecorded_release_folder_of_another_dataset_is_not_adopted(

@@ -11,9 +11,9 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.table import Table
 
 from pipeline import __version__
 from pipeline.cli.common import (
@@ -28,8 +28,9 @@ from pipeline.cli.common import (
     progress_bar,
 )
 from pipeline.errors import PipelineError
-from pipeline.runner import BuildReport, build
-from pipeline.validate import check_document
+
+if TYPE_CHECKING:
+    from pipeline.runner import BuildReport
 
 log = logging.getLogger("pipeline")
 
@@ -82,6 +83,8 @@ def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
 
 
 def _summary(report: BuildReport, out: Path) -> None:
+    from rich.table import Table
+
     result = report.result
     table = Table(title="Sources", show_lines=False)
     for column in ("source", "format", "mentions", "kept chars", "dropped chars", "top reasons"):
@@ -136,6 +139,8 @@ def build_cmd(
     rebuild after adding an article extracts only that article, in --jobs processes. A bad
     article is reported and the others still build (exit status 1).
     """
+    from pipeline.runner import build
+
     quiet = ctx.obj["quiet"]
     try:
         with progress_bar(not quiet) as progress:
@@ -161,6 +166,8 @@ def validate_cmd(file: Path) -> None:
 
     Lists every error with its JSON path; exit status 0 when valid, 1 when not.
     """
+    from pipeline.validate import check_document
+
     try:
         document = json.loads(file.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

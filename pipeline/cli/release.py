@@ -6,13 +6,10 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from pipeline import stats
 from pipeline.cli.common import (
     DECISIONS_OPTION,
     IDS_OPTION,
@@ -21,12 +18,22 @@ from pipeline.cli.common import (
     RAW_OPTION,
     cache_options,
     err,
+    lazy_module,
     progress_bar,
     wide_console,
 )
 from pipeline.errors import PipelineError
-from pipeline.publish import read_output, read_outputs
-from pipeline.release.diff import DatasetDiff, diff_datasets
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from pipeline import publish, stats
+    from pipeline.release import diff
+    from pipeline.release.diff import DatasetDiff
+else:
+    stats = lazy_module("pipeline.stats")
+    publish = lazy_module("pipeline.publish")
+    diff = lazy_module("pipeline.release.diff")
 
 log = logging.getLogger("pipeline")
 _LISTED = 25  # items listed per kind of change before "... and N more"
@@ -34,6 +41,8 @@ _LISTED = 25  # items listed per kind of change before "... and N more"
 
 def print_diff(diff: DatasetDiff, console: Console, *, old: str, new: str) -> None:
     """The difference as a summary table and the changed ids, kind by kind."""
+    from rich.table import Table
+
     table = Table(title=f"{old} → {new}")
     for column in ("", "old", "new"):
         table.add_column(column, justify="left" if not column else "right")
@@ -122,7 +131,7 @@ def _dataset(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]] | None]:
     """An exercises.json (a file, or a release or output folder) and the id map beside it."""
     file = path / "exercises.json" if path.is_dir() else path
     try:
-        doc = json.loads(read_output(file.parent, file.name).decode("utf-8"))
+        doc = json.loads(publish.read_output(file.parent, file.name).decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise PipelineError(str(file), f"cannot be read as a dataset: {exc}", "") from exc
     records = doc.get("exercises") if isinstance(doc, dict) else None
@@ -167,11 +176,11 @@ def diff_cmd(old: Path, new: Path, as_json: bool) -> None:
     except PipelineError as exc:
         log.error("%s", exc)
         sys.exit(2)
-    diff = diff_datasets(old_doc, new_doc, id_map=id_map)
+    changes = diff.diff_datasets(old_doc, new_doc, id_map=id_map)
     if as_json:
-        click.echo(json.dumps(diff.as_json(), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(changes.as_json(), indent=2, ensure_ascii=False))
     else:
-        print_diff(diff, wide_console(), old=str(old), new=str(new))
+        print_diff(changes, wide_console(), old=str(old), new=str(new))
 
 
 @click.command("stats")
@@ -180,9 +189,11 @@ def diff_cmd(old: Path, new: Path, as_json: bool) -> None:
 def stats_cmd(out_dir: Path, as_json: bool) -> None:
     """Figures of the dataset in OUT: per source (mentions, removals by reason, characters kept
     and dropped) and per exercise (sources, mentions, conflicts)."""
+    from rich.table import Table
+
     names = ("exercises.json", "removed.json", "conflicts.json")
     try:
-        raw = read_outputs(out_dir, names)  # one generation, never a mix
+        raw = publish.read_outputs(out_dir, names)  # one generation, never a mix
         docs: dict[str, Any] = {n: json.loads(raw[n].decode("utf-8")) for n in names}
     except (OSError, ValueError) as exc:
         log.error("%s: cannot be read (%s); run `pipeline build` first", out_dir, exc)

@@ -6,15 +6,19 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.table import Table
 
-from pipeline import review
-from pipeline.cli.common import terminal_safe, wide_console
+from pipeline.cli.common import lazy_module, terminal_safe, wide_console
+from pipeline.conflicts import CONFLICT_KINDS, DECIDABLE_FIELDS
 from pipeline.errors import PipelineError
-from pipeline.models import Decision
+
+if TYPE_CHECKING:
+    from pipeline import review
+    from pipeline.models import Decision
+else:
+    review = lazy_module("pipeline.review")
 
 log = logging.getLogger("pipeline")
 
@@ -69,7 +73,7 @@ def review_group() -> None:
 
 
 @review_group.command("list")
-@click.option("--kind", type=click.Choice(review.KINDS), help="Only conflicts of this kind.")
+@click.option("--kind", type=click.Choice(CONFLICT_KINDS), help="Only conflicts of this kind.")
 @click.option("--exercise", help="Only conflicts touching this exercise (id or part of its name).")
 @click.option("--stale", is_flag=True, help="List decisions that no longer match anything.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
@@ -80,6 +84,8 @@ def review_list(
     decisions_path: Path,
 ) -> None:  # fmt: skip
     """List the open conflicts of the last build as a table (or the stale decisions)."""
+    from rich.table import Table
+
     queue = _queue(out_dir)
     if stale:
         lines = review.stale_decisions(queue, decisions_path)
@@ -108,6 +114,8 @@ def review_list(
 def review_show(key: str, out_dir: Path) -> None:
     """Show one conflict side by side: names, steps, fields, scores, source passages, and the
     commands that decide it. KEY is a conflict key, a unique part of one, or a mention key."""
+    from rich.table import Table
+
     queue = _queue(out_dir)
     try:
         c = terminal_safe(queue.find(key))
@@ -215,7 +223,7 @@ def review_rename(
 
 @review_group.command("prefer")
 @click.argument("mention")
-@click.option("--field", type=click.Choice(review.FIELDS), help="The field to decide.")
+@click.option("--field", type=click.Choice(DECIDABLE_FIELDS), help="The field to decide.")
 @click.option("--value", help='A value for --field, as JSON: \'{"min": 5, "max": 5}\' or supine.')
 @NOTE_OPTION
 @OUT_OPTION

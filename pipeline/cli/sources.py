@@ -9,12 +9,9 @@ import sys
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from pipeline.cli.common import OUT_OPTION, RAW_OPTION, err
 from pipeline.errors import PipelineError
-from pipeline.ingest import add_articles, remove_source
-from pipeline.runner import load_registry
 
 log = logging.getLogger("pipeline")
 
@@ -48,6 +45,10 @@ def add_cmd(
     added with a warning. Nothing is overwritten unless --replace names the source.
     Then run `pipeline build`: only the new articles are extracted.
     """
+    from rich.table import Table
+
+    from pipeline.ingest import add_articles
+
     try:
         report = add_articles(
             raw_dir, list(paths), title=title, url=url, license=license_, retrieved=retrieved,
@@ -98,6 +99,9 @@ def remove_cmd(
     A source that merely fails or disappears is never retired: builds keep its last good
     exercises, marked stale, and its ids.
     """
+    from pipeline.ingest import remove_source
+    from pipeline.runner import load_registry
+
     today = date or datetime.date.today().isoformat()
     try:
         registry = load_registry(out_dir / "ids.json")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.conflicts import CONFLICT_KINDS, DECIDABLE_FIELDS
 from pipeline.decisions import decisions_json, load_decisions, parse_decisions, value_from_json
 from pipeline.errors import DecisionError, PipelineError
 from pipeline.locks import writing
@@ -21,7 +22,7 @@ from pipeline.models import Decision
 from pipeline.publish import read_output, render_json, write_atomic
 
 JSON = dict[str, Any]
-KINDS = ("field", "merge", "unnamed")
+KINDS = CONFLICT_KINDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,18 +79,7 @@ def load_queue(out_dir: Path) -> Queue:
     )
 
 
-FIELDS = (
-    "hold_seconds",
-    "hold_breaths",
-    "duration_seconds",
-    "repetitions",
-    "sets",
-    "frequency",
-    "position",
-    "equipment",
-    "category",
-    "steps",
-)
+FIELDS = DECIDABLE_FIELDS
 
 
 def make_decision(
