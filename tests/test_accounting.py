@@ -3,11 +3,14 @@ articles, and on generated articles built from the kinds of pieces scraped pages
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import replace
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.accounting import account
-from pipeline.models import Format
+from pipeline.models import Extraction, Format
 from pipeline.runner import SourceResult
 
 from .test_extract import extracted
@@ -58,3 +61,67 @@ def test_real_articles_are_fully_accounted_for(corpus: dict[str, SourceResult]) 
     for source_id, result in corpus.items():
         assert result.account.ok, (source_id, result.account.problems)
         assert result.account.kept + sum(result.account.dropped.values()) == result.account.total
+
+
+def reference_account(extraction: Extraction) -> tuple[int, int, dict[str, int], int]:
+    """Character by character, the plain way: (in mentions, in sections, dropped by reason,
+    unaccounted) for a source without accounting problems."""
+    text = extraction.cleaned.document.text
+    labels: list[str | None] = [None] * len(text)
+    for r in extraction.cleaned.removals:
+        for k in range(*r.span):
+            labels[k] = "removed:" + r.reason
+    owner = {b: "mention" for m in extraction.mentions for b in m.blocks}
+    owner |= {b: "section" for s in extraction.sections for b in s.blocks}
+    for block in extraction.cleaned.blocks:
+        for k in range(*block.span):
+            if labels[k] is None:
+                labels[k] = owner[block.index]
+    previous, lost = "section", 0
+    for k, ch in enumerate(text):
+        label = labels[k]
+        if label is None:
+            if ch.isspace():
+                labels[k] = previous
+            else:
+                lost += 1
+        elif not label.startswith("removed:"):
+            previous = label
+    counts = Counter(labels)
+    dropped = {k[8:]: v for k, v in counts.items() if k and k.startswith("removed:")}
+    return counts["mention"], counts["section"], dropped, lost
+
+
+def _compare(extraction: Extraction) -> None:
+    acc = account(extraction)
+    mention, section, dropped, lost = reference_account(extraction)
+    assert (acc.mention, acc.section, acc.dropped) == (mention, section, dropped)
+    assert acc.ok == (lost == 0)
+
+
+def test_span_accounting_equals_the_character_reference_on_real_articles(
+    corpus: dict[str, SourceResult],
+) -> None:
+    for result in corpus.values():
+        _compare(result.extraction)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(articles(), st.sampled_from([Format.TEXT, Format.MARKDOWN, Format.HTML]))
+def test_span_accounting_equals_the_character_reference_on_generated_articles(
+    text: str, fmt: Format
+) -> None:
+    _compare(extracted(text, fmt))
+
+
+@settings(max_examples=60, deadline=None)
+@given(articles(), st.data())
+def test_text_in_no_block_or_removal_is_unaccounted_as_in_the_reference(
+    text: str, data: st.DataObject
+) -> None:
+    """Drop some removals so that characters are left over: both count them alike."""
+    extraction = extracted(text, Format.MARKDOWN)
+    removals = extraction.cleaned.removals
+    keep = data.draw(st.lists(st.booleans(), min_size=len(removals), max_size=len(removals)))
+    kept = tuple(r for r, k in zip(removals, keep, strict=True) if k)
+    _compare(replace(extraction, cleaned=replace(extraction.cleaned, removals=kept)))
