@@ -8,6 +8,7 @@ that stay. Every removed character is recorded as a Removal with its source span
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from dataclasses import dataclass
 
@@ -37,18 +38,26 @@ class CleanSettings:
 
 
 class _Removals:
-    """Removals of one document; a new removal absorbs older ones inside it, never overlaps."""
+    """Removals of one document; a new removal absorbs older ones inside it, never overlaps.
+    Kept sorted by span, so that adding one costs a search, not a pass over all of them."""
 
     def __init__(self, text: str, source_id: str, initial: tuple[Removal, ...]) -> None:
         self.text = text
         self.source_id = source_id
-        self.items = list(initial)
+        self.items = sorted(initial, key=lambda r: r.span)
+        self._starts = [r.span[0] for r in self.items]
 
     def add(self, span: Span, reason: str, rule: str) -> None:
         start, end = span
+        lo = bisect.bisect_left(self._starts, start)
+        if lo > 0 and self.items[lo - 1].span[1] > start:
+            lo -= 1  # an older removal reaching into this one
+        hi = lo
         kept: list[Removal] = []
         pieces = [(start, end)]
-        for r in self.items:
+        while hi < len(self.items) and self.items[hi].span[0] < end:
+            r = self.items[hi]
+            hi += 1
             if start <= r.span[0] and r.span[1] <= end:
                 continue  # absorbed
             kept.append(r)
@@ -59,9 +68,10 @@ class _Removals:
                     for piece in ((a, min(b, r.span[0])), (max(a, r.span[1]), b))
                     if piece[0] < piece[1]
                 ]
-        self.items = kept
-        for a, b in pieces:
-            self.items.append(Removal(self.source_id, (a, b), reason, rule, self.text[a:b]))
+        added = [Removal(self.source_id, (a, b), reason, rule, self.text[a:b]) for a, b in pieces]
+        middle = sorted([*kept, *added], key=lambda r: r.span)
+        self.items[lo:hi] = middle
+        self._starts[lo:hi] = [r.span[0] for r in middle]
 
 
 def _cut_ranges(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

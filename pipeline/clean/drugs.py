@@ -141,6 +141,13 @@ def _lowered(text: str) -> str:
     return text.lower()  # one article's sentences are checked in turn: lower it once
 
 
+@functools.lru_cache(maxsize=4096)
+def _occurrences(lowered_text: str, word: str) -> int:
+    """How often the article names a word: counted once per article and word, so that a
+    long article's many sentences do not each scan it again."""
+    return lowered_text.count(word.lower())
+
+
 def unknown_products(sentence: str, document_text: str = "") -> list[str]:
     """Capitalised names that English text almost never uses and the article names at most
     twice: what an unknown brand looks like ("Tydol", "Relaxo-Max"), never an exercise,
@@ -158,7 +165,7 @@ def unknown_products(sentence: str, document_text: str = "") -> list[str]:
         if not word[0].isupper() or len(word) < 4 or any(p in safe for p in parts):
             continue
         rare = any(len(p) >= 4 and zipf(p) < _shape()[0] for p in parts)
-        if rare and text.count(word.lower()) <= 2:
+        if rare and _occurrences(text, word) <= 2:
             out.append(word)
     return out
 
@@ -209,7 +216,7 @@ def promotion_rule(
     if m:
         name = m.group("name")
         words = {w.lower() for w in _TOKEN.findall(name)}
-        if words and not words & _safe_words() and document_text.lower().count(name.lower()) <= 1:
+        if words and not words & _safe_words() and _occurrences(_lowered(document_text), name) <= 1:
             return "drug-spliced-claim"
     _, _, claim, context, _ = _shape()
     if names and claim.search(sentence) and context.search(sentence):

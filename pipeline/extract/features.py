@@ -74,7 +74,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 @functools.cache
 def _known() -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
     names = [" ".join(singular(t) for t in tokens(n)) for n in load("exercises")["known_names"]]
-    return frozenset(names), tuple(sorted({tuple(n.split()) for n in names}, key=len, reverse=True))
+    phrases = sorted({tuple(n.split()) for n in names}, key=lambda p: (-len(p), p))
+    return frozenset(names), tuple(phrases)
 
 
 @functools.cache
@@ -257,15 +258,21 @@ class NameScore:
 
 
 def known_name(name: str) -> str | None:
-    """The known exercise name contained in a heading, if any (longest first)."""
+    """The known exercise name contained in a heading, if any (the longest; of two as long,
+    the first in alphabetical order)."""
     toks = [singular(t) for t in tokens(name.replace("-", " "))]
-    _, phrases = _known()
-    for phrase in phrases:
-        n = len(phrase)
-        for i in range(len(toks) - n + 1):
-            if tuple(toks[i : i + n]) == phrase:
-                return " ".join(phrase)
+    for n, phrases in _known_by_length():
+        found = [p for i in range(len(toks) - n + 1) if (p := tuple(toks[i : i + n])) in phrases]
+        if found:
+            return " ".join(min(found))
     return None
+
+
+@functools.cache
+def _known_by_length() -> tuple[tuple[int, frozenset[tuple[str, ...]]], ...]:
+    _, phrases = _known()
+    lengths = sorted({len(p) for p in phrases}, reverse=True)
+    return tuple((n, frozenset(p for p in phrases if len(p) == n)) for n in lengths)
 
 
 def name_score(name: str) -> NameScore:

@@ -555,7 +555,7 @@ def _removals(
             labels.append(None)
         else:
             k = bisect.bisect_left(starts, t.start)
-            inside = [by_start[starts[j]] for j in range(k, len(starts)) if starts[j] < t.end][:8]
+            inside = [by_start[s] for s in starts[k : k + 8] if s < t.end]  # sorted: a prefix
             keep = ("keep", "") in inside
             labels.append(("keep", "") if keep else (inside[0] if inside else UNPLACED))
     # Markup between two texts of one furniture region belongs to that region.
