@@ -37,7 +37,14 @@ test: $(VENV)/.installed-test $(SPECS)/SOURCE
 	$(BIN)/mypy
 	$(BIN)/pytest
 
-bench: $(VENV)/.installed-test
+$(VENV)/.installed-bench: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install --quiet -c constraints.txt -e '.[test,bench]'
+	touch $(VENV)/.installed $(VENV)/.installed-test $@
+
+# Quality and speed figures; the HTML work beside trafilatura, resiliparse, justext,
+# readability-lxml and raw lxml on ../shared/bench/pages (the `bench` extra installs them).
+bench: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/throughput.py
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/loso.py
 	$(BIN)/python benchmarks/scaling.py --max-bytes 5000000
