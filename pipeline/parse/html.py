@@ -246,7 +246,32 @@ def tokenize(source: str) -> list[_Token]:
 
 def _in_skipped(s: NavigableString) -> bool:
     """Inside a script, style, form control or the like: not article text."""
-    return any(p.name in SKIP_TAGS for p in s.parents if isinstance(p, Tag))
+    return s.parent is not None and _skipped_tag(s.parent)
+
+
+# Per-tag memos, kept in the tag's own __dict__ (``getattr`` on a bs4 Tag searches its
+# children for a tag of that name): asked for every text node, an answer about an element
+# holds for every node under it, so each element is looked at once.
+_SKIPPED, _ZONE = "_pipeline_skipped", "_pipeline_zone"
+
+
+def _skipped_tag(tag: Tag) -> bool:
+    chain: list[Tag] = []
+    node: Tag | None = tag
+    found = False
+    while node is not None:
+        known = node.__dict__.get(_SKIPPED)
+        if known is not None:
+            found = known
+            break
+        chain.append(node)
+        if node.name in SKIP_TAGS:
+            found = True
+            break
+        node = node.parent
+    for seen in chain:
+        seen.__dict__[_SKIPPED] = found
+    return found
 
 
 def _strings(root: Tag) -> Iterator[NavigableString]:
@@ -314,16 +339,36 @@ def furniture_of(tag: Tag) -> tuple[str, str] | None:
 
 def _zone(s: NavigableString | Tag, main: Tag | None) -> tuple[str, str] | None:
     """The furniture region a node sits in, looking up to the article body; None inside it."""
-    for p in s.parents:
-        if p is main:
-            return None
-        if isinstance(p, Tag) and p.name not in ("html", "body", "[document]"):
-            hit = furniture_of(p)
-            if hit and not _holds_the_article(p, hit):
-                return hit
-    if main is None:
-        return None
-    return "page_furniture", "html-outside-article"
+    return _zone_from(s.parent, main) if s.parent is not None else _outside(main)
+
+
+def _outside(main: Tag | None) -> tuple[str, str] | None:
+    return None if main is None else ("page_furniture", "html-outside-article")
+
+
+def _zone_from(tag: Tag, main: Tag | None) -> tuple[str, str] | None:
+    """``_zone`` of whatever sits directly in ``tag``, memoised per element and body."""
+    chain: list[Tag] = []
+    node: Tag | None = tag
+    zone = _outside(main)
+    while node is not None:
+        if node is main:
+            zone = None
+            break
+        memo: dict[int, tuple[str, str] | None] | None = node.__dict__.get(_ZONE)
+        if memo is not None and id(main) in memo:
+            zone = memo[id(main)]
+            break
+        chain.append(node)
+        if node.name not in ("html", "body", "[document]"):
+            hit = furniture_of(node)
+            if hit and not _holds_the_article(node, hit):
+                zone = hit
+                break
+        node = node.parent
+    for seen in chain:
+        seen.__dict__.setdefault(_ZONE, {})[id(main)] = zone
+    return zone
 
 
 def _holds_the_article(tag: Tag, hit: tuple[str, str]) -> bool:
