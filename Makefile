@@ -45,6 +45,7 @@ $(VENV)/.installed-bench: pyproject.toml constraints.txt | $(BIN)/python
 # readability-lxml and raw lxml on ../shared/bench/pages (the `bench` extra installs them).
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/throughput.py
+	$(BIN)/python benchmarks/builds.py --factors 1,10,100
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/loso.py
 	$(BIN)/python benchmarks/scaling.py --max-bytes 5000000

@@ -427,16 +427,25 @@ def _equipment(name: str, steps: Sequence[Item]) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+@functools.cache
+def _category_patterns() -> tuple[tuple[str, tuple[tuple[str, re.Pattern[str]], ...]], ...]:
+    cats: dict[str, list[str]] = load("fields")["categories"]
+    return tuple(
+        (cat, tuple((kw, re.compile(rf"(?<![\w-]){re.escape(kw)}(?![\w-])")) for kw in kws))
+        for cat, kws in cats.items()
+    )
+
+
 def _category(name: str, items: Sequence[Item]) -> str | None:
     cats: dict[str, list[str]] = load("fields")["categories"]
     scores: dict[str, int] = {}
     text = " ".join(t for _, t in items).lower()
     low_name = name.lower()
-    for cat, keywords in cats.items():
+    for cat, keywords in _category_patterns():
         score = 0
-        for kw in keywords:
-            pattern = rf"(?<![\w-]){re.escape(kw)}(?![\w-])"
-            score += 3 * len(re.findall(pattern, low_name)) + len(re.findall(pattern, text))
+        for kw, pattern in keywords:
+            if kw in low_name or kw in text:  # a substring test first: most keywords are absent
+                score += 3 * len(pattern.findall(low_name)) + len(pattern.findall(text))
         if score:
             scores[cat] = score
     if not scores:
