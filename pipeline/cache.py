@@ -253,6 +253,18 @@ class SqliteCache:
                 else:
                     self._reset(exc)
 
+    def forget(self, source_id: str) -> int:
+        """Delete every result of a source (a source removed on purpose); how many rows."""
+        if self._db is None:
+            return 0
+        try:
+            with self._db:
+                cursor = self._db.execute("DELETE FROM results WHERE source_id = ?", (source_id,))
+            return cursor.rowcount
+        except sqlite3.DatabaseError as exc:
+            self._disable(f"cannot be written: {exc}")
+            return 0
+
     def close(self) -> None:
         if self._db is not None:
             self._db.close()

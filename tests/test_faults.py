@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -298,13 +299,23 @@ def test_a_published_source_gone_without_remove_is_an_error_not_a_retirement(
     assert p.files() == good
 
 
+def _cached_rows(p: Project, source_id: str) -> int:
+    with sqlite3.connect(p.root / ".cache" / "sources.sqlite") as db:
+        (count,) = db.execute(
+            "SELECT COUNT(*) FROM results WHERE source_id = ?", (source_id,)
+        ).fetchone()
+    return int(count)
+
+
 def test_only_a_removal_on_purpose_retires_ids_and_says_why(tmp_path: Path) -> None:
     p = Project(tmp_path)
     assert p.run("build")[0] == 0
     held = {e["id"] for e in _exercises(p) if {m["source_id"] for m in e["sources"]} == {SEED}}
     assert held
+    assert _cached_rows(p, SEED) == 1
     code, log = p.run("remove", SEED, "--reason", "licence withdrawn", "--date", "2026-12-01")
     assert code == 0, log
+    assert _cached_rows(p, SEED) == 0  # its cache rows go too
     manifest = json.loads((p.raw / "sources.json").read_text(encoding="utf-8"))
     assert manifest["removed"] == [
         {"id": SEED, "file": f"{SEED}.txt", "reason": "licence withdrawn", "date": "2026-12-01"}

@@ -117,6 +117,14 @@ def _summary(report: BuildReport, out: Path) -> None:
         err.print(f"wrote {', '.join(p.name for p in report.written)} in {out}")
     else:
         err.print(f"{out}: already up to date")
+    if merged.conflicts and result.publishable:
+        where = "" if out == Path("output") else f" --out {out}"
+        err.print(
+            f"{len(merged.conflicts)} items to review: `pipeline review list{where}` and "
+            f"`pipeline review show KEY`, or open {out / 'review.html'} in a browser",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 @main.command("build")

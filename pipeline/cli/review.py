@@ -67,8 +67,9 @@ def review_group() -> None:
     """Review the queue of the last build and record decisions that stick on every build.
 
     `list` shows open conflicts, `show KEY` one of them side by side; `same`, `different`,
-    `rename`, `prefer` and `reject` record a decision in review/decisions.json. Run
-    `pipeline build` to apply them; output/review.html shows the same queue in a browser.
+    `rename`, `prefer` and `reject` record a decision in review/decisions.json, `undo` takes
+    one back. Run `pipeline build` to apply them; output/review.html shows the same queue in
+    a browser.
     """
 
 
@@ -77,11 +78,12 @@ def review_group() -> None:
 @click.option("--exercise", help="Only conflicts touching this exercise (id or part of its name).")
 @click.option("--stale", is_flag=True, help="List decisions that no longer match anything.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--keys", "keys_only", is_flag=True, help="Print the keys only, one per line.")
 @OUT_OPTION
 @DECISIONS_OPTION
 def review_list(
-    kind: str | None, exercise: str | None, stale: bool, as_json: bool, out_dir: Path,
-    decisions_path: Path,
+    kind: str | None, exercise: str | None, stale: bool, as_json: bool, keys_only: bool,
+    out_dir: Path, decisions_path: Path,
 ) -> None:  # fmt: skip
     """List the open conflicts of the last build as a table (or the stale decisions)."""
     from rich.table import Table
@@ -100,12 +102,38 @@ def review_list(
     if as_json:
         click.echo(json.dumps(selected, indent=2, ensure_ascii=False))
         return
+    if keys_only:
+        for c in terminal_safe(selected):
+            click.echo(c["key"])
+        return
     table = Table(title=f"{len(selected)} open conflict(s)")
-    for column in ("key", "kind", "exercises", "detail"):
+    # Keys are never cut or wrapped (they are typed back); the other columns wrap.
+    width = max((len(c["key"]) for c in selected), default=3)
+    table.add_column("key", no_wrap=True, min_width=width)
+    for column in ("kind", "exercises", "detail"):
         table.add_column(column, overflow="fold")
     for c in terminal_safe(selected):
         table.add_row(c["key"], c["kind"], ", ".join(c.get("exercise_names", [])), _detail(c))
     wide_console().print(table)
+
+
+@review_group.command("undo")
+@click.argument("key", required=False)
+@DECISIONS_OPTION
+def review_undo(key: str | None, decisions_path: Path) -> None:
+    """Take back the last decision, or the decisions of KEY: a decision's key (as
+    `review same` and the others print it) or a mention key (every decision naming it)."""
+    try:
+        gone = review.undo_decisions(decisions_path, key)
+    except PipelineError as exc:
+        log.error("%s", exc)
+        sys.exit(2)
+    if not gone:
+        log.error("%s: no decision %s", decisions_path, f"matches {key}" if key else "to undo")
+        sys.exit(2)
+    for d in gone:
+        click.echo(f"removed from {decisions_path}: {review.describe(d)}")
+    click.echo("run `pipeline build` to apply it")
 
 
 @review_group.command("show")
@@ -178,7 +206,7 @@ def _record(decision: Decision, out_dir: Path, decisions_path: Path) -> None:
     except PipelineError as exc:
         log.error("%s", exc)
         sys.exit(2)
-    what = f"{decision.kind} {' '.join(decision.mentions)}"
+    what = f"{review.describe(decision)} (key {review.decision_key(decision)})"
     if added:
         click.echo(f"recorded in {decisions_path}: {what}; run `pipeline build` to apply it")
     else:

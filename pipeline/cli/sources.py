@@ -85,22 +85,27 @@ def add_cmd(
 @click.option("--date", help="When, YYYY-MM-DD [default: today].")
 @RAW_OPTION
 @OUT_OPTION
+@click.option(
+    "--cache-dir", type=click.Path(path_type=Path), default=Path(".cache"), show_default=True,
+    help="Cache of per-source work: the source's rows are deleted.",
+)  # fmt: skip
 @click.pass_context
 def remove_cmd(
     ctx: click.Context, source: str, reason: str, date: str | None, raw_dir: Path,
-    out_dir: Path,
+    out_dir: Path, cache_dir: Path,
 ) -> None:  # fmt: skip
     """Retire SOURCE (a source id or file name) on purpose.
 
     SOURCE may also be a source the last build in OUT published whose file is gone already
-    (renamed or deleted by hand). Its file leaves RAW and its manifest entry moves to the
-    manifest's "removed" list with the reason; the next `pipeline build` retires the exercise
-    ids only it held (id map: removed).
+    (renamed or deleted by hand). Its file leaves RAW, its manifest entry moves to the
+    manifest's "removed" list with the reason, and its rows leave the cache; the next
+    `pipeline build` retires the exercise ids only it held (id map: removed).
     A source that merely fails or disappears is never retired: builds keep its last good
     exercises, marked stale, and its ids.
     """
+    from pipeline.cache import SqliteCache
     from pipeline.ingest import remove_source
-    from pipeline.runner import load_registry
+    from pipeline.runner import CACHE_FILE, load_registry
 
     today = date or datetime.date.today().isoformat()
     try:
@@ -110,6 +115,9 @@ def remove_cmd(
     except PipelineError as exc:
         log.error("%s", exc)
         sys.exit(2)
+    if (cache_dir / CACHE_FILE).exists():
+        with SqliteCache(cache_dir / CACHE_FILE) as cache:
+            cache.forget(removed.source_id)
     if not ctx.obj["quiet"]:
         err.print(
             f"removed source {removed.source_id} ({removed.file}): {removed.reason}; "

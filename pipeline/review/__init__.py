@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.conflicts import CONFLICT_KINDS, DECIDABLE_FIELDS
-from pipeline.decisions import decisions_json, load_decisions, parse_decisions, value_from_json
+from pipeline.decisions import (
+    decisions_json,
+    load_decisions,
+    parse_decisions,
+    value_from_json,
+    value_to_json,
+)
 from pipeline.errors import DecisionError, PipelineError
 from pipeline.locks import writing
 from pipeline.models import Decision
@@ -145,6 +151,43 @@ def append_decision(path: Path, decision: Decision) -> bool:
         parse_decisions(doc, str(path))  # what is written must load again
         write_atomic(path, render_json(doc))
         return True
+
+
+def decision_key(decision: Decision) -> str:
+    """A decision's stable key: its kind, its mentions and (for prefer) its field, joined by
+    ":" ("rename:001_f9fe001670b5d609#unnamed-1"); what ``review undo KEY`` takes."""
+    return ":".join(
+        [decision.kind, *decision.mentions, *([decision.field] if decision.field else [])]
+    )
+
+
+def describe(decision: Decision) -> str:
+    """What a decision says, in words: 'rename 001_…#unnamed-1 to "Knee to Chest"'."""
+    text = f"{decision.kind} {' and '.join(decision.mentions)}"
+    if decision.kind == "rename":
+        text += f" to {json.dumps(decision.name, ensure_ascii=False)}"
+    elif decision.kind == "prefer":
+        value = json.dumps(value_to_json(decision.value), ensure_ascii=False)
+        text += f": {decision.field} = {decision.source or value}"
+    return text
+
+
+def undo_decisions(path: Path, key: str | None = None) -> list[Decision]:
+    """Take decisions out of the decisions file, under its write lock: the last one, or every
+    one whose key is ``key`` or that names the mention ``key``. Returns what was taken out
+    (nothing: nothing matched, and the file is left alone)."""
+    with writing(path):
+        existing = list(load_decisions(path))
+        if key is None:
+            gone = existing[-1:]
+        else:
+            gone = [d for d in existing if key == decision_key(d) or key in d.mentions]
+        if gone:
+            kept = [d for d in existing if d not in gone]
+            doc = decisions_json(kept)
+            parse_decisions(doc, str(path))
+            write_atomic(path, render_json(doc))
+        return gone
 
 
 def stale_lines(stale: Iterable[JSON]) -> list[str]:
