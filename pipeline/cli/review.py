@@ -66,10 +66,10 @@ def _short(value: object) -> str:
 def review_group() -> None:
     """Review the queue of the last build and record decisions that stick on every build.
 
-    `list` shows open conflicts, `show KEY` one of them side by side; `same`, `different`,
-    `rename`, `prefer` and `reject` record a decision in review/decisions.json, `undo` takes
-    one back. Run `pipeline build` to apply them; output/review.html shows the same queue in
-    a browser.
+    `serve` opens the queue as a local web app that records decisions at a click; `list`
+    shows open conflicts, `show KEY` one of them side by side; `same`, `different`, `rename`,
+    `prefer` and `reject` record a decision in review/decisions.json, `undo` takes one back.
+    Run `pipeline build` to apply them; output/review.html shows the same queue offline.
     """
 
 
@@ -115,6 +115,44 @@ def review_list(
     for c in terminal_safe(selected):
         table.add_row(c["key"], c["kind"], ", ".join(c.get("exercise_names", [])), _detail(c))
     wide_console().print(table)
+
+
+@review_group.command("serve")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port on 127.0.0.1 (0: any free one).")  # fmt: skip
+@click.option("--raw", "raw_dir", type=click.Path(path_type=Path), default=Path("raw"),
+              show_default=True, help="Articles, for the page's rebuild button.")  # fmt: skip
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=Path(".cache"),
+              show_default=True, help="Cache of per-source work, for rebuilds.")  # fmt: skip
+@OUT_OPTION
+@DECISIONS_OPTION
+def review_serve(
+    port: int, raw_dir: Path, cache_dir: Path, out_dir: Path, decisions_path: Path
+) -> None:
+    """Serve the review queue as a local web app on 127.0.0.1: buttons and keys (j/k next and
+    previous, s same, d different, r reject, u undo, / filter) record decisions through the
+    same checks as these commands, and "Rebuild" applies them. Only this machine, and only
+    the page itself, can use it (its Host, Origin and a per-run token are checked)."""
+    from pipeline.review.server import ReviewApp, make_server
+
+    app = ReviewApp(out_dir, decisions_path, raw_dir, cache_dir)
+    try:
+        app.queue()
+        server = make_server(app, port)
+    except PipelineError as exc:
+        log.error("%s", exc)
+        sys.exit(2)
+    except OSError as exc:
+        log.error("port %d: %s (choose another with --port, or --port 0)", port, exc.strerror)
+        sys.exit(2)
+    click.echo(f"reviewing {out_dir} at http://127.0.0.1:{server.server_address[1]}/ "
+               "(Ctrl-C to stop)")  # fmt: skip
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    finally:
+        server.server_close()
 
 
 @review_group.command("undo")
@@ -195,16 +233,10 @@ def _passage_text(p: dict[str, str] | None) -> str:
 
 def _record(decision: Decision, out_dir: Path, decisions_path: Path) -> None:
     queue = _queue(out_dir)
-    problems = review.check(decision, queue)
-    if problems:
-        for p in problems:
-            log.error("%s", p)
-        log.error("nothing recorded (see `pipeline review list`)")
-        sys.exit(2)
     try:
-        added = review.append_decision(decisions_path, decision)
+        added = review.record(decision, queue, decisions_path)
     except PipelineError as exc:
-        log.error("%s", exc)
+        log.error("%s; nothing recorded", exc)
         sys.exit(2)
     what = f"{review.describe(decision)} (key {review.decision_key(decision)})"
     if added:

@@ -136,6 +136,16 @@ def check(decision: Decision, queue: Queue) -> list[str]:
     return problems
 
 
+def record(decision: Decision, queue: Queue, path: Path) -> bool:
+    """Check a decision against the last build and append it: the one path every way of
+    deciding takes (the CLI, the review server). False if it was there already; a
+    DecisionError naming every problem if it may not be recorded."""
+    problems = check(decision, queue)
+    if problems:
+        raise DecisionError(describe(decision), "; ".join(problems), "see `pipeline review list`")
+    return append_decision(path, decision)
+
+
 def append_decision(path: Path, decision: Decision) -> bool:
     """Add a decision to the decisions file (created if missing); False if already there.
 

@@ -17,6 +17,7 @@ import html
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -89,6 +90,20 @@ def _side(brief: JSON | None, other: JSON | None) -> JSON:
     }
 
 
+@dataclass(frozen=True)
+class Served:
+    """The page as ``pipeline review serve`` serves it: with decision buttons that send this
+    run's token, and what the decisions file already decides, by mention key."""
+
+    token: str
+    decided: dict[str, list[str]] = field(default_factory=dict)
+
+
+def cards(doc: JSON) -> list[JSON]:
+    """The conflicts of a queue document as the page script's plain data."""
+    return [_card(c) for c in doc.get("conflicts", [])]
+
+
 def _card(c: JSON) -> JSON:
     """One conflict as plain data for the page script (no markup anywhere)."""
     texts: list[JSON | None] = c.get("texts", [])
@@ -141,6 +156,14 @@ def _card(c: JSON) -> JSON:
         "against": against,
         "sides": sides,
         "commands": list(c.get("commands", [])),
+        # What a decision on this item names: its mentions, and for a field its values'.
+        "mentions": list(c.get("mentions", [])),
+        "field": c.get("field"),
+        "values": [
+            {"label": _value(v["value"]), "mention": v["mentions"][0]}
+            for v in c.get("values", [])
+            if v.get("mentions")
+        ],
     }
 
 
@@ -159,8 +182,9 @@ def script_hash() -> str:
     return "sha256-" + base64.b64encode(digest).decode()
 
 
-def render(doc: JSON, *, title: str = "Review queue") -> str:
-    """The review page for a conflicts document (``output/conflicts.json``)."""
+def render(doc: JSON, *, title: str = "Review queue", served: Served | None = None) -> str:
+    """The review page for a conflicts document (``output/conflicts.json``); ``served``: the
+    page of the review server, whose buttons record decisions."""
     conflicts: Sequence[JSON] = doc.get("conflicts", [])
     counts: JSON = doc.get("counts", {})
     summary = "".join(
@@ -177,19 +201,29 @@ def render(doc: JSON, *, title: str = "Review queue") -> str:
         "default-src 'none'; style-src 'unsafe-inline'; "
         f"script-src '{script_hash()}'; img-src 'none'; form-action 'none'; base-uri 'none'"
     )
-    cards = script_json([_card(c) for c in conflicts])
+    shown = cards(doc)
+    served_html = ""
+    if served is not None:
+        csp += "; connect-src 'self'"  # the page's own server, nothing else
+        for item in shown:
+            said = [d for m in item["mentions"] for d in served.decided.get(m, [])]
+            item["decided"] = list(dict.fromkeys(said))
+        served_html = f'<meta name=review-token content="{e(served.token)}">'
+    data = script_json(shown)
     return (
         "<!doctype html>\n<html lang=en><head><meta charset=utf-8>"
         f'<meta http-equiv="Content-Security-Policy" content="{e(csp)}">'
-        f"<meta name=viewport content='width=device-width'><title>{e(title)}</title>"
+        f"<meta name=viewport content='width=device-width'>{served_html}<title>{e(title)}</title>"
         f"<style>{asset('review.css')}</style></head><body>"
         f"<header><h1>{e(title)} — {len(conflicts)} open</h1>"
         f"<div class=summary>{summary or 'Nothing to review.'}</div>"
         "<div class=controls><label>Kind <select id=kind><option value=''>all</option>"
         f"{options}</select></label><label>Filter <input id=text type=search "
-        "placeholder='exercise, name or key'></label><span id=count></span></div></header>"
+        "placeholder='exercise, name or key'></label><span id=count></span>"
+        "<span id=progress></span><button type=button id=rebuild hidden>Rebuild</button>"
+        "<span id=status role=status></span></div></header>"
         f"<main>{stale_html}<div id=conflicts></div>"
         "<button type=button id=more hidden>Show more</button></main>"
-        f'<script type="application/json" id="queue-data">{cards}</script>'
+        f'<script type="application/json" id="queue-data">{data}</script>'
         f"<script>{asset('review.js')}</script></body></html>\n"
     )

@@ -7,6 +7,13 @@
   var more = document.getElementById('more'), count = document.getElementById('count');
   var list = document.getElementById('conflicts');
   var pageSize = 200, limit = pageSize;
+  // Served by `pipeline review serve`: buttons and keys record decisions through its API,
+  // with this run's token. The static page has no token and shows the commands instead.
+  var tokenMeta = document.querySelector('meta[name=review-token]');
+  var token = tokenMeta ? tokenMeta.getAttribute('content') : null;
+  var progress = document.getElementById('progress'), status = document.getElementById('status');
+  var rebuild = document.getElementById('rebuild');
+  var shown = [], current = 0;
 
   function el(tag, cls, content) {
     var node = document.createElement(tag);
@@ -79,9 +86,122 @@
       section.appendChild(el('ul', null, c.against.map(function (a) { return el('li', null, a); })));
     }
     section.appendChild(el('div', 'sides', c.sides.map(side)));
+    if (token) {
+      section.appendChild(actions(c));
+      if (c.decided && c.decided.length) {
+        section.className += ' decided';
+        section.appendChild(el('p', 'decision', 'Decided: ' + c.decided.join('; ')));
+      }
+      return section;
+    }
     section.appendChild(el('p', null, 'Record a decision:'));
     c.commands.forEach(function (cmd) { section.appendChild(el('pre', null, [el('code', null, cmd)])); });
     return section;
+  }
+
+  function button(label, action, body) {
+    var b = el('button', null, label);
+    b.type = 'button';
+    b.setAttribute('data-action', action);
+    b.addEventListener('click', function () { decide(body); });
+    return b;
+  }
+
+  function actions(c) {
+    var box = el('div', 'actions');
+    if (c.kind === 'merge' && c.mentions.length === 2) {
+      box.appendChild(button('same (s)', 'same', { kind: 'same', mentions: c.mentions }));
+      box.appendChild(button('different (d)', 'different', { kind: 'different', mentions: c.mentions }));
+    }
+    if (c.kind === 'field' && c.field) {
+      c.values.forEach(function (v) {
+        box.appendChild(button('prefer ' + v.label, 'prefer',
+          { kind: 'prefer', mentions: [v.mention], field: c.field, source: v.mention }));
+      });
+    }
+    if (c.kind === 'unnamed' || c.kind === 'merge') {
+      var name = el('input');
+      name.type = 'text';
+      name.placeholder = 'name';
+      name.setAttribute('data-rename', c.mentions[0]);
+      var rename = el('button', null, 'rename');
+      rename.type = 'button';
+      rename.setAttribute('data-action', 'rename');
+      rename.addEventListener('click', function () {
+        if (name.value.trim()) { decide({ kind: 'rename', mentions: [c.mentions[0]], name: name.value.trim() }); }
+      });
+      box.appendChild(name);
+      box.appendChild(rename);
+    }
+    c.mentions.forEach(function (m, i) {
+      box.appendChild(button(i === 0 ? 'reject (r)' : 'reject ' + m, 'reject', { kind: 'reject', mentions: [m] }));
+    });
+    return box;
+  }
+
+  function post(path, body) {
+    return fetch(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Review-Token': token },
+      body: JSON.stringify(body || {})
+    }).then(function (r) {
+      return r.json().then(function (j) {
+        if (!r.ok) { throw new Error(j.error || String(r.status)); }
+        return j;
+      });
+    });
+  }
+
+  function say(message) { status.textContent = message; }
+
+  function touches(c, mentions) {
+    return c.mentions.some(function (m) { return mentions.indexOf(m) >= 0; });
+  }
+
+  function decide(body) {
+    return post('/api/decide', body).then(function (j) {
+      data.forEach(function (c) {
+        if (touches(c, j.mentions)) { c.decided = (c.decided || []).filter(function (t) { return t !== j.text; }).concat([j.text]); }
+      });
+      say((j.recorded ? 'recorded: ' : 'already recorded: ') + j.text);
+      apply();
+    }).catch(function (err) { say('not recorded: ' + err.message); });
+  }
+
+  function undo() {
+    return post('/api/undo', {}).then(function (j) {
+      data.forEach(function (c) {
+        if (touches(c, j.mentions)) {
+          c.decided = (c.decided || []).filter(function (t) { return j.removed.indexOf(t) < 0; });
+        }
+      });
+      say('undone: ' + j.removed.join('; '));
+      apply();
+    }).catch(function (err) { say('nothing undone: ' + err.message); });
+  }
+
+  function focus(k) {
+    if (!shown.length) { return; }
+    current = Math.max(0, Math.min(k, shown.length - 1));
+    var nodes = list.querySelectorAll('.conflict');
+    Array.prototype.forEach.call(nodes, function (n, i) { n.classList.toggle('current', i === current); });
+    if (nodes[current] && nodes[current].scrollIntoView) { nodes[current].scrollIntoView({ block: 'nearest' }); }
+  }
+
+  function key(event) {
+    if (event.target && /^(INPUT|SELECT|TEXTAREA)$/.test(event.target.tagName)) {
+      if (event.key === 'Escape') { event.target.blur(); }
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var c = shown[current];
+    if (event.key === 'j') { focus(current + 1); } else if (event.key === 'k') { focus(current - 1); } else if (event.key === '/') {
+      event.preventDefault(); text.focus();
+    } else if (event.key === 'u') { undo(); } else if (!c) { return; } else if (event.key === 's' && c.kind === 'merge') {
+      decide({ kind: 'same', mentions: c.mentions });
+    } else if (event.key === 'd' && c.kind === 'merge') {
+      decide({ kind: 'different', mentions: c.mentions });
+    } else if (event.key === 'r') { decide({ kind: 'reject', mentions: [c.mentions[0]] }); }
   }
 
   function apply() {
@@ -89,11 +209,17 @@
     var matching = data.filter(function (c) {
       return (!k || c.kind === k) && (!t || c.search.indexOf(t) >= 0);
     });
-    var shown = matching.slice(0, limit);
+    shown = matching.slice(0, limit);
     list.textContent = '';
     shown.forEach(function (c) { list.appendChild(card(c)); });
+    if (!matching.length) { list.appendChild(el('p', 'empty', 'No item matches these filters.')); }
     count.textContent = matching.length + ' matching, ' + shown.length + ' shown';
     more.hidden = shown.length >= matching.length;
+    if (token) {
+      var decided = data.filter(function (c) { return c.decided && c.decided.length; }).length;
+      progress.textContent = decided + ' decided / ' + (data.length - decided) + ' open';
+      focus(current);
+    }
   }
 
   kind.addEventListener('change', function () { limit = pageSize; apply(); });
@@ -104,5 +230,17 @@
       kind.value = b.getAttribute('data-filter-kind'); limit = pageSize; apply();
     });
   });
+  if (token) {
+    document.addEventListener('keydown', key);
+    rebuild.hidden = false;
+    rebuild.addEventListener('click', function () {
+      say('rebuilding…');
+      rebuild.disabled = true;
+      post('/api/rebuild', {}).then(function (j) {
+        say('rebuilt (' + j.conflicts + ' items to review); reloading');
+        window.location.reload();
+      }).catch(function (err) { rebuild.disabled = false; say('rebuild failed: ' + err.message); });
+    });
+  }
   apply();
 })();
