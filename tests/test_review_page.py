@@ -154,3 +154,82 @@ def test_a_built_page_escapes_a_hostile_article(browser: Any, tmp_path: Path) ->
     assert page.evaluate(f"{VISIBLE}.length") == min(queue_size, 200) > 0
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert 'onerror="window.__pwned=2"' in page.text_content("main")
+
+
+@pytest.mark.browser
+def test_the_static_page_sorts_filters_and_exports_decisions_for_review_apply(
+    browser: Any, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    shutil.copytree(RAW, raw)
+    build(raw, out, decisions_path=tmp_path / "none.json")
+    doc = json.loads((out / "conflicts.json").read_text(encoding="utf-8"))
+    merges = [c for c in doc["conflicts"] if c["kind"] == "merge"]
+    page = open_page(browser, out / "review.html")
+    page.select_option("#sort", "score")
+    first = page.locator(".conflict").first
+    assert first.get_attribute("data-kind") == "merge"
+    top = max(merges, key=lambda c: c["pair"]["score"])
+    assert first.locator("p.key").first.inner_text() == top["key"]
+    page.fill("#score-min", "0.99")
+    assert "No item matches" in page.inner_text("main")
+    page.fill("#score-min", "")
+    source = merges[0]["mentions"][0].split("#")[0]
+    page.select_option("#source", source)
+    keys = page.locator(".conflict > p.key").all_inner_texts()
+    wanted = [
+        c["key"] for c in doc["conflicts"] if any(m.startswith(source + "#") for m in c["mentions"])
+    ]
+    assert keys and sorted(keys) == sorted(wanted[:200])
+    page.select_option("#source", "")
+    page.select_option("#sort", "")
+    # Decide offline: same on a merge item, reject then undo (u), and export.
+    card = page.locator(f".conflict:has(p.key:text-is('{merges[0]['key']}'))")
+    card.locator("button[data-action=same]").click()
+    card.locator("button[data-action=reject]").first.click()
+    page.keyboard.press("u")
+    assert "undone: reject" in page.inner_text("#status")
+    with page.expect_download() as download:
+        page.click("#export")
+    exported = tmp_path / "export.json"
+    download.value.save_as(exported)
+    assert page.errors == []
+    # `review apply` of the export records what `review same` would.
+    applied = CliRunner().invoke(
+        main, ["review", "apply", str(exported), "--out", str(out),
+               "--decisions", str(tmp_path / "applied.json")],
+    )  # fmt: skip
+    assert applied.exit_code == 0, applied.output
+    a, b = merges[0]["mentions"]
+    typed = CliRunner().invoke(
+        main, ["review", "same", a, b, "--out", str(out), "--decisions", str(tmp_path / "cli.json")]
+    )
+    assert typed.exit_code == 0, typed.output
+    assert (tmp_path / "applied.json").read_bytes() == (tmp_path / "cli.json").read_bytes()
+
+
+def test_review_apply_refuses_a_file_with_any_bad_decision(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    shutil.copytree(RAW, raw)
+    build(raw, out, decisions_path=tmp_path / "none.json")
+    doc = json.loads((out / "conflicts.json").read_text(encoding="utf-8"))
+    good = doc["conflicts"][0]["mentions"][0]
+    bad = {"version": 1, "decisions": [{"kind": "reject", "mentions": [good]},
+                                       {"kind": "reject", "mentions": ["no#such"]}]}  # fmt: skip
+    (tmp_path / "bad.json").write_text(json.dumps(bad), encoding="utf-8")
+    decisions = tmp_path / "decisions.json"
+    result = CliRunner().invoke(
+        main, ["review", "apply", str(tmp_path / "bad.json"), "--out", str(out),
+               "--decisions", str(decisions)],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "no#such: no such mention in the last build" in result.output
+    assert not decisions.exists()  # nothing recorded, not even the good one

@@ -155,6 +155,23 @@ def review_serve(
         server.server_close()
 
 
+@review_group.command("apply")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@OUT_OPTION
+@DECISIONS_OPTION
+def review_apply(file: Path, out_dir: Path, decisions_path: Path) -> None:
+    """Record the decisions in FILE (exported from output/review.html): each is checked as
+    `same`, `rename` and the others check theirs, and none is recorded unless all pass."""
+    try:
+        new = review.apply_decisions(file, _queue(out_dir), decisions_path)
+    except PipelineError as exc:
+        log.error("%s", exc)
+        sys.exit(2)
+    for d in new:
+        click.echo(f"recorded in {decisions_path}: {review.describe(d)}")
+    click.echo(f"{len(new)} new decision(s) from {file}; run `pipeline build` to apply them")
+
+
 @review_group.command("undo")
 @click.argument("key", required=False)
 @DECISIONS_OPTION

@@ -146,6 +146,25 @@ def record(decision: Decision, queue: Queue, path: Path) -> bool:
     return append_decision(path, decision)
 
 
+def apply_decisions(source: Path, queue: Queue, path: Path) -> list[Decision]:
+    """Append the decisions of a file (the static page's export) to the decisions file:
+    the file is validated as a decisions file, every decision checked against the last
+    build, and nothing is appended unless all of them pass (a DecisionError lists every
+    problem). Returns the decisions that were new."""
+    decisions = load_decisions(source)
+    problems = [f"{describe(d)}: {p}" for d in decisions for p in check(d, queue)]
+    if problems:
+        raise DecisionError(str(source), "; ".join(problems), "nothing was recorded")
+    with writing(path):
+        existing = list(load_decisions(path))
+        new = [d for d in dict.fromkeys(decisions) if d not in existing]
+        if new:
+            doc = decisions_json([*existing, *new])
+            parse_decisions(doc, str(path))
+            write_atomic(path, render_json(doc))
+        return new
+
+
 def append_decision(path: Path, decision: Decision) -> bool:
     """Add a decision to the decisions file (created if missing); False if already there.
 

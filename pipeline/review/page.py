@@ -3,8 +3,11 @@
 Every piece of article text is untrusted: it is escaped where it is written, and a Content
 Security Policy allows no script but the page's own (by hash), no images, no requests, so
 that even an escaping mistake could not run code from an article. The page shows a summary
-by kind, and filters by kind and by text; it renders the matching conflicts a page at a time
-so that a queue of thousands stays quick.
+by kind; it sorts (by score, kind, source, exercise) and filters (by kind, source, score
+range and text), shows steps of a pair compact (the differing ones, the rest on opening),
+and renders the matching conflicts a page at a time so that a queue of thousands stays
+quick. Offline, its buttons and keys collect decisions in the page, exported as a file for
+``pipeline review apply``; served by ``pipeline review serve`` they are recorded at once.
 """
 
 from __future__ import annotations
@@ -158,6 +161,8 @@ def _card(c: JSON) -> JSON:
         "commands": list(c.get("commands", [])),
         # What a decision on this item names: its mentions, and for a field its values'.
         "mentions": list(c.get("mentions", [])),
+        "sources": sorted({m.split("#", 1)[0] for m in c.get("mentions", [])}),
+        "score": c["pair"]["score"] if c.get("pair") else None,
         "field": c.get("field"),
         "values": [
             {"label": _value(v["value"]), "mention": v["mentions"][0]}
@@ -197,6 +202,13 @@ def render(doc: JSON, *, title: str = "Review queue", served: Served | None = No
         items = "".join(f"<li><code>{e(json.dumps(d, sort_keys=True))}</code></li>" for d in stale)
         stale_html = f"<section class=stale><h2>Stale decisions</h2><ul>{items}</ul></section>"
     options = "".join(f'<option value="{e(k)}">{e(k)}</option>' for k in sorted(counts))
+    sources = sorted({m.split("#", 1)[0] for c in conflicts for m in c.get("mentions", [])})
+    source_options = "".join(f'<option value="{e(k)}">{e(k)}</option>' for k in sources)
+    sorts = "".join(
+        f'<option value="{k}">{label}</option>'
+        for k, label in (("", "queue order"), ("score", "score, highest first"),
+                         ("kind", "kind"), ("source", "source"), ("exercise", "exercise"))
+    )  # fmt: skip
     csp = (
         "default-src 'none'; style-src 'unsafe-inline'; "
         f"script-src '{script_hash()}'; img-src 'none'; form-action 'none'; base-uri 'none'"
@@ -218,9 +230,14 @@ def render(doc: JSON, *, title: str = "Review queue", served: Served | None = No
         f"<header><h1>{e(title)} — {len(conflicts)} open</h1>"
         f"<div class=summary>{summary or 'Nothing to review.'}</div>"
         "<div class=controls><label>Kind <select id=kind><option value=''>all</option>"
-        f"{options}</select></label><label>Filter <input id=text type=search "
-        "placeholder='exercise, name or key'></label><span id=count></span>"
+        f"{options}</select></label><label>Source <select id=source><option value=''>all"
+        f"</option>{source_options}</select></label><label>Score <input id=score-min "
+        "type=number min=0 max=1 step=0.05 placeholder=min> to <input id=score-max "
+        "type=number min=0 max=1 step=0.05 placeholder=max></label>"
+        f"<label>Sort <select id=sort>{sorts}</select></label><label>Filter <input id=text "
+        "type=search placeholder='exercise, name or key'></label><span id=count></span>"
         "<span id=progress></span><button type=button id=rebuild hidden>Rebuild</button>"
+        "<button type=button id=export hidden>Export decisions</button>"
         "<span id=status role=status></span></div></header>"
         f"<main>{stale_html}<div id=conflicts></div>"
         "<button type=button id=more hidden>Show more</button></main>"

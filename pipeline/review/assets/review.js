@@ -13,7 +13,10 @@
   var token = tokenMeta ? tokenMeta.getAttribute('content') : null;
   var progress = document.getElementById('progress'), status = document.getElementById('status');
   var rebuild = document.getElementById('rebuild');
-  var shown = [], current = 0;
+  var shown = [], current = 0, pending = [];
+  var sort = document.getElementById('sort'), source = document.getElementById('source');
+  var scoreMin = document.getElementById('score-min'), scoreMax = document.getElementById('score-max');
+  var exportButton = document.getElementById('export');
 
   function el(tag, cls, content) {
     var node = document.createElement(tag);
@@ -52,11 +55,26 @@
       box.appendChild(el('ul', null, s.evidence.map(function (x) { return el('li', null, x); })));
     }
     if (s.steps.length) {
-      box.appendChild(el('ol', null, s.steps.map(function (segments) {
-        return el('li', null, segments.map(function (seg) {
-          return seg[1] ? el('mark', null, seg[0]) : seg[0];
+      var steps = function (list) {
+        return el('ol', null, list.map(function (segments) {
+          return el('li', null, segments.map(function (seg) {
+            return seg[1] ? el('mark', null, seg[0]) : seg[0];
+          }));
         }));
-      })));
+      };
+      var differing = s.steps.filter(function (segments) {
+        return segments.some(function (seg) { return seg[1]; });
+      });
+      if (differing.length && differing.length < s.steps.length) {
+        // Compact: the steps that differ from the other side; all of them on opening.
+        box.appendChild(el('p', null, differing.length + ' of ' + s.steps.length + ' steps differ:'));
+        box.appendChild(steps(differing));
+        var all = el('details', 'steps', [el('summary', null, 'All ' + s.steps.length + ' steps')]);
+        all.appendChild(steps(s.steps));
+        box.appendChild(all);
+      } else {
+        box.appendChild(steps(s.steps));
+      }
     } else {
       box.appendChild(el('p', null, 'No steps.'));
     }
@@ -86,15 +104,13 @@
       section.appendChild(el('ul', null, c.against.map(function (a) { return el('li', null, a); })));
     }
     section.appendChild(el('div', 'sides', c.sides.map(side)));
-    if (token) {
-      section.appendChild(actions(c));
-      if (c.decided && c.decided.length) {
-        section.className += ' decided';
-        section.appendChild(el('p', 'decision', 'Decided: ' + c.decided.join('; ')));
-      }
-      return section;
+    section.appendChild(actions(c));
+    if (c.decided && c.decided.length) {
+      section.className += ' decided';
+      section.appendChild(el('p', 'decision', 'Decided: ' + c.decided.join('; ')));
     }
-    section.appendChild(el('p', null, 'Record a decision:'));
+    if (token) { return section; }
+    section.appendChild(el('p', null, 'Or record it from a terminal:'));
     c.commands.forEach(function (cmd) { section.appendChild(el('pre', null, [el('code', null, cmd)])); });
     return section;
   }
@@ -158,7 +174,38 @@
     return c.mentions.some(function (m) { return mentions.indexOf(m) >= 0; });
   }
 
+  function words(body) {
+    var text = body.kind + ' ' + body.mentions.join(' and ');
+    if (body.kind === 'rename') { text += ' to ' + JSON.stringify(body.name); }
+    if (body.kind === 'prefer') { text += ': ' + body.field + ' = ' + body.source; }
+    return text;
+  }
+
+  function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+
+  function mark(mentions, textOf) {
+    data.forEach(function (c) {
+      if (touches(c, mentions)) { c.decided = (c.decided || []).filter(function (t) { return t !== textOf; }).concat([textOf]); }
+    });
+  }
+
+  function unmark(mentions, removed) {
+    data.forEach(function (c) {
+      if (touches(c, mentions)) {
+        c.decided = (c.decided || []).filter(function (t) { return removed.indexOf(t) < 0; });
+      }
+    });
+  }
+
   function decide(body) {
+    if (!token) {  // offline: collected here, exported for `pipeline review apply`
+      var known = pending.some(function (p) { return same(p, body); });
+      if (!known) { pending.push(body); }
+      mark(body.mentions, words(body));
+      say((known ? 'already collected: ' : 'collected: ') + words(body));
+      apply();
+      return null;
+    }
     return post('/api/decide', body).then(function (j) {
       data.forEach(function (c) {
         if (touches(c, j.mentions)) { c.decided = (c.decided || []).filter(function (t) { return t !== j.text; }).concat([j.text]); }
@@ -169,6 +216,14 @@
   }
 
   function undo() {
+    if (!token) {
+      var last = pending.pop();
+      if (!last) { say('nothing undone: no decision collected'); return null; }
+      unmark(last.mentions, [words(last)]);
+      say('undone: ' + words(last));
+      apply();
+      return null;
+    }
     return post('/api/undo', {}).then(function (j) {
       data.forEach(function (c) {
         if (touches(c, j.mentions)) {
@@ -204,25 +259,61 @@
     } else if (event.key === 'r') { decide({ kind: 'reject', mentions: [c.mentions[0]] }); }
   }
 
+  var order = {
+    score: function (a, b) { return (b.score === null ? -1 : b.score) - (a.score === null ? -1 : a.score); },
+    kind: function (a, b) { return a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0; },
+    source: function (a, b) { var x = a.sources.join(' '), y = b.sources.join(' '); return x < y ? -1 : x > y ? 1 : 0; },
+    exercise: function (a, b) { var x = a.title.toLowerCase(), y = b.title.toLowerCase(); return x < y ? -1 : x > y ? 1 : 0; }
+  };
+
   function apply() {
-    var k = kind.value, t = text.value.toLowerCase();
+    var k = kind.value, t = text.value.toLowerCase(), src = source.value;
+    var lo = scoreMin.value === '' ? null : Number(scoreMin.value);
+    var hi = scoreMax.value === '' ? null : Number(scoreMax.value);
     var matching = data.filter(function (c) {
-      return (!k || c.kind === k) && (!t || c.search.indexOf(t) >= 0);
+      if (k && c.kind !== k) { return false; }
+      if (src && c.sources.indexOf(src) < 0) { return false; }
+      if ((lo !== null || hi !== null) && c.score === null) { return false; }
+      if (lo !== null && c.score < lo) { return false; }
+      if (hi !== null && c.score > hi) { return false; }
+      return !t || c.search.indexOf(t) >= 0;
     });
+    if (order[sort.value]) {  // a stable sort: equal items keep the queue's order
+      matching = matching.map(function (c, i) { return [c, i]; }).sort(function (a, b) {
+        return order[sort.value](a[0], b[0]) || a[1] - b[1];
+      }).map(function (pair) { return pair[0]; });
+    }
     shown = matching.slice(0, limit);
     list.textContent = '';
     shown.forEach(function (c) { list.appendChild(card(c)); });
     if (!matching.length) { list.appendChild(el('p', 'empty', 'No item matches these filters.')); }
     count.textContent = matching.length + ' matching, ' + shown.length + ' shown';
     more.hidden = shown.length >= matching.length;
-    if (token) {
-      var decided = data.filter(function (c) { return c.decided && c.decided.length; }).length;
-      progress.textContent = decided + ' decided / ' + (data.length - decided) + ' open';
-      focus(current);
-    }
+    var decided = data.filter(function (c) { return c.decided && c.decided.length; }).length;
+    progress.textContent = decided + ' decided / ' + (data.length - decided) + ' open';
+    exportButton.hidden = token !== null || !pending.length;
+    exportButton.textContent = 'Export ' + pending.length + ' decision(s)';
+    focus(current);
   }
 
   kind.addEventListener('change', function () { limit = pageSize; apply(); });
+  [source, sort].forEach(function (node) {
+    node.addEventListener('change', function () { limit = pageSize; current = 0; apply(); });
+  });
+  [scoreMin, scoreMax].forEach(function (node) {
+    node.addEventListener('input', function () { limit = pageSize; current = 0; apply(); });
+  });
+  exportButton.addEventListener('click', function () {
+    var file = JSON.stringify({ version: 1, decisions: pending }, null, 2) + '\n';
+    var link = el('a');
+    link.href = URL.createObjectURL(new Blob([file], { type: 'application/json' }));
+    link.download = 'decisions-export.json';
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    say('exported ' + pending.length + ' decision(s): record them with `pipeline review apply FILE`');
+  });
+  document.addEventListener('keydown', key);
   text.addEventListener('input', function () { limit = pageSize; apply(); });
   more.addEventListener('click', function () { limit += pageSize; apply(); });
   Array.prototype.forEach.call(document.querySelectorAll('[data-filter-kind]'), function (b) {
@@ -231,7 +322,6 @@
     });
   });
   if (token) {
-    document.addEventListener('keydown', key);
     rebuild.hidden = false;
     rebuild.addEventListener('click', function () {
       say('rebuilding…');
