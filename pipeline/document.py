@@ -243,6 +243,10 @@ def resolve_commands(c: Conflict) -> list[str]:
     if c.kind == "unnamed":
         (a,) = c.mentions
         return [f'pipeline review rename {a} "NAME"', f"pipeline review reject {a}"]
+    if c.kind == "name":  # two records, one name: tell them apart, or say they are one
+        a, b = c.mentions
+        return [f'pipeline review rename {a} "NAME"', f'pipeline review rename {b} "NAME"',
+                f"pipeline review different {a} {b}", f"pipeline review same {a} {b}"]  # fmt: skip
     cmds = []
     for v in c.values:
         cmds.append(f"pipeline review prefer {v.mentions[0]} --field {c.field}")

@@ -263,8 +263,8 @@ class Conflict:
     """An entry of the review queue.
 
     ``kind`` is ``field`` (merged sources disagree on a field), ``merge`` (a pair scored between
-    review_at and merge_at, or above merge_at but linking two published records) or
-    ``unnamed`` (steps found without an exercise name).
+    review_at and merge_at, or above merge_at but linking two published records), ``name``
+    (two records under one canonical name) or ``unnamed`` (steps found without a name).
     """
 
     key: str

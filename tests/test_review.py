@@ -210,3 +210,19 @@ def test_a_build_says_how_many_items_to_review_and_how(work: Path) -> None:
     assert built.exit_code == 0
     assert "items to review: `pipeline review list --out" in built.output
     assert "review.html in a browser" in built.output
+
+
+def test_two_records_under_one_name_are_queued_until_told_apart(work: Path) -> None:
+    assert run(work, "build").exit_code == 0
+    queue = json.loads(run(work, "list", "--kind", "name", "--json").output)
+    item = next(c for c in queue if c["key"] == "name:sitting-on-ball|sitting-on-ball-2")
+    a, b = item["mentions"]
+    assert f'pipeline review rename {a} "NAME"' in item["commands"]
+    assert run(work, "different", a, b).exit_code == 0  # two exercises: known, and kept
+    assert run(work, "build").exit_code == 0
+    assert not json.loads(run(work, "list", "--kind", "name", "--json").output)
+    assert run(work, "undo").exit_code == 0
+    assert run(work, "rename", b, "Sitting on Ball with Arm Raise").exit_code == 0
+    assert run(work, "build").exit_code == 0
+    assert not json.loads(run(work, "list", "--kind", "name", "--json").output)
+    assert exercise_of(work, b)["name"] == "Sitting on Ball with Arm Raise"

@@ -8,6 +8,7 @@ disagreements inside a cluster, and unnamed step lists form the review queue.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -100,6 +101,30 @@ def _evidence_cannot(mentions: Sequence[Mention]) -> tuple[list[tuple[int, int]]
                 if repeated:
                     repeats.add(frozenset((ma.key, mb.key)))
     return out, repeats
+
+
+def _same_names(
+    ids: Sequence[str],
+    names: Sequence[str],
+    members: Sequence[Sequence[Mention]],
+    decided: set[frozenset[str]],
+) -> list[Conflict]:
+    """Two records under one canonical name ("Sitting on Ball" twice in an article, for two
+    exercises): a review item, until a curator renames one or says they are different."""
+    by_name: dict[str, list[int]] = {}
+    for g, name in enumerate(names):
+        by_name.setdefault(name.casefold(), []).append(g)
+    out = []
+    for groups in by_name.values():
+        for a, b in itertools.combinations(sorted(groups, key=lambda g: ids[g]), 2):
+            keys_a, keys_b = [m.key for m in members[a]], [m.key for m in members[b]]
+            if any(frozenset((x, y)) in decided for x in keys_a for y in keys_b):
+                continue
+            out.append(
+                Conflict(key=f"name:{ids[a]}|{ids[b]}", kind="name",
+                         mentions=(min(keys_a), min(keys_b)), exercise_ids=(ids[a], ids[b]))
+            )  # fmt: skip
+    return out
 
 
 def merge(
@@ -210,6 +235,7 @@ def merge(
             )
     for ex in exercises:
         queue.extend(c for c in ex.conflicts if c.rule != "curator")
+    queue.extend(_same_names(ids, names, members, decided_pairs))
     queue.extend(
         Conflict(key=f"unnamed:{m.key}", kind="unnamed", mentions=(m.key,)) for m in unnamed
     )

@@ -125,7 +125,7 @@
 
   function actions(c) {
     var box = el('div', 'actions');
-    if (c.kind === 'merge' && c.mentions.length === 2) {
+    if ((c.kind === 'merge' || c.kind === 'name') && c.mentions.length === 2) {
       box.appendChild(button('same (s)', 'same', { kind: 'same', mentions: c.mentions }));
       box.appendChild(button('different (d)', 'different', { kind: 'different', mentions: c.mentions }));
     }
@@ -135,7 +135,7 @@
           { kind: 'prefer', mentions: [v.mention], field: c.field, source: v.mention }));
       });
     }
-    if (c.kind === 'unnamed' || c.kind === 'merge') {
+    if (c.kind === 'unnamed' || c.kind === 'merge' || c.kind === 'name') {
       var name = el('input');
       name.type = 'text';
       name.placeholder = 'name';
@@ -252,9 +252,9 @@
     var c = shown[current];
     if (event.key === 'j') { focus(current + 1); } else if (event.key === 'k') { focus(current - 1); } else if (event.key === '/') {
       event.preventDefault(); text.focus();
-    } else if (event.key === 'u') { undo(); } else if (!c) { return; } else if (event.key === 's' && c.kind === 'merge') {
+    } else if (event.key === 'u') { undo(); } else if (!c) { return; } else if (event.key === 's' && c.mentions.length === 2) {
       decide({ kind: 'same', mentions: c.mentions });
-    } else if (event.key === 'd' && c.kind === 'merge') {
+    } else if (event.key === 'd' && c.mentions.length === 2) {
       decide({ kind: 'different', mentions: c.mentions });
     } else if (event.key === 'r') { decide({ kind: 'reject', mentions: [c.mentions[0]] }); }
   }
