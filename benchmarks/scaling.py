@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pipeline.errors import SourceError  # noqa: E402
 from pipeline.runner import Settings, process  # noqa: E402
 from pipeline.sources import RawFile, SourcesSettings, decode  # noqa: E402
 
@@ -67,7 +68,12 @@ def main() -> None:
         for shape, (name, text) in shapes(size, parts).items():
             data = text.encode()
             start = time.process_time()
-            result = process(decode(RawFile(name, data, None), settings.sources), settings)
+            try:
+                result = process(decode(RawFile(name, data, None), settings.sources), settings)
+            except SourceError as exc:  # over a per-source limit: refused, as a build would
+                took = time.process_time() - start
+                print(f"{shape:28} {len(data):>9,} {took:>9.2f} refused: {exc.problem}")
+                continue
             took = time.process_time() - start
             print(
                 f"{shape:28} {len(data):>9,} {took:>9.2f} {took / (len(data) / 1e6):>8.2f} "

@@ -9,13 +9,18 @@ bytes. Work sent to a pool is a module-level function; what comes back should be
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol, TypeVar
+
+from pipeline.errors import PipelineError
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +50,23 @@ class InProcess:
             yield index, work(item)
 
 
+def _worker_start(parent: int) -> None:
+    """In each worker: end with the parent (a killed build leaves no worker behind), and
+    write to the real stderr, not to a progress display's proxy of this process."""
+    sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+    if sys.platform == "linux":
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):  # no prctl: the pipe to the parent still closes
+            pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 class ProcessPool:
     """Items spread over ``jobs`` worker processes. On Linux a worker is a fork of this
     process: it starts in milliseconds with every module loaded (the work touches no lock
@@ -68,21 +90,38 @@ class ProcessPool:
             return
         workers = min(self.jobs, len(items))
         log.debug("per-source work on %d processes", workers)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=self._context()) as pool:
-            pending: dict[Future[R], int] = {}
-            queue = iter(enumerate(items))
-            for index, item in queue:
-                pending[pool.submit(work, item)] = index
-                if len(pending) >= 2 * workers:
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=self._context(), initializer=_worker_start,
+            initargs=(os.getpid(),),
+        )  # fmt: skip
+        try:
+            yield from self._run(pool, work, items, workers)
+        except BrokenProcessPool as exc:  # killed, or out of memory: nothing is published
+            raise PipelineError(
+                "per-source work", f"a worker process died ({exc})",
+                "run it again; if it dies again, with fewer --jobs",
+            ) from exc  # fmt: skip
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    @staticmethod
+    def _run(
+        pool: ProcessPoolExecutor, work: Callable[[T], R], items: Sequence[T], workers: int
+    ) -> Iterator[tuple[int, R]]:
+        pending: dict[Future[R], int] = {}
+        queue = iter(enumerate(items))
+        for index, item in queue:
+            pending[pool.submit(work, item)] = index
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=pending.__getitem__):
+                index = pending.pop(future)
+                yield index, future.result()
+                for more, item in queue:
+                    pending[pool.submit(work, item)] = more
                     break
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in sorted(done, key=pending.__getitem__):
-                    index = pending.pop(future)
-                    yield index, future.result()
-                    for more, item in queue:
-                        pending[pool.submit(work, item)] = more
-                        break
 
 
 def executor_for(jobs: int) -> Executor:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import math
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -76,9 +77,22 @@ def _errors(validator: Draft202012Validator, instance: object, where: str = "$")
     return [f"{where}{json_path(e)[1:]}: {e.message}" for e in errors]
 
 
+def _not_finite(value: object, path: str = "") -> list[str]:
+    """Paths of NaN and infinite numbers, which JSON cannot hold (a schema's "number" takes
+    them, and a renderer would write null or an invalid literal)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return [path]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _not_finite(v, f"{path}.{k}")]
+    if isinstance(value, list):
+        return [p for n, v in enumerate(value) for p in _not_finite(v, f"{path}[{n}]")]
+    return []
+
+
 def invariants(exercise: dict[str, Any], where: str) -> list[str]:
-    """Rules a schema cannot say: spans, alias/name overlap, conflict mentions."""
-    problems = []
+    """Rules a schema cannot say: finite numbers, spans, alias/name overlap, conflict
+    mentions."""
+    problems = [f"{where}{path}: not a finite number" for path in _not_finite(exercise)]
     sources = [s for s in exercise.get("sources", []) if isinstance(s, dict)]
     keys = {s.get("mention") for s in sources}
     for n, src in enumerate(sources):

@@ -73,3 +73,60 @@ def test_builds_with_two_jobs_are_byte_identical_to_one(tmp_path: Path) -> None:
     assert outputs[1] == outputs[2]
     errors = " ".join(outputs[2][1])
     assert "zz_broken.html" in errors and "over the limit of 300" in errors
+
+
+def _die(n: int) -> int:
+    if n == 1:
+        os.kill(os.getpid(), 9)
+    time.sleep(0.2)
+    return n
+
+
+def test_a_worker_that_dies_is_an_error_that_names_it_not_a_traceback() -> None:
+    from pipeline.errors import PipelineError
+
+    with pytest.raises(PipelineError, match="a worker process died"):
+        dict(ProcessPool(2).map(_die, [0, 1, 2, 3]))
+
+
+_ORPHAN = """
+import os, sys, time
+sys.path.insert(0, {root!r})
+from pipeline.executors import ProcessPool
+
+def pid_then_sleep(n):
+    sys.stdout.write(f"{{os.getpid()}}\\n")  # one write: lines of two workers never mix
+    sys.stdout.flush()
+    time.sleep(60)
+    return n
+
+if __name__ == "__main__":
+    for _ in ProcessPool(2).map(pid_then_sleep, [0, 1]):
+        pass
+"""
+
+
+def test_workers_end_with_a_killed_parent(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    script = tmp_path / "orphans.py"
+    script.write_text(_ORPHAN.format(root=str(RAW.parent)), encoding="utf-8")
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    workers = [int(parent.stdout.readline()) for _ in range(2)]
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    except FileNotFoundError:
+        return False
+    return stat.split(") ", 1)[1][0] != "Z"  # a zombie has ended

@@ -34,6 +34,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from pipeline.models import BlockKind, Document, Format, Parsed
 from pipeline.parse import parse
+from pipeline.parse.lines import split_lines
 from pipeline.sources import RawFile, SourcesSettings, decode
 
 from .conftest import CORPUS, RAW, ROOT
@@ -68,10 +69,10 @@ class Leaf:
 
 def reference(text: str) -> list[Leaf]:
     """markdown-it-py's leaf blocks of a text, by kind and line range."""
-    src = "\n".join(text.splitlines())
+    src = "\n".join(line.text for line in split_lines(text))
     tokens = MarkdownIt("commonmark").enable("table").use(front_matter_plugin).parse(src)
     if tokens and tokens[0].type == "front_matter":
-        lines = src.split("\n")
+        lines = src.split("\n")  # as split_lines split them: CR and LF only
         assert tokens[0].map is not None
         if lines[tokens[0].map[1] - 1].strip() != "---" or tokens[0].map[1] == 1:
             tokens = MarkdownIt("commonmark").enable("table").parse(src)
@@ -212,7 +213,7 @@ MARKDOWN_PIECES = [
     "# ", "## ", "> ", "- ", "* ", "1. ", "2) ", "    ", "  ", "\t", "```", "~~~", "---", "***",
     "===", "| a | b |", "|---|---|", "<div>", "</div>", "<!-- c -->", "[r]: http://x", "[r]",
     "**Bold**", "**Hold:** 20 s", "• ", "+++", "Lie on your back.", "knee", "![i](http://x)",
-    "\n", "\n", "\n\n", "\r\n",
+    "\n", "\n", "\n\n", "\r\n", "\xa0", "\u3000", "\x0c", "\u2028", "\x85", "\\|", "\x00",
 ]  # fmt: skip
 
 

@@ -217,3 +217,12 @@ def test_the_fast_check_agrees_with_jsonschema_on_every_golden_and_mutated_recor
             checked += 1
             invalid += bool(errors)
     assert checked > 1000 and invalid > checked // 3
+
+
+def test_a_record_with_a_number_json_cannot_hold_is_dropped() -> None:
+    doc = json.loads((ROOT / "output" / "exercises.json").read_text())
+    doc["exercises"][0]["dosage"]["hold_seconds"] = {"min": float("nan"), "max": float("inf")}
+    result = validate(doc)
+    assert doc["exercises"][0]["id"] in result.dropped
+    assert any("hold_seconds.min: not a finite number" in e for e in result.record_errors)
+    assert any("hold_seconds.max: not a finite number" in e for e in result.record_errors)

@@ -33,9 +33,13 @@ _MD = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
 # Container markup before a line's content: block quote markers, list markers, indentation.
 _LEAD = re.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*[ \t]*")
 ATX = re.compile(r"(?P<hashes>#{1,6})(?:[ \t]+|$)")
-ATX_CLOSE = re.compile(r"[ \t]+#+[ \t]*$")
+# The closing sequence of an ATX heading, in the text after the opening one ("Title ##",
+# or "#" alone: "# #" is an empty heading).
+ATX_CLOSE = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 # "•" is no CommonMark list marker, but scraped text uses it for one.
 BULLET = re.compile(r"^[ \t]*•(?:[ \t]+|$)")
+# A table cell: up to an unescaped "|" ("5 \\| 10" is one cell).
+_CELL = re.compile(r"(?:\\.|[^|\\])+")
 # TOML front matter, which the front-matter plugin (YAML only) leaves alone.
 TOML_FENCE = "+++"
 # A step marker in bold at the start of a line: "**A.** Stand ...", "**2)** ...", "**Step 3:** ...".
@@ -127,19 +131,59 @@ class _State:
             rule = "md-blockquote-marker" if set(m.group()) == {">"} else "md-list-marker"
             self.remove(line.start + m.start(), line.start + m.end(), rule)
 
-    def content_lines(self, first: int, texts: list[str], keep: int | None = None) -> list[Line]:
+    def content_lines(
+        self, first: int, texts: list[str], keep: int | None = None, end: int | None = None
+    ) -> list[Line]:
         """Source lines from ``first`` on, each from the column where its content starts; on
-        the first line, markup from column ``keep`` on is the block's own (a list marker)."""
+        the first line, markup from column ``keep`` on is the block's own (a list marker).
+
+        markdown-it-py strips the content of a paragraph as a whole, so lines of Unicode
+        white space (a scraped "&nbsp;") at its start or end are missing from ``texts``: the
+        content lines are matched to the source lines they are suffixes of, and the lines
+        left over hold only white space (and container markup, removed)."""
+        spare = 0 if end is None else max(end - first - len(texts), 0)
+        skip = next(
+            (
+                k
+                for k in range(spare + 1)
+                if _suffixes(self.lines[first + k : first + k + len(texts)], texts)
+            ),
+            0,  # content rewritten (a tab in a container): matched line by line below
+        )
+        for n in range(first, first + skip):
+            self.prefix(n, len(self.lines[n].text), keep if n == first else None)
         out = []
-        for n, content in enumerate(texts, start=first):
+        for n, content in enumerate(texts, start=first + skip):
             line = self.lines[n]
-            body, wanted = line.text.rstrip(), content.strip()
-            at = len(body) - len(wanted)
-            if not wanted or at < 0 or not body.endswith(wanted):
-                at = _lead(line.text)  # content markdown-it-py rewrote (a tab, a NUL)
+            at = _content_start(line.text, content)
             self.prefix(n, at, keep if n == first else None)
             out.append(Line(line.start + at, line.end, line.text[at:]))
         return out
+
+    def rest_of(self, first: int, end: int) -> None:
+        """Lines of a block past its content (white space only): their markup is removed."""
+        for n in range(first, end):
+            if n not in self.covered:
+                self.prefix(n, len(self.lines[n].text))
+
+
+def _comparable(text: str) -> str:
+    return text.rstrip().replace("\0", "\ufffd")  # markdown-it-py reads a NUL as U+FFFD
+
+
+def _suffixes(lines: list[Line], texts: list[str]) -> bool:
+    return len(lines) == len(texts) and all(
+        _comparable(line.text).endswith(t.strip()) for line, t in zip(lines, texts, strict=True)
+    )
+
+
+def _content_start(text: str, content: str) -> int:
+    """Where ``content`` (a suffix of the line but for trailing white space) starts."""
+    body, wanted = _comparable(text), content.strip()
+    at = len(body) - len(wanted)
+    if wanted and at >= 0 and body.endswith(wanted):
+        return at
+    return _lead(text)  # content markdown-it-py rewrote (a tab expanded in a container)
 
 
 def _lead(text: str) -> int:
@@ -245,27 +289,32 @@ def _heading(st: _State, tok: Token, inline: Token, item: _Item | None) -> None:
             st.emit(BlockKind.HEADING, _joined(lines), _span(lines), level=len(tok.markup))
             return
         st.prefix(first, at, keep)
+        start = line.start + (at if keep is None else keep)
+        rest = line.text[m.end() :]
+        close = ATX_CLOSE.search(rest)
+        stop = close.start() if close else len(rest)
+        content = Aligned.from_source(rest[:stop], line.start + m.end()).strip()
+        if not content.text:  # "#", "## ##": an empty heading is markup
+            st.remove(start, line.end, "md-empty-block")
+            return
         if item is not None:
             st.remove(line.start + at, line.start + m.end(), "md-heading-marker")
-        text = line.text
-        close = ATX_CLOSE.search(text)
-        stop = close.start() if close and close.start() >= m.end() else len(text)
-        content = Aligned.from_source(text[m.end() : stop], line.start + m.end()).strip()
-        if close and close.start() >= m.end():
-            st.remove(line.start + close.start(), line.end, "md-heading-marker")
-        span = (line.start + (at if keep is None else keep), line.end)
-        st.emit(BlockKind.HEADING, content, span, level=len(tok.markup),
+        if close:
+            st.remove(line.start + m.end() + close.start(), line.end, "md-heading-marker")
+        st.emit(BlockKind.HEADING, content, (start, line.end), level=len(tok.markup),
                 marker=marker if item else tok.markup, number=number)  # fmt: skip
         return
     # Setext: the text lines, then the "===" or "---" underline.
-    lines = st.content_lines(first, inline.content.split("\n"), keep)
+    lines = st.content_lines(first, inline.content.split("\n"), keep, end - 1)
+    st.rest_of(first, end - 1)
     under = st.lines[end - 1]
     at = _lead(under.text)
     if tok.markup == "-":  # "---" reads as list markers to _LEAD
         at = len(under.text) - len(under.text.lstrip(" \t>"))
     st.prefix(end - 1, at)
     st.remove(under.start + at, under.end, "md-setext-underline")
-    start = st.lines[first].start + keep if keep is not None else _span(lines)[0]
+    head = st.lines[first]  # from its first line, even one of white space only
+    start = head.start + (keep if keep is not None else head.indent)
     st.emit(BlockKind.HEADING, _joined(lines), (start, lines[-1].end),
             level=1 if tok.markup == "=" else 2, marker=marker, number=number)  # fmt: skip
 
@@ -279,10 +328,11 @@ def _marker_at(st: _State, n: int, item: _Item | None) -> int | None:
     return col if col >= 0 else None
 
 
-def _table(st: _State, tokens: list[Token], i: int) -> int:
-    """Rows of a GFM table, each a block; the delimiter row is markup."""
+def _table(st: _State, tokens: list[Token], i: int, *, starts_item: bool) -> int:
+    """Rows of a GFM table, each a block; the delimiter row is markup. A table that starts
+    a list item has the item's marker before its header row."""
     table = tokens[i]
-    assert table.map is not None
+    assert table.map is not None and table.type == "table_open"
     delimiter = table.map[0] + 1
     line = st.lines[delimiter]
     at = len(line.text) - len(line.text.lstrip(" \t>"))
@@ -296,10 +346,12 @@ def _table(st: _State, tokens: list[Token], i: int) -> int:
         n = tok.map[0]
         line = st.lines[n]
         at = len(line.text) - len(line.text.lstrip(" \t>"))
+        if starts_item and n == table.map[0]:
+            at = _lead(line.text)
         st.prefix(n, at)
         cells = [
             Aligned.from_source(m.group(0), line.start + at + m.start()).strip()
-            for m in re.finditer(r"[^|]+", line.text[at:])
+            for m in _CELL.finditer(line.text[at:])
         ]
         # " | " between cells stands for no source text: "a  |b" has a gap of the same length,
         # which would read as the same characters.
@@ -406,7 +458,9 @@ def _leaf(st: _State, tokens: list[Token], i: int, item: _Item | None) -> int:
     kind = tok.type
     if kind == "paragraph_open":
         keep = _marker_at(st, tok.map[0], starts)
-        lines = st.content_lines(tok.map[0], tokens[i + 1].content.split("\n"), keep)
+        texts = tokens[i + 1].content.split("\n")
+        lines = st.content_lines(tok.map[0], texts, keep, tok.map[1])
+        st.rest_of(tok.map[0], tok.map[1])
         if starts is None:
             _prose(st, lines, level=level)
         else:
@@ -420,7 +474,7 @@ def _leaf(st: _State, tokens: list[Token], i: int, item: _Item | None) -> int:
         _heading(st, tok, tokens[i + 1], starts)
         return i + 3
     if kind == "table_open":
-        return _table(st, tokens, i + 1)
+        return _table(st, tokens, i, starts_item=starts is not None)
     if kind == "html_block":
         lines = st.content_lines(tok.map[0], tok.content.rstrip("\n").split("\n"))
         lines = [line for line in lines if line.text.strip()]
