@@ -216,3 +216,32 @@ def test_markdown_block_structure_is_commonmark() -> None:
     assert removed["[guide]: http://example.com/guide"] == "md-link-reference"
     markers = [b.marker for b in parsed.blocks if b.kind is BlockKind.LIST_ITEM]
     assert markers == ["-", "-", "•", "•"]
+
+
+@pytest.mark.parametrize(
+    ("text", "blocks"),
+    [
+        ("> \xa0\n> Stand tall.", [(BlockKind.PARAGRAPH, "Stand tall.")]),
+        ("> Stand tall.\n> \xa0", [(BlockKind.PARAGRAPH, "Stand tall.")]),
+        ("\xa0\nBridge\n===", [(BlockKind.HEADING, "Bridge")]),
+        ("1. \xa0\n   Stand up.", [(BlockKind.LIST_ITEM, "Stand up.")]),
+        ("\u3000\nStand tall\nand breathe.", [(BlockKind.PARAGRAPH, "Stand tall and breathe.")]),
+        ("# Squats\n\n- #\n\nStand up.", [(BlockKind.HEADING, "Squats"),
+                                        (BlockKind.PARAGRAPH, "Stand up.")]),
+        ("# #\n\n## Bridge ##", [(BlockKind.HEADING, "Bridge")]),
+        ("- | Hold | Reps |\n  |---|---|", [(BlockKind.TABLE_ROW, "Hold | Reps")]),
+        ("| 5 \\| 10 reps |\n|---|", [(BlockKind.TABLE_ROW, "5 | 10 reps")]),
+        ("Do 3 sets of\n2. reps\x00", [(BlockKind.PARAGRAPH, "Do 3 sets of"),
+                                     (BlockKind.PARAGRAPH, "2. reps\x00")]),
+    ],
+)  # fmt: skip
+def test_markdown_edge_lines_keep_their_text_and_spans(
+    text: str, blocks: list[tuple[BlockKind, str]]
+) -> None:
+    """Unicode white space at a paragraph's edge (markdown-it-py strips it from the content),
+    empty headings, tables that start an item, escaped pipes and NULs."""
+    parsed = parse(doc_of(text, Format.MARKDOWN))
+    assert_spans_exact(parsed)
+    assert [(b.kind, b.text) for b in parsed.blocks] == blocks
+    spans = sorted(r.span for r in parsed.removals)
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), "removals overlap"
