@@ -9,7 +9,6 @@ import html
 import json
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,6 @@ from pipeline.runner import build
 from .conftest import RAW
 
 PAYLOAD = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">\'"><b>x'
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 def brief(key: str, name: str) -> dict[str, Any]:
@@ -74,19 +72,6 @@ def test_all_article_text_is_escaped_and_only_the_page_script_may_run() -> None:
     assert found is not None
     csp = html.unescape(found.group(1))
     assert f"script-src 'sha256-{digest}'" in csp and "default-src 'none'" in csp
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as p:
-        args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
-        yield b
-        b.close()
 
 
 def open_page(browser: Any, path: Path) -> Any:

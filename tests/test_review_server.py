@@ -18,7 +18,6 @@ from pipeline.review.server import ReviewApp, make_server
 from pipeline.runner import build
 
 from .conftest import RAW
-from .test_review_page import CHROMIUM
 
 HOSTILE = (
     "Knee to Chest\n\nLie on your back <script>window.__pwned=1</script> and hug one knee. "
@@ -130,19 +129,6 @@ def test_foreign_origins_hosts_and_missing_tokens_are_refused(served: Served) ->
     assert refused.value.code == 415
     assert served.decisions_file() == []
     assert served.server.server_address[0] == "127.0.0.1"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as p:
-        args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
-        yield b
-        b.close()
 
 
 @pytest.mark.browser
