@@ -30,7 +30,6 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.clean import clean  # noqa: E402
 from pipeline.document import exercises_document  # noqa: E402
-from pipeline.evaluation import gold_of  # noqa: E402
 from pipeline.extract import ExtractSettings, extract  # noqa: E402
 from pipeline.extract.roles import RoleModel  # noqa: E402
 from pipeline.extract.train import (  # noqa: E402
@@ -42,7 +41,7 @@ from pipeline.extract.train import (  # noqa: E402
     training_set,
 )
 from pipeline.merge import MergeSettings, merge  # noqa: E402
-from pipeline.merge.fit import fit, held_out_pairs, labelled_pairs  # noqa: E402
+from pipeline.merge.fit import fit, labelled_from  # noqa: E402
 from pipeline.models import Document, Format, Mention  # noqa: E402
 from pipeline.parse import parse  # noqa: E402
 from pipeline.sources import load_manifest  # noqa: E402
@@ -123,34 +122,17 @@ def main() -> None:
 
 def merge_weights(gold_path: Path, mentions: list[Mention]) -> None:
     """Hand weights beside weights fitted by logistic regression, both leave-one-source-out."""
-    gold = json.loads(gold_path.read_text(encoding="utf-8"))
-    cluster = {g["id"]: g["cluster"] for g in gold["mentions"]}
-    gid = gold_of(mentions, gold)
-    cluster_of = {k: cluster[g] for k, g in gid.items()}
-    members = {
-        c: [g["id"] for g in gold["mentions"] if g["cluster"] == c] for c in set(cluster.values())
-    }
-    amb = set()  # as the scorer reads them: a mention or a cluster on either side
-    for a, b in gold.get("ambiguous", []):
-        for x in [a] if a in cluster else members.get(a, []):
-            for y in [b] if b in cluster else members.get(b, []):
-                amb.add(frozenset((x, y)))
-    ambiguous = frozenset(
-        frozenset((k, j)) for k in gid for j in gid if frozenset((gid[k], gid[j])) in amb
-    )
-    pairs = labelled_pairs(mentions, cluster_of)
-    sources = sorted({k.split("#")[0] for k in cluster_of})
-    hand = MergeSettings()
+    data = labelled_from(json.loads(gold_path.read_text(encoding="utf-8")), mentions)
+    pairs = data.pairs
     print(f"Merge weights, {len(pairs)} labelled pairs ({sum(p.same for p in pairs)} same)")
-    held_out = {s: fit([p for p in pairs if s not in p.sources]) for s in sources}
     for name, settings_for in (
-        ("hand weights", dict.fromkeys(sources, hand)),
-        ("fitted, leave-one-source-out", held_out),
+        ("hand weights", dict.fromkeys(data.sources, MergeSettings())),
+        ("fitted, leave-one-source-out", data.leave_one_source_out()),
     ):
-        r = held_out_pairs(mentions, cluster_of, settings_for, ambiguous=ambiguous)
+        r = data.held_out(settings_for)
         figures = f"P={r.precision:.3f} R={r.recall:.3f} F1={r.f1:.3f}"
         print(f"  {name}: pairwise {figures} (tp={r.tp} fp={r.fp} fn={r.fn})")
-    fitted = fit(pairs)
+    fitted = fit(list(pairs))
     shown = ", ".join(f"{k} {w:+.2f}" for k, w in fitted.weights)
     print(f"  fitted on all: {shown}, intercept {fitted.intercept:+.2f}")
 

@@ -375,6 +375,7 @@ class BuildReport:
 
 
 CACHE_FILE = "sources.sqlite"
+TEAM_WEIGHTS = "merge_weights.json"  # beside review/decisions.json: a team's fitted weights
 
 
 def build_in_memory(
@@ -393,8 +394,14 @@ def build_in_memory(
     """Read the inputs and run every stage; returns the result and (reused, processed).
 
     ``stale_dir``: a cache folder read only for the last good results of failing sources
-    when ``cache_dir`` is None; ``jobs``: processes for the per-source work."""
-    settings = settings or Settings()
+    when ``cache_dir`` is None; ``jobs``: processes for the per-source work. Without
+    ``settings``, a team's own pair-score weights beside the decisions (``TEAM_WEIGHTS``,
+    written by ``pipeline review learn``) replace the shipped ones."""
+    if settings is None:
+        team = decisions_path.parent / TEAM_WEIGHTS
+        settings = Settings(merge=fitted(team)) if team.is_file() else Settings()
+        if team.is_file():
+            log.info("pair-score weights from %s", team)
     if not raw_dir.is_dir():
         raise PipelineError(str(raw_dir), "is not a folder", "pass --raw DIR with the articles")
     manifest = load_manifest(raw_dir)
@@ -443,7 +450,7 @@ def build(
     ``cache_dir`` holds the per-source cache; None builds every source from scratch; ``jobs``
     processes do the per-source work. All give byte-identical outputs.
     """
-    settings = settings or Settings()
+    publishing = (settings or Settings()).publish
     with writing(raw_dir, out_dir):  # inputs read and outputs written by one writer
         result, reused, processed = build_in_memory(
             raw_dir,
@@ -458,7 +465,7 @@ def build(
         )
         written: list[Path] = []
         if result.publishable:
-            written = publish(result.files, out_dir, settings=settings.publish)
+            written = publish(result.files, out_dir, settings=publishing)
         elif result.most_failed:
             log.error(
                 "nothing published: most sources failed in this build; the last good "

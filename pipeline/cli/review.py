@@ -172,6 +172,48 @@ def review_apply(file: Path, out_dir: Path, decisions_path: Path) -> None:
     click.echo(f"{len(new)} new decision(s) from {file}; run `pipeline build` to apply them")
 
 
+@review_group.command("learn")
+@click.option(
+    "--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+    help="Labelled articles: their mentions and clusters (gold.json).",
+)  # fmt: skip
+@click.option(
+    "--articles", type=click.Path(exists=True, file_okay=False, path_type=Path),
+    multiple=True, required=True, help="A folder holding labelled articles.",
+)  # fmt: skip
+@click.option(
+    "--raw", "raw_dir", type=click.Path(path_type=Path), default=Path("raw"),
+    show_default=True, help="Articles of the dataset, to count what the queue loses.",
+)  # fmt: skip
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=Path(".cache"),
+              show_default=True, help="Cache of per-source work.")  # fmt: skip
+@OUT_OPTION
+@DECISIONS_OPTION
+def review_learn(
+    gold: Path, articles: tuple[Path, ...], raw_dir: Path, cache_dir: Path, out_dir: Path,
+    decisions_path: Path,
+) -> None:  # fmt: skip
+    """Refit the pair-score weights on labelled articles plus the curator's same/different
+    decisions, and keep them beside the decisions (review/merge_weights.json), where every
+    later build reads them: a team's judgement travels with its dataset. Prints held-out
+    pairwise precision and recall before and after, and how many queued items the new
+    weights decide. Needs scikit-learn (the `train` extra)."""
+    from pipeline.review.learn import learn
+
+    try:
+        report = learn(gold, list(articles), decisions_path, raw_dir=raw_dir, out_dir=out_dir,
+                       cache_dir=cache_dir)  # fmt: skip
+    except ImportError as exc:
+        log.error("review learn needs scikit-learn (%s): pip install 'exercise-pipeline[train]'",
+                  exc.name)  # fmt: skip
+        sys.exit(2)
+    except PipelineError as exc:
+        log.error("%s", exc)
+        sys.exit(2)
+    for line in report.lines():
+        click.echo(line)
+
+
 @review_group.command("undo")
 @click.argument("key", required=False)
 @DECISIONS_OPTION

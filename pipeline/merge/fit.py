@@ -22,6 +22,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from pipeline.decisions import load_decisions
 from pipeline.evaluation import PairwiseScore, gold_of
@@ -161,10 +162,34 @@ def dump(settings: MergeSettings, pairs: Sequence[LabelledPair]) -> str:
     return json.dumps(data, indent=1) + "\n"
 
 
-def training_pairs(
-    gold_path: Path, folders: Sequence[Path], decisions_path: Path | None
-) -> list[LabelledPair]:
-    """Labelled pairs of the labelled articles, extracted as a build extracts them."""
+@dataclass(frozen=True)
+class Labelled:
+    """Labelled articles as a build extracts them: their mentions, each one's gold cluster,
+    the pairs the labeller left ambiguous, and the blocked pairs with their labels."""
+
+    mentions: tuple[Mention, ...]
+    cluster_of: Mapping[str, str]
+    ambiguous: frozenset[frozenset[str]]
+    pairs: tuple[LabelledPair, ...]
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted({k.split("#")[0] for k in self.cluster_of})
+
+    def held_out(self, settings_for: Mapping[str, MergeSettings]) -> PairwiseScore:
+        return held_out_pairs(self.mentions, self.cluster_of, settings_for,
+                              ambiguous=self.ambiguous)  # fmt: skip
+
+    def leave_one_source_out(self) -> dict[str, MergeSettings]:
+        """Weights fitted without each source in turn, for scoring that source."""
+        return {s: fit([p for p in self.pairs if s not in p.sources]) for s in self.sources}
+
+
+def labelled(
+    gold_path: Path, folders: Sequence[Path], decisions: Sequence[Decision] = ()
+) -> Labelled:
+    """The labelled articles of ``gold_path`` found in ``folders``, extracted as a build
+    extracts them; a curator's same/different decisions label the pairs they name."""
     from pipeline.extract.train import find_articles, read_document
     from pipeline.runner import Settings, process
 
@@ -173,12 +198,38 @@ def training_pairs(
     mentions: list[Mention] = []
     for path in find_articles(folders, gold.get("sources", [])).values():
         mentions.extend(process(read_document(path), settings).extraction.mentions)
+    return labelled_from(gold, mentions, decisions)
+
+
+def labelled_from(
+    gold: Mapping[str, Any], mentions: Sequence[Mention], decisions: Sequence[Decision] = ()
+) -> Labelled:
     cluster = {g["id"]: g["cluster"] for g in gold["mentions"]}
-    cluster_of = {k: cluster[g] for k, g in gold_of(mentions, gold).items()}
-    decisions = (
-        load_decisions(decisions_path) if decisions_path and decisions_path.is_file() else []
+    gid = gold_of(mentions, gold)
+    cluster_of = {k: cluster[g] for k, g in gid.items()}
+    members: dict[str, list[str]] = {}
+    for g in gold["mentions"]:
+        members.setdefault(g["cluster"], []).append(g["id"])
+    amb = set()  # as the scorer reads them: a mention or a cluster on either side
+    for a, b in gold.get("ambiguous", []):
+        for x in [a] if a in cluster else members.get(a, []):
+            for y in [b] if b in cluster else members.get(b, []):
+                amb.add(frozenset((x, y)))
+    ambiguous = frozenset(
+        frozenset((k, j)) for k in gid for j in gid if frozenset((gid[k], gid[j])) in amb
     )
-    return labelled_pairs(mentions, cluster_of, decisions, MergeSettings())
+    pairs = labelled_pairs(mentions, cluster_of, decisions, MergeSettings())
+    return Labelled(tuple(mentions), cluster_of, ambiguous, tuple(pairs))
+
+
+def training_pairs(
+    gold_path: Path, folders: Sequence[Path], decisions_path: Path | None
+) -> list[LabelledPair]:
+    """Labelled pairs of the labelled articles, extracted as a build extracts them."""
+    decisions = (
+        load_decisions(decisions_path) if decisions_path and decisions_path.is_file() else ()
+    )
+    return list(labelled(gold_path, folders, decisions).pairs)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

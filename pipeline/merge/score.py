@@ -18,6 +18,7 @@ import json
 import math
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 from rapidfuzz import fuzz
 
@@ -66,10 +67,14 @@ WEIGHTS_FILE = "merge_weights.json"
 
 
 @functools.cache
-def fitted() -> MergeSettings:
+def fitted(path: Path | None = None) -> MergeSettings:
     """The settings with the weights fitted on labelled pairs (``merge.fit``, ``make train``),
-    shipped as ``pipeline/data/merge_weights.json``: what a build uses."""
-    text = resources.files("pipeline.data").joinpath(WEIGHTS_FILE).read_text(encoding="utf-8")
+    shipped as ``pipeline/data/merge_weights.json``: what a build uses, unless a team's own
+    fit (``pipeline review learn``, ``path``) replaces them."""
+    if path is None:
+        text = resources.files("pipeline.data").joinpath(WEIGHTS_FILE).read_text(encoding="utf-8")
+    else:
+        text = path.read_text(encoding="utf-8")
     data = json.loads(text)
     return MergeSettings(
         merge_at=float(data["merge_at"]),

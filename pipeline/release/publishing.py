@@ -237,6 +237,7 @@ def publish_release(
     With ``version`` None nothing is written: the plan shows the difference and the version
     the changes call for.
     """
+    given = settings  # None: the build reads a team's weights beside the decisions
     settings = settings or Settings()
     environ = os.environ if environ is None else environ
     if date is not None and not is_date(date):
@@ -250,7 +251,7 @@ def publish_release(
         "decisions_path": decisions_path,
         "ids_path": ids_path,
         "cache_dir": cache_dir,
-        "settings": settings,
+        "settings": given,
         "version": version,
         "progress": progress or (lambda *_: None),
         "jobs": jobs,
