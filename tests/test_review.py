@@ -208,21 +208,32 @@ def test_list_never_cuts_keys_and_lists_them_alone_with_keys(work: Path) -> None
 def test_a_build_says_how_many_items_to_review_and_how(work: Path) -> None:
     built = run(work, "build", quiet=False)
     assert built.exit_code == 0
-    assert "items to review: `pipeline review list --out" in built.output
-    assert "review.html in a browser" in built.output
+    assert "items to review: `pipeline review serve --out" in built.output
+    assert "review.html in a browser, or `pipeline review list --out" in built.output
 
 
 def test_two_records_under_one_name_are_queued_until_told_apart(work: Path) -> None:
+    """Two articles call two different exercises "Ball Squeeze" (knees, supine; a hand,
+    standing): the positions keep them apart, and one name for both is a review item."""
+    (work / "raw" / "knees.txt").write_text(
+        "Ball Squeeze\n\nLie on your back with your knees bent and squeeze a soft ball between "
+        "your knees. Hold for 5 seconds and relax. Repeat 10 times.\n",
+        encoding="utf-8",
+    )
+    (work / "raw" / "hands.txt").write_text(
+        "Ball Squeeze\n\nStand tall and squeeze a tennis ball in your right hand as hard as you "
+        "can. Hold for 3 seconds. Repeat 15 times with each hand.\n", encoding="utf-8")  # fmt: skip
     assert run(work, "build").exit_code == 0
     queue = json.loads(run(work, "list", "--kind", "name", "--json").output)
-    item = next(c for c in queue if c["key"] == "name:sitting-on-ball|sitting-on-ball-2")
+    item = next(c for c in queue if c["key"] == "name:ball-squeeze|ball-squeeze-2")
     a, b = item["mentions"]
+    assert {a, b} == {"hands#ball-squeeze", "knees#ball-squeeze"}
     assert f'pipeline review rename {a} "NAME"' in item["commands"]
     assert run(work, "different", a, b).exit_code == 0  # two exercises: known, and kept
     assert run(work, "build").exit_code == 0
     assert not json.loads(run(work, "list", "--kind", "name", "--json").output)
     assert run(work, "undo").exit_code == 0
-    assert run(work, "rename", b, "Sitting on Ball with Arm Raise").exit_code == 0
+    assert run(work, "rename", a, "Hand Ball Squeeze").exit_code == 0
     assert run(work, "build").exit_code == 0
     assert not json.loads(run(work, "list", "--kind", "name", "--json").output)
-    assert exercise_of(work, b)["name"] == "Sitting on Ball with Arm Raise"
+    assert exercise_of(work, a)["name"] == "Hand Ball Squeeze"

@@ -120,8 +120,8 @@ def _summary(report: BuildReport, out: Path) -> None:
     if merged.conflicts and result.publishable:
         where = "" if out == Path("output") else f" --out {out}"
         err.print(
-            f"{len(merged.conflicts)} items to review: `pipeline review list{where}` and "
-            f"`pipeline review show KEY`, or open {out / 'review.html'} in a browser",
+            f"{len(merged.conflicts)} items to review: `pipeline review serve{where}` (or open "
+            f"{out / 'review.html'} in a browser, or `pipeline review list{where}`)",
             markup=False,
             soft_wrap=True,
         )

@@ -109,8 +109,9 @@ def _same_names(
     members: Sequence[Sequence[Mention]],
     decided: set[frozenset[str]],
 ) -> list[Conflict]:
-    """Two records under one canonical name ("Sitting on Ball" twice in an article, for two
-    exercises): a review item, until a curator renames one or says they are different."""
+    """Two records under one canonical name (two exercises an article calls alike): a review
+    item, until a curator renames one or says they are different; not when a merge item
+    already asks about two of their mentions."""
     by_name: dict[str, list[int]] = {}
     for g, name in enumerate(names):
         by_name.setdefault(name.casefold(), []).append(g)
@@ -235,7 +236,8 @@ def merge(
             )
     for ex in exercises:
         queue.extend(c for c in ex.conflicts if c.rule != "curator")
-    queue.extend(_same_names(ids, names, members, decided_pairs))
+    queued = {frozenset(c.mentions) for c in queue if c.kind == "merge"}
+    queue.extend(_same_names(ids, names, members, decided_pairs | queued))
     queue.extend(
         Conflict(key=f"unnamed:{m.key}", kind="unnamed", mentions=(m.key,)) for m in unnamed
     )
