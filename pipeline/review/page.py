@@ -96,10 +96,29 @@ def _side(brief: JSON | None, other: JSON | None) -> JSON:
 @dataclass(frozen=True)
 class Served:
     """The page as ``pipeline review serve`` serves it: with decision buttons that send this
-    run's token, and what the decisions file already decides, by mention key."""
+    run's token, and the decisions already recorded (kind, mentions, field and their words)."""
 
     token: str
-    decided: dict[str, list[str]] = field(default_factory=dict)
+    decisions: list[JSON] = field(default_factory=list)
+
+
+def decides(card: JSON, decision: JSON) -> bool:
+    """Whether a decision settles a queue item (the page script has the same rule): same or
+    different about its two mentions, prefer of its field by one of them, reject of one of
+    its (at most two) mentions, rename of an unnamed step list or of a name item's record."""
+    mentions, said = set(card["mentions"]), decision["mentions"]
+    kind = decision["kind"]
+    if kind in ("same", "different"):
+        return len(mentions) == 2 and mentions <= set(said)
+    if kind == "prefer":
+        return (
+            card["kind"] == "field"
+            and decision.get("field") == card.get("field")
+            and (said[0] in mentions)
+        )
+    if kind == "reject":
+        return len(mentions) <= 2 and said[0] in mentions
+    return kind == "rename" and card["kind"] in ("unnamed", "name") and said[0] in mentions
 
 
 def cards(doc: JSON) -> list[JSON]:
@@ -218,8 +237,7 @@ def render(doc: JSON, *, title: str = "Review queue", served: Served | None = No
     if served is not None:
         csp += "; connect-src 'self'"  # the page's own server, nothing else
         for item in shown:
-            said = [d for m in item["mentions"] for d in served.decided.get(m, [])]
-            item["decided"] = list(dict.fromkeys(said))
+            item["decided"] = [d["text"] for d in served.decisions if decides(item, d)]
         served_html = f'<meta name=review-token content="{e(served.token)}">'
     data = script_json(shown)
     return (

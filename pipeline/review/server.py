@@ -56,21 +56,23 @@ class ReviewApp:
     def queue(self) -> review.Queue:
         return review.load_queue(self.out_dir)
 
-    def decided(self) -> dict[str, list[str]]:
-        """For each mention key, the decisions that name it, in words."""
-        out: dict[str, list[str]] = {}
-        for d in load_decisions(self.decisions_path):
-            for key in d.mentions:
-                out.setdefault(key, []).append(review.describe(d))
-        return out
+    def decisions(self) -> list[JSON]:
+        """The recorded decisions, as the page reads them: kind, mentions, field, words."""
+        return [
+            {"kind": d.kind, "mentions": list(d.mentions), "field": d.field,
+             "text": review.describe(d)}
+            for d in load_decisions(self.decisions_path)
+        ]  # fmt: skip
 
     def page(self) -> str:
         doc = json.loads(self.out_dir.joinpath("conflicts.json").read_text(encoding="utf-8"))
-        return page.render(doc, served=page.Served(self.token, self.decided()))
+        return page.render(doc, served=page.Served(self.token, self.decisions()))
 
     def cards(self) -> JSON:
-        doc = {"conflicts": list(self.queue().conflicts)}
-        return {"cards": page.cards(doc), "decided": self.decided()}
+        cards, decisions = page.cards({"conflicts": list(self.queue().conflicts)}), self.decisions()
+        for card in cards:
+            card["decided"] = [d["text"] for d in decisions if page.decides(card, d)]
+        return {"cards": cards, "decisions": decisions}
 
     def decide(self, body: JSON) -> JSON:
         decision = review.make_decision(
@@ -84,7 +86,8 @@ class ReviewApp:
         )
         added = review.record(decision, self.queue(), self.decisions_path)
         return {"recorded": added, "key": review.decision_key(decision),
-                "text": review.describe(decision), "mentions": list(decision.mentions)}  # fmt: skip
+                "text": review.describe(decision), "kind": decision.kind,
+                "mentions": list(decision.mentions), "field": decision.field}  # fmt: skip
 
     def undo(self, body: JSON) -> JSON:
         gone = review.undo_decisions(self.decisions_path, _text(body, "key"))

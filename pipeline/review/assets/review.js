@@ -13,7 +13,7 @@
   var token = tokenMeta ? tokenMeta.getAttribute('content') : null;
   var progress = document.getElementById('progress'), status = document.getElementById('status');
   var rebuild = document.getElementById('rebuild');
-  var shown = [], current = 0, pending = [];
+  var shown = [], nodes = [], current = 0, pending = [];
   var sort = document.getElementById('sort'), source = document.getElementById('source');
   var scoreMin = document.getElementById('score-min'), scoreMax = document.getElementById('score-max');
   var exportButton = document.getElementById('export');
@@ -103,7 +103,18 @@
       section.appendChild(el('p', null, 'Evidence against:'));
       section.appendChild(el('ul', null, c.against.map(function (a) { return el('li', null, a); })));
     }
-    section.appendChild(el('div', 'sides', c.sides.map(side)));
+    // A field many sources give has a side per source: the first few are shown, the rest
+    // are built when opened, so that a big queue renders quickly.
+    section.appendChild(el('div', 'sides', c.sides.slice(0, 4).map(side)));
+    if (c.sides.length > 4) {
+      var rest = el('details', 'more-sides', [el('summary', null, (c.sides.length - 4) + ' more sources')]);
+      rest.addEventListener('toggle', function () {
+        if (rest.open && rest.children.length === 1) {
+          rest.appendChild(el('div', 'sides', c.sides.slice(4).map(side)));
+        }
+      });
+      section.appendChild(rest);
+    }
     section.appendChild(actions(c));
     if (c.decided && c.decided.length) {
       section.className += ' decided';
@@ -149,7 +160,7 @@
       box.appendChild(name);
       box.appendChild(rename);
     }
-    c.mentions.forEach(function (m, i) {
+    c.mentions.slice(0, 2).forEach(function (m, i) {  // a field's many givers: reject from their own items
       box.appendChild(button(i === 0 ? 'reject (r)' : 'reject ' + m, 'reject', { kind: 'reject', mentions: [m] }));
     });
     return box;
@@ -174,6 +185,17 @@
     return c.mentions.some(function (m) { return mentions.indexOf(m) >= 0; });
   }
 
+  // Whether a decision settles an item: the rule of page.decides on the server.
+  function decides(c, d) {
+    var said = d.mentions;
+    if (d.kind === 'same' || d.kind === 'different') {
+      return c.mentions.length === 2 && c.mentions.every(function (m) { return said.indexOf(m) >= 0; });
+    }
+    if (d.kind === 'prefer') { return c.kind === 'field' && d.field === c.field && c.mentions.indexOf(said[0]) >= 0; }
+    if (d.kind === 'reject') { return c.mentions.length <= 2 && c.mentions.indexOf(said[0]) >= 0; }
+    return d.kind === 'rename' && (c.kind === 'unnamed' || c.kind === 'name') && c.mentions.indexOf(said[0]) >= 0;
+  }
+
   function words(body) {
     var text = body.kind + ' ' + body.mentions.join(' and ');
     if (body.kind === 'rename') { text += ' to ' + JSON.stringify(body.name); }
@@ -183,9 +205,9 @@
 
   function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
 
-  function mark(mentions, textOf) {
+  function mark(d, textOf) {
     data.forEach(function (c) {
-      if (touches(c, mentions)) { c.decided = (c.decided || []).filter(function (t) { return t !== textOf; }).concat([textOf]); }
+      if (decides(c, d)) { c.decided = (c.decided || []).filter(function (t) { return t !== textOf; }).concat([textOf]); }
     });
   }
 
@@ -201,17 +223,15 @@
     if (!token) {  // offline: collected here, exported for `pipeline review apply`
       var known = pending.some(function (p) { return same(p, body); });
       if (!known) { pending.push(body); }
-      mark(body.mentions, words(body));
+      mark(body, words(body));
       say((known ? 'already collected: ' : 'collected: ') + words(body));
-      apply();
+      redraw(body.mentions);
       return null;
     }
     return post('/api/decide', body).then(function (j) {
-      data.forEach(function (c) {
-        if (touches(c, j.mentions)) { c.decided = (c.decided || []).filter(function (t) { return t !== j.text; }).concat([j.text]); }
-      });
+      mark(j, j.text);
       say((j.recorded ? 'recorded: ' : 'already recorded: ') + j.text);
-      apply();
+      redraw(j.mentions);
     }).catch(function (err) { say('not recorded: ' + err.message); });
   }
 
@@ -221,17 +241,13 @@
       if (!last) { say('nothing undone: no decision collected'); return null; }
       unmark(last.mentions, [words(last)]);
       say('undone: ' + words(last));
-      apply();
+      redraw(last.mentions);
       return null;
     }
     return post('/api/undo', {}).then(function (j) {
-      data.forEach(function (c) {
-        if (touches(c, j.mentions)) {
-          c.decided = (c.decided || []).filter(function (t) { return j.removed.indexOf(t) < 0; });
-        }
-      });
+      unmark(j.mentions, j.removed);
       say('undone: ' + j.removed.join('; '));
-      apply();
+      redraw(j.mentions);
     }).catch(function (err) { say('nothing undone: ' + err.message); });
   }
 
@@ -285,15 +301,31 @@
     }
     shown = matching.slice(0, limit);
     list.textContent = '';
-    shown.forEach(function (c) { list.appendChild(card(c)); });
+    nodes = shown.map(function (c) { var node = card(c); list.appendChild(node); return node; });
     if (!matching.length) { list.appendChild(el('p', 'empty', 'No item matches these filters.')); }
     count.textContent = matching.length + ' matching, ' + shown.length + ' shown';
     more.hidden = shown.length >= matching.length;
+    counts();
+  }
+
+  function counts() {
     var decided = data.filter(function (c) { return c.decided && c.decided.length; }).length;
     progress.textContent = decided + ' decided / ' + (data.length - decided) + ' open';
     exportButton.hidden = token !== null || !pending.length;
     exportButton.textContent = 'Export ' + pending.length + ' decision(s)';
     focus(current);
+  }
+
+  // After a decision only the items it touches are drawn again, not the whole list.
+  function redraw(mentions) {
+    shown.forEach(function (c, i) {
+      if (touches(c, mentions)) {
+        var node = card(c);
+        list.replaceChild(node, nodes[i]);
+        nodes[i] = node;
+      }
+    });
+    counts();
   }
 
   kind.addEventListener('change', function () { limit = pageSize; apply(); });
