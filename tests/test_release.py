@@ -18,7 +18,7 @@ from pipeline.cli import main
 from pipeline.release.changelog import with_entry
 from pipeline.release.diff import Version, diff_datasets
 
-from .conftest import CORPUS, RAW
+from .conftest import CORPUS, RAW, ROOT
 
 DEV = CORPUS / "dev"
 
@@ -436,3 +436,31 @@ def test_a_bad_source_date_epoch_is_a_message_not_a_traceback(tmp_path: Path) ->
     )
     assert result.exit_code == 2
     assert "SOURCE_DATE_EPOCH: 'yesterday' is not a time in seconds since 1970" in result.output
+
+
+def test_every_release_has_a_dataset_card_generated_from_its_schema() -> None:
+    import yaml
+
+    from pipeline.release.card import DISCLAIMER
+    from pipeline.release.package import release_files
+
+    dataset = json.loads((ROOT / "output" / "exercises.json").read_text(encoding="utf-8"))
+    schema = (ROOT / "schema" / "exercise.schema.json").read_bytes()
+    for created in (None, "2026-12-01T00:00:00Z"):
+        files = release_files(dataset, schema, id_map=[], changelog="", created=created)
+        text = files["README.md"].decode("utf-8")
+        _, front_text, body = text.split("---\n", 2)
+        front = yaml.safe_load(front_text)
+        assert front["language"] == ["en"] and front["size_categories"] == ["n<1K"]
+        assert front["pretty_name"] == dataset["dataset"]["title"]
+        for config in front["configs"]:
+            assert all(f["path"] in files for f in config["data_files"])
+        properties = json.loads(schema)["$defs"]["exercise"]["properties"]
+        assert all(f"| `{name}` |" in body for name in properties)
+        assert "one of: `supine`" in body  # enums come from the schema
+        assert DISCLAIMER in body
+        sources = dataset["dataset"]["sources"]
+        assert all((s.get("title") or s["source_id"]) in body for s in sources)
+        assert ("Released 2026-12-01." in body) == (created is not None)
+        assert ("records no date" in body) == (created is None)
+        assert "README.md" in files["SHA256SUMS"].decode()

@@ -8,11 +8,13 @@ renders to the same bytes.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pipeline.publish import render_json
 from pipeline.release import tables
+from pipeline.release.card import card
 
 JSON = Mapping[str, Any]
 
@@ -23,6 +25,7 @@ PARQUET = "exercises.parquet"
 ID_MAP = "id_map.json"
 DESCRIPTOR = "datapackage.json"
 CHANGELOG = "CHANGELOG.md"
+CARD = "README.md"  # the dataset card
 SUMS = "SHA256SUMS"
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 KEYWORDS = ("exercise", "physiotherapy", "rehabilitation", "stretching", "back pain")
@@ -149,6 +152,7 @@ def release_files(
         PARQUET: tables.parquet_bytes(dataset_doc),
         ID_MAP: render_json({"id_map": list(id_map)}),
         CHANGELOG: changelog.encode(),
+        CARD: card(dataset_doc, json.loads(schema), created=created).encode(),
     }
     files[DESCRIPTOR] = render_json(descriptor(dataset_doc, files, created=created))
     files[SUMS] = sha256sums(files)
