@@ -138,8 +138,11 @@ def test_a_built_page_escapes_a_hostile_article(browser: Any, tmp_path: Path) ->
     queue_size = len(json.loads((out / "conflicts.json").read_text(encoding="utf-8"))["conflicts"])
     assert page.evaluate(f"{VISIBLE}.length") == min(queue_size, 200) > 0
     assert page.evaluate("typeof window.__pwned") == "undefined"
-    for more in page.locator("details.more-sides > summary").all():
-        more.click()  # the sources past the first four are drawn when opened
+    opened = page.locator("details.more-sides > summary").all()
+    for more in opened:
+        more.click()  # the sources past the first four are drawn when opened (a toggle event)
+    expect = pytest.importorskip("playwright.sync_api").expect
+    expect(page.locator("details.more-sides > div.sides")).to_have_count(len(opened))
     assert 'onerror="window.__pwned=2"' in page.text_content("main")
 
 

@@ -164,8 +164,10 @@ def test_a_curator_decides_undoes_and_rebuilds_from_the_page(browser: Any, serve
     assert keys and merge_key not in keys
     assert [d["kind"] for d in served.decisions_file()] == ["same"]
     assert page.evaluate("typeof window.__pwned") == "undefined"
-    for more in page.locator("details.more-sides > summary").all():
-        more.click()  # the sources past the first four are drawn when opened
+    opened = page.locator("details.more-sides > summary").all()
+    for more in opened:
+        more.click()  # the sources past the first four are drawn when opened (a toggle event)
+    expect(page.locator("details.more-sides > div.sides")).to_have_count(len(opened))
     assert 'onerror="window.__pwned=2"' in page.text_content("main")
     page.fill("#text", "no such exercise at all")
     assert "No item matches" in page.inner_text("main")
