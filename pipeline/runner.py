@@ -183,8 +183,8 @@ def process_all(
             out[todo[k]] = SourceResult(doc, extraction, acc)
             found += len(extraction.mentions)
             if cache is not None:
-                cache.put_packed(cache_key(doc, _variant(settings)), doc.source_id,
-                                 _variant(settings), data)  # fmt: skip
+                kind = _variant(settings)
+                cache.put_packed(cache_key(doc, kind), doc.source_id, kind, data)
         done += 1
         progress("sources", done, len(docs), found)
     return [r for r in out if r is not None]

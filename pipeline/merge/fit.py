@@ -57,6 +57,16 @@ def features(pair: PairScore) -> tuple[float, ...]:
     return (*(values.get(k, 0.0) for k in COMPONENTS), *flags)
 
 
+def decision_labels(decisions: Sequence[Decision]) -> dict[frozenset[str], bool]:
+    """The pairs a curator's same/different decisions name, each with its label."""
+    return {
+        frozenset(pair): d.kind == "same"
+        for d in decisions
+        if d.kind in ("same", "different")
+        for pair in itertools.combinations(d.mentions, 2)
+    }
+
+
 def labelled_pairs(
     mentions: Sequence[Mention],
     cluster_of: Mapping[str, str],
@@ -67,12 +77,7 @@ def labelled_pairs(
     settings = settings or MergeSettings()
     live = sorted((m for m in mentions if m.key in cluster_of), key=lambda m: m.key)
     tfidf = TfIdf.fit([instruction_tokens(m) for m in live])
-    said = {
-        frozenset(pair): d.kind == "same"
-        for d in decisions
-        if d.kind in ("same", "different")
-        for pair in itertools.combinations(d.mentions, 2)
-    }
+    said = decision_labels(decisions)
     out = []
     for i, j in sorted(
         candidate_pairs(live, tfidf, max_block=settings.max_block, window=settings.window)

@@ -186,6 +186,12 @@ def _content_start(text: str, content: str) -> int:
     return _lead(text)  # content markdown-it-py rewrote (a tab expanded in a container)
 
 
+def _quoted(text: str) -> int:
+    """Column after block quote markers and indentation (not list markers: "- - -" is a
+    thematic break, "--|--" a delimiter row)."""
+    return len(text) - len(text.lstrip(" \t>"))
+
+
 def _lead(text: str) -> int:
     """Column where a line's content starts after container markup."""
     m = _LEAD.match(text)
@@ -310,7 +316,7 @@ def _heading(st: _State, tok: Token, inline: Token, item: _Item | None) -> None:
     under = st.lines[end - 1]
     at = _lead(under.text)
     if tok.markup == "-":  # "---" reads as list markers to _LEAD
-        at = len(under.text) - len(under.text.lstrip(" \t>"))
+        at = _quoted(under.text)
     st.prefix(end - 1, at)
     st.remove(under.start + at, under.end, "md-setext-underline")
     head = st.lines[first]  # from its first line, even one of white space only
@@ -335,7 +341,7 @@ def _table(st: _State, tokens: list[Token], i: int, *, starts_item: bool) -> int
     assert table.map is not None and table.type == "table_open"
     delimiter = table.map[0] + 1
     line = st.lines[delimiter]
-    at = len(line.text) - len(line.text.lstrip(" \t>"))
+    at = _quoted(line.text)
     st.prefix(delimiter, at)
     st.remove(line.start + at, line.end, "md-table-rule")
     while tokens[i].type != "table_close":
@@ -345,7 +351,7 @@ def _table(st: _State, tokens: list[Token], i: int, *, starts_item: bool) -> int
             continue
         n = tok.map[0]
         line = st.lines[n]
-        at = len(line.text) - len(line.text.lstrip(" \t>"))
+        at = _quoted(line.text)
         if starts_item and n == table.map[0]:
             at = _lead(line.text)
         st.prefix(n, at)
@@ -401,7 +407,7 @@ def _uncovered(st: _State, *, references: bool) -> None:
                 st.prefix(k, len(st.lines[k].text))
         elif references:
             first = st.lines[run[0]]
-            at = len(first.text) - len(first.text.lstrip(" \t>"))
+            at = _quoted(first.text)
             st.prefix(run[0], at)
             st.remove(first.start + at, st.lines[run[-1]].end, "md-link-reference")
         else:

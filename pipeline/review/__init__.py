@@ -159,9 +159,7 @@ def apply_decisions(source: Path, queue: Queue, path: Path) -> list[Decision]:
         existing = list(load_decisions(path))
         new = [d for d in dict.fromkeys(decisions) if d not in existing]
         if new:
-            doc = decisions_json([*existing, *new])
-            parse_decisions(doc, str(path))
-            write_atomic(path, render_json(doc))
+            _write_decisions(path, [*existing, *new])
         return new
 
 
@@ -175,11 +173,16 @@ def append_decision(path: Path, decision: Decision) -> bool:
         existing = list(load_decisions(path))
         if decision in existing:
             return False
-        existing.append(decision)
-        doc = decisions_json(existing)
-        parse_decisions(doc, str(path))  # what is written must load again
-        write_atomic(path, render_json(doc))
+        _write_decisions(path, [*existing, decision])
         return True
+
+
+def _write_decisions(path: Path, decisions: Sequence[Decision]) -> None:
+    """Replace the decisions file atomically (under the caller's write lock), with what
+    loads again: the document is validated before it is written."""
+    doc = decisions_json(decisions)
+    parse_decisions(doc, str(path))
+    write_atomic(path, render_json(doc))
 
 
 def decision_key(decision: Decision) -> str:
@@ -212,10 +215,7 @@ def undo_decisions(path: Path, key: str | None = None) -> list[Decision]:
         else:
             gone = [d for d in existing if key == decision_key(d) or key in d.mentions]
         if gone:
-            kept = [d for d in existing if d not in gone]
-            doc = decisions_json(kept)
-            parse_decisions(doc, str(path))
-            write_atomic(path, render_json(doc))
+            _write_decisions(path, [d for d in existing if d not in gone])
         return gone
 
 

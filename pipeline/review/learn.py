@@ -16,7 +16,7 @@ from pathlib import Path
 from pipeline.decisions import load_decisions
 from pipeline.evaluation import PairwiseScore
 from pipeline.merge import MergeSettings, fitted
-from pipeline.merge.fit import dump, fit, labelled
+from pipeline.merge.fit import decision_labels, dump, fit, labelled
 from pipeline.publish import write_atomic
 from pipeline.runner import TEAM_WEIGHTS, Settings, build_in_memory
 
@@ -68,10 +68,7 @@ def learn(
     before = data.held_out(dict.fromkeys(data.sources, current))
     after = data.held_out(data.leave_one_source_out())
     queued, decided = _queue_change(raw_dir, out_dir, decisions_path, cache_dir, current, new)
-    said = {
-        frozenset(p) for d in decisions if d.kind in ("same", "different")
-        for p in _pairs(d.mentions)
-    }  # fmt: skip
+    said = decision_labels(decisions)
     text = dump(new, list(data.pairs))
     path.parent.mkdir(parents=True, exist_ok=True)
     changed = write_atomic(path, text.encode())
@@ -86,10 +83,6 @@ def learn(
         path=path,
         changed=changed,
     )
-
-
-def _pairs(keys: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [(a, b) for n, a in enumerate(keys) for b in keys[n + 1 :]]
 
 
 def _queue_change(
