@@ -324,3 +324,22 @@ def test_one_name_twice_in_an_article_stays_two_but_is_queued_when_they_score_as
     result = merge([a, b])
     assert len(result.clusters) == 2
     assert [c.key for c in result.conflicts if c.kind == "merge"] == [f"merge:{a.key}|{b.key}"]
+
+
+def test_synonyms_or_a_shared_parenthesis_do_not_make_one_articles_sections_one() -> None:
+    # "Child's Pose" and "Prayer Stretch" are synonyms across articles, but an author who
+    # gives each a section of its own means two; so does "(Dynamic)" after several names
+    child = mention("s1#childs-pose", "Child's Pose", KNEE, position="kneeling")
+    prayer = mention("s1#prayer-stretch", "Prayer Stretch", KNEE, position="kneeling")
+    arms = dataclasses.replace(
+        mention("s1#arm-circles", "Arm Circles", KNEE), alt_names=("Dynamic",)
+    )
+    neck = dataclasses.replace(
+        mention("s1#neck-circles", "Neck Circles", KNEE), alt_names=("Dynamic",)
+    )
+    assert len(merge([child, prayer, arms, neck]).clusters) == 4
+    other = mention("s2#childs-pose", "Child's Pose", KNEE, position="kneeling")
+    alias = dataclasses.replace(mention("s1#cat-cow", "Cat-Cow", KNEE), alt_names=("Cat Camel",))
+    camel = mention("s1#cat-camel", "Cat Camel", KNEE)
+    merged = merge([child, other, alias, camel])
+    assert sorted(len(c) for c in merged.clusters) == [2, 2]  # across articles; an alias

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pipeline.merge.blocking import TfIdf, candidate_pairs, instruction_tokens
 from pipeline.merge.cluster import cluster
 from pipeline.merge.ids import IdChange, IdRegistry, assign_ids
-from pipeline.merge.names import normalize, same_name
+from pipeline.merge.names import core, normalize
 from pipeline.merge.score import MERGE, REVIEW, MergeSettings, fitted, score_pair
 from pipeline.merge.survive import (
     FIELD_NAMES,
@@ -74,6 +74,16 @@ def _decision_links(
     return must, cannot, rejected, stale
 
 
+def _one_name(a: Mention, b: Mention) -> bool:
+    """Whether one article's two mentions give one name: one core, or one's name is the
+    other's alternative ("Cat-Cow (Cat-Camel)" and "Cat-Camel")."""
+    if core(a.name) == core(b.name):
+        return True
+    return core(a.name) in {core(n) for n in b.alt_names} or core(b.name) in {
+        core(n) for n in a.alt_names
+    }
+
+
 def _evidence_cannot(mentions: Sequence[Mention]) -> tuple[list[tuple[int, int]], set[Pair]]:
     """Pairs of one article that its author says are two exercises.
 
@@ -81,8 +91,10 @@ def _evidence_cannot(mentions: Sequence[Mention]) -> tuple[list[tuple[int, int]]
     and "Knee to Chest" share their steps' words, not their identity); one who repeats a name
     for two sections ("Sitting on Ball" twice) means two as well. Only names with one core or
     one synonym group ("Knee to Chest", "Knee to Chest Stretch") may describe one exercise
-    twice. Returns the
-    pairs, and those of a repeated name (worth a curator's look when they score high).
+    twice. A shared synonym or a shared parenthesis does not: an author who gives "Child's
+    Pose" and "Prayer Stretch" two sections, or writes "(Dynamic)" after three names, means
+    two exercises. Returns the pairs, and those of a repeated name (worth a curator's look
+    when they score high).
     """
     by_source: dict[str, list[int]] = {}
     for i, m in enumerate(mentions):
@@ -96,7 +108,7 @@ def _evidence_cannot(mentions: Sequence[Mention]) -> tuple[list[tuple[int, int]]
                 repeated = "same_name_in_source" in ma.flags and normalize(ma.name) == normalize(
                     mb.name
                 )
-                if repeated or not same_name(ma, mb):
+                if repeated or not _one_name(ma, mb):
                     out.append((a, b))
                 if repeated:
                     repeats.add(frozenset((ma.key, mb.key)))
