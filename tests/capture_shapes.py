@@ -5,7 +5,10 @@
 Every article that the extraction tests (``test_extract``, ``test_generalisation``,
 ``test_shapes``) extract is recorded with the mentions and references the rules give it,
 by span; only the articles of tests that pass are kept, so their labels are what the tests
-accept. The training (``pipeline.extract.train``) reads the file; tests never read it.
+accept. A test marked ``@pytest.mark.exercises("Name", ...)`` states its article's exercises
+instead: its article is kept with the rules' mentions of those names only, pass or fail, so
+that a shape the rules get wrong can teach the model (the test then checks that it learned).
+The training (``pipeline.extract.train``) reads the file; tests never read it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ ABOUT = (
 _records: dict[str, list[dict[str, Any]]] = {}
 _passed: set[str] = set()
 _current: dict[str, str] = {}
+_stated: dict[str, frozenset[str]] = {}  # the exercises a test's marker states
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -38,11 +42,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
     def recording(cleaned: Any, settings: Any = None, **kw: Any) -> Any:
         result = original(cleaned, settings=ExtractSettings(roles="rules"))
+        stated = _stated.get(_current.get("id", ""))
+        mentions = [m for m in result.mentions if stated is None or m.name in stated]
         _records.setdefault(_current.get("id", ""), []).append(
             {
                 "format": cleaned.document.format.value,
                 "article": cleaned.document.text,
-                "mentions": [{"name": m.name, "span": list(m.span)} for m in result.mentions],
+                "mentions": [{"name": m.name, "span": list(m.span)} for m in mentions],
                 "references": [list(s.span) for s in result.sections if s.kind == "reference"],
             }
         )
@@ -56,6 +62,9 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     _current["id"] = item.nodeid
+    marker = item.get_closest_marker("exercises")
+    if marker is not None:
+        _stated[item.nodeid] = frozenset(marker.args)
     yield
 
 
@@ -68,7 +77,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     cases: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
     for nodeid in sorted(_records):
-        if nodeid not in _passed:
+        if nodeid not in _passed and nodeid not in _stated:
             continue
         runs = _records[nodeid]
         for k, record in enumerate(runs):

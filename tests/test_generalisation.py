@@ -3,6 +3,8 @@ articles. Each test is a small article written for the shape, not a copy of one.
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.models import Format, Range
 
 from .test_extract import extracted
@@ -252,3 +254,172 @@ def test_citation_markers_and_ai_boilerplate_are_removed() -> None:
     assert "[1]" not in " ".join(wrist.steps) and wrist.fields.hold_seconds == Range(20, 20)
     kept = " ".join(b.text for b in result.cleaned.blocks)
     assert "[2, 3]" not in kept and "may include mistakes" not in kept
+
+
+def _catalogue(entries: list[tuple[str, str, list[str], list[str]]]) -> str:
+    """A stretching catalogue: coded headings, each with the same labelled bullets."""
+    out = ["# Stretch Library\n\n## Lower Body\n"]
+    for code, name, cues, mistakes in entries:
+        out.append(
+            f"#### {code} - {name}\n- **Type**: Static\n- **Hold**: 30 seconds per leg\n"
+            "- **Primary**: Hamstrings\n- **Form Cues**:\n"
+            + "".join(f"  - {c}\n" for c in cues)
+            + "- **Common Mistakes**:\n"
+            + "".join(f"  - {m}\n" for m in mistakes)
+            + "\n"
+        )
+    return "".join(out)
+
+
+def test_labels_every_entry_of_a_catalogue_repeats_are_its_fields() -> None:
+    md = _catalogue(
+        [
+            ("ST001", "Standing Toe Reach", ["Place one heel on a step", "Hinge at the hips"],
+             ["Rounding the back"]),
+            ("ST002", "Wall Calf Stretch", ["Face the wall, hands on it", "Step one foot back"],
+             ["Lifting the back heel"]),
+            ("ST003", "Doorway Chest Opener", ["Forearms on the door frame", "Step through"],
+             ["Shrugging the shoulders"]),
+        ]
+    )  # fmt: skip
+    result = extracted(md, Format.MARKDOWN)
+    got = {m.name: m for m in result.mentions}
+    assert list(got) == ["Standing Toe Reach", "Wall Calf Stretch", "Doorway Chest Opener"]
+    calf = got["Wall Calf Stretch"]
+    assert "Face the wall, hands on it" in calf.steps and "Step one foot back" in calf.steps
+    assert calf.tips == ("Lifting the back heel",)  # what "Common Mistakes" lists
+    assert calf.fields.hold_seconds == Range(30, 30) and calf.fields.per_side
+    assert not any("Form Cues" in s or "Lifting" in s for s in calf.steps)
+
+
+def test_a_label_under_two_headings_only_is_not_yet_a_document_field() -> None:
+    # one recurrence is not a pattern: "Form Cues" under two entries stays the rules' call,
+    # and an exercise name repeated under several headings is never taken for a label
+    md = (
+        "## Morning\n\n- **Cat-Cow**: Arch and round your back slowly, 10 times.\n\n"
+        "## Noon\n\n- **Cat-Cow**: Arch and round your back slowly, 10 times.\n\n"
+        "## Evening\n\n- **Cat-Cow**: Arch and round your back slowly, 10 times.\n"
+    )
+    assert names(md, Format.MARKDOWN) == ["Cat-Cow", "Cat-Cow", "Cat-Cow"]
+
+
+def test_label_headings_of_their_own_and_numbered_progressions() -> None:
+    entry = (
+        "### BAL00{n}: {name}\n**Equipment**: None\n**Difficulty**: Beginner\n\n"
+        "**Form Cues**:\n- Lift one foot off the ground\n- Stand tall, core engaged\n\n"
+        "**Progressions**:\n1. Eyes open\n2. Eyes closed\n\n"
+        "**Contraindications**:\n- Acute ankle injury\n\n"
+        "**Programming**: 30 seconds each leg, 2-3 sets\n\n"
+    )
+    md = "## Balance\n\n" + "".join(
+        entry.format(n=n, name=name)
+        for n, name in enumerate(["Single-Leg Stand", "Tandem Stance", "Heel Walk"], 1)
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == ["Single-Leg Stand", "Tandem Stance", "Heel Walk"]
+    stand = result.mentions[0]
+    assert stand.steps[:2] == ("Lift one foot off the ground", "Stand tall, core engaged")
+    assert stand.variations == ("Eyes open", "Eyes closed")  # not steps 3 and 4
+    assert "Acute ankle injury" in stand.tips
+    assert stand.fields.sets == Range(2, 3)
+
+
+def test_a_shared_parenthesis_is_a_qualifier_and_a_direction_tail_names_the_variant() -> None:
+    md = (
+        "## Arm Circles (Dynamic)\n\nStand tall and circle your arms forward 10 times.\n\n"
+        "## Neck Circles (Dynamic)\n\nSit tall and roll your head in slow circles 5 times.\n\n"
+        "## Single-Leg Hop - Lateral\n\nHop sideways on one leg and land softly, 10 times.\n\n"
+        "## Single-Leg Hop - Forward/Back\n\nHop forward and back on one leg, 10 times.\n\n"
+        "## Cobra (Prone Press-Up)\n\nLie face down and press your chest up. Hold 5 seconds.\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    got = {m.name: m.alt_names for m in result.mentions}
+    assert got == {
+        "Arm Circles": (),
+        "Neck Circles": (),
+        "Single-Leg Hop - Lateral": (),
+        "Single-Leg Hop - Forward/Back": (),
+        "Cobra": ("Prone Press-Up",),
+    }
+
+
+@pytest.mark.exercises("Pelvic Tilt", "Bird Dog", "Sphinx Pose")
+def test_label_items_of_advice_sections_are_not_exercises_beside_an_exercise_section() -> None:
+    # the same "- Name: text" items: what the section is about and what its siblings are
+    # names decides, not the item alone
+    md = (
+        "# Easing a Stiff Back\n\n## Everyday Care\n\n"
+        "- Keep Moving: Avoid lying in bed all day and take short walks.\n"
+        "- Warm Packs: Place a warm pack on the sore area for 15 minutes.\n"
+        "- Posture Breaks: Stand up every half hour and stretch your arms.\n\n"
+        "## Gentle Exercises\n\n"
+        "- Pelvic Tilt: Lie on your back and flatten your lower back into the floor.\n"
+        "- Bird Dog: On hands and knees, reach one arm and the opposite leg out.\n"
+        "- Sphinx Pose: A gentle pose that arches the lower back.\n\n"
+        "## Habits at Work\n\n"
+        "- Chair Setup: Use a chair with lumbar support and keep your feet flat.\n"
+        "- Screen Height: Raise the screen so that its top is at eye level.\n"
+    )
+    assert names(md, Format.MARKDOWN) == ["Pelvic Tilt", "Bird Dog", "Sphinx Pose"]
+
+
+def test_a_handout_with_numbers_glued_to_names_and_dose_lines_of_their_own() -> None:
+    text = (
+        "Home Programme\nWhen to Stop\nStop if pain exceeds 3/10\n"
+        "1Quad Sets\n3 sets of 10 reps\n  • Sit with your legs out straight.\n"
+        "  • Press the back of your knee into the towel.\n  • Hold for a count of 5.\n"
+        "2Bridging\n3 sets\n15 seconds\n  • Lie on your back with your knees bent.\n"
+        "  • Lift your hips off the bed and hold.\n"
+        "3Calf Raise\n2 sets of 12 reps\n  • Stand holding the kitchen counter.\n"
+        "  • Rise onto your toes, then lower slowly.\n"
+    )
+    result = extracted(text, Format.TEXT)
+    got = {m.name: m for m in result.mentions}
+    assert list(got) == ["Quad Sets", "Bridging", "Calf Raise"]
+    assert got["Quad Sets"].fields.sets == Range(3, 3)
+    assert got["Quad Sets"].fields.repetitions == Range(10, 10)
+    assert got["Bridging"].fields.sets == Range(3, 3)
+    assert got["Calf Raise"].steps[-1] == "Rise onto your toes, then lower slowly."
+
+
+def test_parenthesised_numbers_lead_in_lines_and_a_first_paragraph_about_the_set() -> None:
+    text = (
+        "(1) Seated Reach\n\nFor a gentle stretch along the back of the thigh:\n\n"
+        "  • Sit on a chair with one leg straight out.\n  • Lean forward until you feel a stretch.\n"
+        "\n(2) Back Flexion Stretch\n\n"
+        "Flexion stretches ease the spine. Ask a doctor before doing these exercises after an "
+        "injury. To perform a back flexion stretch:\n\n"
+        "  • Lie on your back and hug both knees to your chest.\n  • Repeat this several times.\n"
+    )
+    result = extracted(text, Format.TEXT)
+    assert [m.name for m in result.mentions] == ["Seated Reach", "Back Flexion Stretch"]
+    assert result.mentions[1].steps[-1] == "Repeat this several times."
+
+
+def test_phases_as_sub_headings_and_tables_of_fields_stay_in_their_pose() -> None:
+    pose = (
+        "### {name}\n\n**Difficulty:** Beginner | **Hold:** 5 breaths\n\n"
+        "| Aspect | Details |\n|---|---|\n| **{row}** | Spine, core |\n\n"
+        "**Technique:**\n1. Come onto hands and knees\n2. Move slowly with the breath\n\n"
+        "{extra}**Common Mistakes:**\n- Rushing the movement\n\n"
+    )
+    md = "## Floor Poses\n\n" + "".join(
+        pose.format(name=name, row=row, extra=extra)
+        for name, row, extra in (
+            ("Balasana (Child's Pose)", "Primary Muscles", ""),
+            (
+                "Marjaryasana-Bitilasana (Cat-Cow)",
+                "Primary Muscles",
+                "**Cow (Bitilasana) - Inhale:**\n1. Drop the belly\n\n"
+                "**Cat (Marjaryasana) - Exhale:**\n1. Round the spine\n\n",
+            ),
+            ("Viparita Karani (Legs Up the Wall)", "Primary Benefits", ""),
+            ("Sphinx Pose", "Primary Muscles", ""),
+        )
+    )
+    result = extracted(md, Format.MARKDOWN)
+    got = {m.name: m for m in result.mentions}
+    assert list(got) == ["Balasana", "Marjaryasana-Bitilasana", "Viparita Karani", "Sphinx Pose"]
+    cat_cow = got["Marjaryasana-Bitilasana"]
+    assert "Drop the belly" in cat_cow.steps and "Round the spine" in cat_cow.steps
+    assert got["Viparita Karani"].tips == ("Rushing the movement",)

@@ -19,6 +19,7 @@ from pipeline.align import Aligned
 from pipeline.extract.features import (
     has_dosage,
     is_caution,
+    is_dose_line,
     is_instruction,
     is_label_heading,
     known_words,
@@ -100,13 +101,27 @@ def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligne
     if group.rest_at and group.head is not None:
         head = blocks[group.head].content
         add_sentences(head.slice(group.rest_at, len(head.text)).strip(), None)
+    field: tuple[int, str] | None = None  # a label item's level and role ("- Mistakes:")
     for k in group.body:
         b = blocks[k]
+        if field is not None and b.kind is BlockKind.LIST_ITEM and b.level > field[0]:
+            items.append((field[1], b.content))  # an item the label lists: its role is the label's
+            continue
+        field = None
+        if b.kind is BlockKind.LIST_ITEM and (lab := label_of(b.text)) and not b.text[lab[2] :]:
+            role = _ROLE_OF_LABEL.get(lab[0])
+            if role in ("step", "tip", "variation"):
+                field = (b.level, role)
+                continue
         if b.kind is BlockKind.HEADING:
             if is_label_heading(b.text):
                 heading_label = label_of(b.text.strip().rstrip(":") + ": x")
                 role = _ROLE_OF_LABEL.get(heading_label[0]) if heading_label else None
                 role_from_heading = "step" if role == "dose" else role
+            elif b.text.rstrip().endswith(":"):
+                role_from_heading = None  # a label of its own ("Form Cues:"): what follows
+            elif is_dose_line(b.text):
+                items.append(("step", b.content))  # a dose line: "3 sets of 8 reps"
             else:
                 items.append(("description", b.content))
             continue
@@ -131,7 +146,9 @@ def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligne
                 numbers.append(b.number)
             text = strip_step_prefix(b.text)
             piece = b.content.slice(len(b.text) - len(text), len(b.text)).strip()
-            items.append(("step", piece))
+            # numbered progressions or mistakes under their label stay what the label says
+            kept = role_from_heading in ("tip", "variation")
+            items.append((role_from_heading if kept and role_from_heading else "step", piece))
         elif k in cues and not is_caution(b.text):
             items.append(("step", b.content))
         elif b.lead and group.head is not None and k != group.head:
@@ -348,6 +365,18 @@ def _section(doc_id: str, blocks: list[Block], positions: list[int], group: Grou
     )
 
 
+def _qualifiers_dropped(mentions: list[Mention]) -> list[Mention]:
+    """Alternative names that several mentions of the document give are qualifiers, not
+    names: "Arm Circles (Dynamic)", "Neck Circles (Dynamic)". An alias names one exercise."""
+    given = Counter(n.lower() for m in mentions for n in set(m.alt_names))
+    return [
+        dataclasses.replace(m, alt_names=tuple(n for n in m.alt_names if given[n.lower()] < 2))
+        if any(given[n.lower()] > 1 for n in m.alt_names)
+        else m
+        for m in mentions
+    ]
+
+
 def _with_keys(doc_id: str, mentions: list[Mention]) -> list[Mention]:
     """Stable keys: source id + slug of the name (+ ordinal for repeats); flag repeated names."""
     names = Counter(slugify(m.name) for m in mentions if m.name)
@@ -478,6 +507,7 @@ def extract(
     mentions, references = _references(doc_id, mentions)
     sections.extend(references)
     mentions = _link_references(blocks, mentions, [s for s in sections if s.kind == "reference"])
+    mentions = _qualifiers_dropped(mentions)
     mentions.sort(key=lambda m: m.span)
     sections.sort(key=lambda s: s.span)
     return Extraction(cleaned, tuple(_with_keys(doc_id, mentions)), tuple(sections))

@@ -186,6 +186,44 @@ def has_dosage(text: str) -> bool:
     return bool(_DOSAGE.search(text))
 
 
+_DOSE_WORDS = re.compile(
+    r"\b(?:\d+(?:\.\d+)?|sets?|reps?|repetitions?|times|rounds?|seconds?|secs?|minutes?|"
+    r"mins?|hours?|breaths?|x|of|each|per|side|sides|leg|legs|arm|arms|a|day|daily|week|"
+    r"and|or|to|hold|for|rest)\b|[x×\-–/,.():+]|\d+s\b",
+    re.I,
+)
+
+
+def is_dose_line(text: str) -> bool:
+    """A line that only doses ("3 sets of 10 reps", "15 seconds", "2 x 30s each side"): the
+    prescription of the exercise above it, never a name.
+
+    >>> is_dose_line("3 sets of 8 reps"), is_dose_line("15 seconds"), is_dose_line("Heel Raise")
+    (True, True, False)
+    """
+    if not re.search(r"\d", text):
+        return False
+    return not re.search(r"[A-Za-z]", _DOSE_WORDS.sub(" ", text))
+
+
+_LEAD_IN = re.compile(
+    r"^(?:for|to|try|here|follow|do|perform|in order|as|when|if|this|these|then|now|next)\b"
+    r"|\bthe following\b|\b(?:as follows|like this|these steps)\s*:?$",
+    re.I,
+)
+
+
+def is_lead_in(text: str) -> bool:
+    """A line that introduces the list after it ("For a deeper stretch, try the following:",
+    "To perform a back flexion stretch:"), never a name however short.
+
+    >>> is_lead_in("To perform a back flexion stretch:"), is_lead_in("Cobra Stretch:")
+    (True, False)
+    """
+    text = text.strip()
+    return text.endswith(":") and bool(_LEAD_IN.search(text.rstrip(":").strip()))
+
+
 def label_of(text: str) -> tuple[str, str, int] | None:
     """A "Label: value" line: (role, label, offset of the value), for known labels only.
 

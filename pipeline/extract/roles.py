@@ -121,6 +121,15 @@ class Candidate:
     rule_score: float
     rule_exercise: bool
     sibling_key: tuple[object, ...]
+    section: str = ""  # the heading the candidate is under ("Lifestyle Adjustments")
+
+
+# A section title that announces exercises ("Recommended Exercises & Stretches").
+_EXERCISE_SECTION = re.compile(
+    r"\b(?:exercises?|stretch(?:es|ing)?|moves|movements|poses|workouts?|routines?|drills|"
+    r"asanas|flows?|circuits?)\b",
+    re.I,
+)
 
 
 def _evidence_name(part: str) -> str:
@@ -141,6 +150,7 @@ def features(candidates: Sequence[Candidate], *, threshold: float) -> list[Featu
         id(run): (
             sum(candidates[k].rule_exercise for k in run) / len(run),
             sum(bool(candidates[k].body) for k in run) / len(run),
+            sum(_known(candidates[k]) for k in run) / len(run),
         )
         for run in runs
     }
@@ -174,12 +184,21 @@ def features(candidates: Sequence[Candidate], *, threshold: float) -> list[Featu
         x["name_digits"] = float(any(ch.isdigit() for ch in c.name))
         run = run_of[i]
         x["run_length"] = math.log1p(len(run))
-        x["run_rule_share"], x["run_body_share"] = share[id(run)]
+        x["run_rule_share"], x["run_body_share"], x["run_known_share"] = share[id(run)]
+        if c.section:  # what the section the candidate is in is about
+            exercises = bool(_EXERCISE_SECTION.search(c.section))
+            x["section_of_exercises"] = float(exercises)
+            x["section_of_other"] = float(not exercises)
         x["repeated_name"] = float(seen[c.slug] > 1)
         x["fuller_elsewhere"] = float(seen[c.slug] > 1 and fullest[c.slug] > 2 * max(words, 1))
         x["position"] = i / n
         out.append(x)
     return out
+
+
+def _known(c: Candidate) -> bool:
+    """The candidate's name is one the vocabularies know ("Bird-Dog", "Glute Bridges")."""
+    return any(part == "known name" for part, _ in c.evidence)
 
 
 def _said(c: Candidate) -> int:

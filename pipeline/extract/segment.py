@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pipeline.extract.features import (
@@ -22,9 +23,11 @@ from pipeline.extract.features import (
     defines_exercise,
     has_dosage,
     is_avoid_heading,
+    is_dose_line,
     is_gear_heading,
     is_instruction,
     is_label_heading,
+    is_lead_in,
     is_reference,
     is_set_level,
     label_of,
@@ -97,10 +100,21 @@ def name_split(block: Block) -> tuple[str, int] | None:
     if sum(c.isalpha() for c in bare) >= 4 and bare.upper() == bare:
         return name, m.start("rest")  # "HAMSTRING STRETCH: ..." names an item like bold does
     said = sentences(rest)
-    # Instructions, not a routine summary line such as "Pelvic tilts: 10 reps".
-    if not any(opens_with_verb(s) or (is_instruction(s) and len(s.split()) >= 6) for s in said):
+    # Instructions, not a routine summary line such as "Pelvic tilts: 10 reps"; or what the
+    # item is ("Child's Pose: A resting yoga pose that gently stretches the lower back").
+    if not any(
+        opens_with_verb(s) or (is_instruction(s) and len(s.split()) >= 6) or _APPOSITIVE.match(s)
+        for s in said
+    ):
         return None
     return name, m.start("rest")
+
+
+_APPOSITIVE = re.compile(
+    r"^(?:an?|the)\s+(?:[\w-]+\s+){0,4}(?:exercise|stretch|movement|move|pose|position)\s+"
+    r"(?:that|which|to|for)\b",
+    re.I,
+)
 
 
 def dose_item(block: Block) -> tuple[str, int] | None:
@@ -135,7 +149,7 @@ def candidate_strength(block: Block) -> int:
     """2 for a heading, a title-like item or a bold line; 1 for a short line standing alone
     (which right after a heading is more likely a caption or a first step); 0 otherwise."""
     if block.kind is BlockKind.HEADING:
-        return 0 if is_label_heading(block.text) else 2
+        return 0 if is_label_heading(block.text) or is_lead_in(block.text) else 2
     if block.kind is BlockKind.LIST_ITEM:  # a short item, not one that reads as a step
         short = is_title_like(block.text, max_words=8, max_chars=60)
         return 2 if short and not is_instruction(block.text) else 0
@@ -166,12 +180,18 @@ def _cues_of(head: Block | None, b: Block) -> bool:
 
 
 def _phase_of(head: Block | None, b: Block) -> bool:
-    """A lead-in whose name is part of the heading's ("Cat:" and "Cow:" under "Cat-Cow
-    Stretch"): a phase of the exercise the heading names."""
-    if head is None or head.kind is not BlockKind.HEADING or not b.lead:
+    """A lead-in or a sub-heading whose name is part of the heading's ("Cat:" and "Cow:"
+    under "Cat-Cow Stretch", "#### Cow (Bitilasana) - Inhale:" under "### Marjaryasana-
+    Bitilasana (Cat-Cow)"): a phase of the exercise the heading names."""
+    if head is None or head.kind is not BlockKind.HEADING:
         return False
-    part = set(re.findall(r"[a-z]+", b.text[: b.lead].lower()))
-    whole = set(re.findall(r"[a-z]+", clean_name(head.text).lower()))
+    if b.lead:
+        part = set(re.findall(r"[a-z]+", b.text[: b.lead].lower()))
+    elif b.kind is BlockKind.HEADING and b.level > head.level:
+        part = set(re.findall(r"[a-z]+", clean_name(b.text).lower()))
+    else:
+        return False
+    whole = set(re.findall(r"[a-z]+", head.text.lower()))
     return bool(part) and part < whole
 
 
@@ -209,15 +229,101 @@ def _sibling_item(b: Block, head: Block | None) -> bool:
     return is_title_like(b.text, max_words=8) or bool(_NAME_SPLIT.match(b.text))
 
 
+_LABEL_KEY = re.compile(r"^\s*([A-Za-z][A-Za-z' /&-]{0,40}?)\s*:")
+_FIELD_HEADINGS = 3  # a label is the document's when it recurs under this many headings
+
+
+def label_key(block: Block) -> str | None:
+    """The label a list item, line or table row opens with ("**Form Cues**:", "Primary:
+    Hamstrings", "| **Primary Muscles** | ..."), or a heading's text when it is one: a label
+    heading ("#### Form Cues:")."""
+    if block.kind is BlockKind.HEADING:
+        key = block.text
+    elif block.kind in (BlockKind.LIST_ITEM, BlockKind.PARAGRAPH, BlockKind.TABLE_ROW):
+        m = _LABEL_KEY.match(block.text)
+        key = m.group(1) if m else block.text[: block.lead] if block.lead else ""
+        if block.kind is BlockKind.TABLE_ROW and not key:
+            key = block.text.split(" | ", 1)[0]  # a header row's first cell: "Aspect"
+    else:
+        return None
+    key = key.strip().rstrip(":").strip().lower()
+    return key if key and len(key.split()) <= 4 else None
+
+
+def enclosing(blocks: Sequence[Block]) -> list[int | None]:
+    """For each block, the position of the heading it is under: the nearest heading before
+    it, of a higher level when it is a heading itself (None at the top of the document)."""
+    out: list[int | None] = []
+    open_headings: list[int] = []  # outermost first
+    for k, b in enumerate(blocks):
+        if b.kind is BlockKind.HEADING:
+            while open_headings and blocks[open_headings[-1]].level >= b.level:
+                open_headings.pop()
+        out.append(open_headings[-1] if open_headings else None)
+        if b.kind is BlockKind.HEADING:
+            open_headings.append(k)
+    return out
+
+
+def field_labels(blocks: Sequence[Block]) -> frozenset[str]:
+    """The labels of the document's entries: an entry's fields repeat under every heading of
+    a run ("Type:", "Hold:", "Form Cues:" under each of 115 stretches), while an exercise's
+    name does not. A label (a line's lead or a heading of its own) that recurs under several
+    headings and does not read as an exercise name is a field of the entry it is in, never
+    an exercise of its own."""
+    under: dict[str, set[int]] = {}
+    for b, heading in zip(blocks, enclosing(blocks), strict=True):
+        key = label_key(b)
+        if key is not None and heading is not None:
+            under.setdefault(key, set()).add(heading)
+    return frozenset(
+        key
+        for key, heads in under.items()
+        if len(heads) >= _FIELD_HEADINGS and name_score(key).total < 2.0
+    )
+
+
 def _collect(
-    blocks: list[Block], start: int, *, after_head: bool, head: Block | None = None
+    blocks: list[Block],
+    start: int,
+    *,
+    after_head: bool,
+    head: Block | None = None,
+    labels: frozenset[str] = frozenset(),
 ) -> tuple[list[int], int]:
     """Body blocks from ``start`` up to the next candidate or a natural end."""
     body: list[int] = []
     max_number = 0
+    field_level: int | None = None  # the level of the field line the body is in
     j = start
     while j < len(blocks):
         b = blocks[j]
+        if after_head and head is not None and head.kind is BlockKind.HEADING:
+            key = label_key(b)
+            previous = blocks[body[-1]] if body else None
+            sibling = (  # the next field line of a run of them ("- *Deeper:*" after "Easier")
+                field_level is not None
+                and key is not None
+                and b.kind is BlockKind.LIST_ITEM
+                and b.level == field_level
+            )
+            row = (  # the next row of a table of fields ("| **Primary Benefits** | ...")
+                previous is not None
+                and previous.kind is b.kind is BlockKind.TABLE_ROW
+                and label_key(previous) in labels
+            )
+            dose = b.kind is BlockKind.HEADING and is_dose_line(b.text)
+            if key in labels or sibling or row or dose:
+                field_level = b.level if b.kind is BlockKind.LIST_ITEM else None
+                body.append(j)  # a field of the entry: "- **Hold**: 30 seconds"
+                j += 1
+                continue
+            nested = b.kind is BlockKind.LIST_ITEM and field_level is not None
+            if nested and b.level > (field_level or 0):
+                body.append(j)  # what a field line lists: "- **Form Cues**:" then cues
+                j += 1
+                continue
+            field_level = None
         if _sibling_item(b, head):
             break
         previous = blocks[body[-1]] if body else None
@@ -243,7 +349,7 @@ def _collect(
             continue
         if strength == 2 or (strength == 1 and body) or name_split(b):
             break
-        if after_head and b.kind is BlockKind.PARAGRAPH and is_set_level(b.text):
+        if after_head and body and b.kind is BlockKind.PARAGRAPH and is_set_level(b.text):
             break  # prose about the whole set of exercises, not the one above it
         if b.number == 1 and max_number > 1 and b.kind in (BlockKind.LIST_ITEM, BlockKind.STEP):
             break  # a new numbered list: a different exercise
@@ -260,15 +366,16 @@ def _collect(
 def group_blocks(blocks: list[Block]) -> list[Group]:
     """Blocks in groups: one per candidate heading, and runs of loose text between them."""
     groups: list[Group] = []
+    labels = field_labels(blocks)
     i = 0
     while i < len(blocks):
         b = blocks[i]
-        split = name_split(b) or _prescribed(blocks, i)
+        split = None if label_key(b) in labels else name_split(b) or _prescribed(blocks, i)
         if split:
             groups.append(Group(head=i, name=split[0], rest_at=split[1]))
             i += 1
-        elif is_candidate(b):
-            body, j = _collect(blocks, i + 1, after_head=True, head=b)
+        elif is_candidate(b) and label_key(b) not in labels:
+            body, j = _collect(blocks, i + 1, after_head=True, head=b, labels=labels)
             groups.append(Group(head=i, name=b.text, body=body))
             i = j
         else:
@@ -281,8 +388,9 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
 
 
 _NUMBERING = re.compile(
-    r"^\s*(?:\d{1,2}[.):]|#\d{1,2}|(?:stretch|exercise|move|movement|pose|step|minute|day|"
-    r"week|part|level|round|drill|no\.?|number)\s*#?\d{1,2}\s*(?:[:.)\-–—]|$))\s*",
+    r"^\s*(?:\d{1,2}[.):]|\(\d{1,2}\)|\d{1,2}(?=[A-Z][a-z])|#\d{1,2}|(?:stretch|exercise|move|movement|pose|step|minute|day|"
+    r"week|part|level|round|drill|no\.?|number)\s*#?\d{1,2}\s*(?:[:.)\-–—]|$)"
+    r"|(?-i:[A-Z]{1,4}-?\d{1,4})\s*[:.)\-–—]\s)\s*",  # a catalogue code: "ST001 - "
     re.I,
 )
 _TAGLINE = re.compile(r"\s+[-–—:|]\s+(?P<tag>.+)$")
@@ -310,7 +418,7 @@ def split_name(text: str) -> tuple[str, tuple[str, ...]]:
     tag = _TAGLINE.search(name)
     if tag and tag.start() > 0:  # "The Cat-Cow Stretch - Your Spine's Best Friend"
         head, tail = name[: tag.start()], tag.group("tag")
-        if name_score(tail).total < name_score(head).total:
+        if name_score(tail).total < name_score(head).total and not _variant(tail):
             name = head.strip()
     alts: list[str] = []
     m = _PARENTHESIS.search(name)
@@ -326,6 +434,13 @@ def split_name(text: str) -> tuple[str, tuple[str, ...]]:
     if tail and tail.start() > 0:
         name = name[: tail.start()].strip()
     return name, tuple(alts)
+
+
+def _variant(tail: str) -> bool:
+    """A tail that names the variant, not a tagline: "Single-Leg Hop - Lateral"."""
+    found = re.findall(r"[a-z]+", tail.lower())
+    variant = {*load("synonyms")["modifiers"], *load("synonyms")["directions"]}
+    return bool(found) and all(w in variant for w in found)
 
 
 @functools.cache
@@ -500,6 +615,7 @@ def candidates(blocks: list[Block], groups: list[Group]) -> list[Candidate]:
     from pipeline.extract import slugify  # the package imports this module first
 
     out = []
+    section = [blocks[h].text if h is not None else "" for h in enclosing(blocks)]
     for g in groups:
         assert g.head is not None
         name = clean_name(g.name)
@@ -514,6 +630,7 @@ def candidates(blocks: list[Block], groups: list[Group]) -> list[Candidate]:
                 rule_score=g.score,
                 rule_exercise=g.exercise,
                 sibling_key=_sibling_key(blocks, g) or (),
+                section=section[g.head],
             )
         )
     return out
