@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.utils import read_fixture_file
@@ -54,7 +54,9 @@ ALLOWED = {
     "heading": {BlockKind.HEADING},
     "item": {BlockKind.LIST_ITEM},
     "row": {BlockKind.TABLE_ROW},
-    "paragraph": {BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.LIST_ITEM},
+    # the scrape rules refine paragraphs: bold lines are headings, "•" lines items, and
+    # lines of pipe-separated cells without a delimiter row are table rows
+    "paragraph": {BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.LIST_ITEM, BlockKind.TABLE_ROW},
     "html": {BlockKind.PARAGRAPH},
     "markup": set(),
 }
@@ -219,6 +221,8 @@ MARKDOWN_PIECES = [
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(MARKDOWN_PIECES), max_size=30).map("".join))
+@example("- ===\n\xa0")  # an item's last line of Unicode white space is still the item's
+@example("- knee\n\u3000")
 def test_any_markdown_agrees_with_commonmark_and_keeps_exact_spans(markdown: str) -> None:
     parsed = parse(doc_of(markdown, Format.MARKDOWN))
     assert disagreements(parsed) == []

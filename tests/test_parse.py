@@ -245,3 +245,19 @@ def test_markdown_edge_lines_keep_their_text_and_spans(
     assert [(b.kind, b.text) for b in parsed.blocks] == blocks
     spans = sorted(r.span for r in parsed.removals)
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), "removals overlap"
+
+
+def test_pipe_rows_without_a_delimiter_row_are_table_rows() -> None:
+    md = (
+        "### Day 1\n\n| Psoas Hold | 2 - 4 reps, each side | 30 - 60 seconds |\n"
+        "| Butterfly | | 5 mins |\n\nA line with a | bar is prose.\n"
+    )
+    result = parse(doc_of(md, Format.MARKDOWN))
+    rows = [(b.kind, b.text) for b in result.blocks]
+    assert rows == [
+        (BlockKind.HEADING, "Day 1"),
+        (BlockKind.TABLE_ROW, "Psoas Hold | 2 - 4 reps, each side | 30 - 60 seconds"),
+        (BlockKind.TABLE_ROW, "Butterfly | 5 mins"),  # an empty cell, as in a GFM table
+        (BlockKind.PARAGRAPH, "A line with a | bar is prose."),
+    ]
+    assert_spans_exact(result)

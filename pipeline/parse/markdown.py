@@ -40,6 +40,8 @@ ATX_CLOSE = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 BULLET = re.compile(r"^[ \t]*•(?:[ \t]+|$)")
 # A table cell: up to an unescaped "|" ("5 \\| 10" is one cell).
 _CELL = re.compile(r"(?:\\.|[^|\\])+")
+# A line of table cells between pipes: "| a | b |".
+_PIPE_ROW = re.compile(r"^[ \t]*\|(?:(?:\\.|[^|\\])*\|){2,}[ \t]*$")
 # TOML front matter, which the front-matter plugin (YAML only) leaves alone.
 TOML_FENCE = "+++"
 # A step marker in bold at the start of a line: "**A.** Stand ...", "**2)** ...", "**Step 3:** ...".
@@ -227,6 +229,17 @@ def _joined(lines: list[Line]) -> Aligned:
 
 def _prose(st: _State, lines: list[Line], *, level: int) -> None:
     """A CommonMark paragraph, refined by the rules of scraped Markdown."""
+    if all(_PIPE_ROW.match(line.text) for line in lines):
+        # "| Psoas Hold | 2 - 4 reps | 30 s |" lines with no delimiter row: a table that a
+        # scrape or a hand lost the "|---|" line of; each line is a row, as in a GFM table
+        for line in lines:
+            cells = [
+                Aligned.from_source(m.group(0), line.start + m.start()).strip()
+                for m in _CELL.finditer(line.text)
+            ]
+            row = concat(cells, " | ", sep_from_gap=False)
+            st.emit(BlockKind.TABLE_ROW, row, (line.start + line.indent, line.end), level=level)
+        return
     bullets = [k for k, line in enumerate(lines) if BULLET.match(line.text)]
     if bullets:
         cuts = sorted({0, *bullets, len(lines)})
@@ -471,7 +484,8 @@ def _leaf(st: _State, tokens: list[Token], i: int, item: _Item | None) -> int:
             _prose(st, lines, level=level)
         else:
             first = lines[0].start if keep is None else st.lines[tok.map[0]].start + keep
-            span = (first, lines[-1].end)
+            # to the item's last line, a line of Unicode white space ("&nbsp;") included
+            span = (first, max(lines[-1].end, st.lines[tok.map[1] - 1].end))
             marker, number = starts.marker, starts.number
             st.emit(BlockKind.LIST_ITEM, _joined(lines), span,
                     level=starts.depth, marker=marker, number=number)  # fmt: skip
