@@ -385,7 +385,8 @@ def test_a_handout_with_numbers_glued_to_names_and_dose_lines_of_their_own() -> 
 def test_parenthesised_numbers_lead_in_lines_and_a_first_paragraph_about_the_set() -> None:
     text = (
         "(1) Seated Reach\n\nFor a gentle stretch along the back of the thigh:\n\n"
-        "  • Sit on a chair with one leg straight out.\n  • Lean forward until you feel a stretch.\n"
+        "  • Sit on a chair with one leg straight out.\n"
+        "  • Lean forward until you feel a stretch.\n"
         "\n(2) Back Flexion Stretch\n\n"
         "Flexion stretches ease the spine. Ask a doctor before doing these exercises after an "
         "injury. To perform a back flexion stretch:\n\n"
@@ -423,3 +424,84 @@ def test_phases_as_sub_headings_and_tables_of_fields_stay_in_their_pose() -> Non
     cat_cow = got["Marjaryasana-Bitilasana"]
     assert "Drop the belly" in cat_cow.steps and "Round the spine" in cat_cow.steps
     assert got["Viparita Karani"].tips == ("Rushing the movement",)
+
+
+def test_a_subtitle_between_the_name_and_its_how_to_label() -> None:
+    md = "## Stretching Exercises\n\n" + "".join(
+        f"### {n}. {name}\n\n**{subtitle}**\n\n**How to:**\n1. Sit tall\n2. {step}\n"
+        "3. Hold 20-30 seconds\n\n"
+        for n, name, subtitle, step in (
+            (1, "Upper Trapezius Stretch", "Targets the tension spot", "Tilt ear to shoulder"),
+            (2, "Yes and No Movements", "Controlled range of motion", "Nod slowly, then turn"),
+            (3, "Ear to Shoulder", "Lateral mobility", "Let one ear drop"),
+        )
+    )  # fmt: skip
+    result = extracted(md, Format.MARKDOWN)
+    got = {m.name: m for m in result.mentions}
+    assert list(got) == ["Upper Trapezius Stretch", "Yes and No Movements", "Ear to Shoulder"]
+    assert got["Ear to Shoulder"].steps[1] == "Let one ear drop"
+    assert got["Ear to Shoulder"].description == ("Lateral mobility",)
+
+
+def test_numbered_items_that_open_with_a_short_name_sentence() -> None:
+    text = (
+        "Stretches for Your Desk\n\nHere are four stretches to do at your desk\n"
+        "1. Head tilt. Put your right hand on your left shoulder. Tilt your ear. Switch sides.\n"
+        "2. Shoulder circles. Make circles with your shoulders. Switch directions.\n"
+        "3. Side stretch. Clasp your hands overhead and lean to the right. Hold five seconds.\n"
+        "4. Back release. Sit at the edge of your chair. Roll down slowly toward your feet.\n"
+    )
+    result = extracted(text, Format.TEXT)
+    got = {m.name: m for m in result.mentions}
+    assert list(got) == ["Head tilt", "Shoulder circles", "Side stretch", "Back release"]
+    assert got["Side stretch"].steps[0] == "Clasp your hands overhead and lean to the right."
+    # one short opening sentence in a list of steps is not a name
+    steps = (
+        "Bridge\n\n1. Lie down. Bend your knees and put your feet flat.\n"
+        "2. Lift your hips until your body is straight.\n3. Lower slowly.\n"
+    )
+    assert [m.name for m in extracted(steps, Format.TEXT).mentions] == ["Bridge"]
+
+
+def test_a_caption_repeating_the_name_and_a_labelled_dose_line_stay_in_the_entry() -> None:
+    text = (
+        "Knee Exercises\n\nStructure\n\nDo all exercises in order, three times a week.\n\n"
+        "Knee extension\n\nKnee extension\n\nSets: 3 Reps: 10 Freq: 2/3 times a day\n\n"
+        "  • Lie on your back with a rolled towel under your knee\n"
+        "  • Lift your heel off the bed, keeping your knee on the towel\n\n"
+        "Heel slides\n\nSets: 1 Reps: 20 Freq: Every 2 hours\n\n"
+        "  • Lie on your back with your legs straight\n  • Slide your heel towards your bottom\n"
+    )
+    result = extracted(text, Format.TEXT)
+    got = {m.name: m for m in result.mentions}
+    assert list(got) == ["Knee extension", "Heel slides"]  # "Structure" is about the set
+    assert got["Knee extension"].fields.sets == Range(3, 3)
+    assert got["Heel slides"].fields.repetitions == Range(20, 20)
+
+
+@pytest.mark.exercises(
+    "Psoas Hold", "Side Plank", "Couch Stretch", "Dead Hang", "foam roll IT band",
+    "bent-knee iron cross", "rocking frog stretch",
+)  # fmt: skip
+def test_a_plan_of_table_rows_and_dashed_dose_items_names_its_exercises() -> None:
+    md = (
+        "# Hip Routine\n\n## Day 1\n\n**Strength:**\n\n"
+        "| Psoas Hold | 2 - 4 reps, each side | 30 - 60 seconds |\n"
+        "| Side Plank | 2 reps, each side | 20 - 40 seconds |\n\n"
+        "## Day 2\n\n| Exercise | Mon | Wed | Details |\n|---|---|---|---|\n"
+        "| Couch Stretch | ☐ | ☐ | 30s (per side) |\n| Dead Hang | ☐ | | 15s × 5 |\n\n"
+        "## Limber Routine\n\n1. foam roll IT band - 10 passes\n"
+        "2. bent-knee iron cross - 5-10\n3. rocking frog stretch - 10\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    got = {m.name: m for m in result.mentions}
+    assert list(got) == [
+        "Psoas Hold",
+        "Side Plank",
+        "Couch Stretch",
+        "Dead Hang",
+        "foam roll IT band",
+        "bent-knee iron cross",
+        "rocking frog stretch",
+    ]
+    assert got["Side Plank"].fields.duration_seconds == Range(20, 40)

@@ -47,7 +47,7 @@ class ExtractSettings:
     threshold: float = 2.0
     keep_unnamed: bool = True
     roles: str = "model"
-    role_confidence: float = 0.8
+    role_confidence: float = 0.7
 
 
 def slugify(text: str) -> str:
@@ -120,8 +120,8 @@ def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligne
                 role_from_heading = "step" if role == "dose" else role
             elif b.text.rstrip().endswith(":"):
                 role_from_heading = None  # a label of its own ("Form Cues:"): what follows
-            elif is_dose_line(b.text):
-                items.append(("step", b.content))  # a dose line: "3 sets of 8 reps"
+            elif is_dose_line(b.text):  # a dose line: "3 sets of 8 reps", "Sets: 1 Reps: 20"
+                items.extend(("step", piece) for piece in _label_pieces(b.content))
             else:
                 items.append(("description", b.content))
             continue
@@ -190,16 +190,23 @@ def _terse(text: str) -> bool:
 _CUE_WORDS = 14
 
 
-_PIECE = re.compile(r"\s+\|\s+")
+_PIECE = re.compile(r"\s+\|\s+|\s+(?=[A-Z][A-Za-z ]{0,20}:\s)")
 
 
 def _label_pieces(content: Aligned) -> list[Aligned]:
-    """A labelled line split where another label follows a bar: "Hold: 20 s | Reps: 3"."""
+    """A labelled line split where another label follows a bar or a space: "Hold: 20 s |
+    Reps: 3", "Sets: 1 Reps: 20"."""
+    text = content.text
     cuts = [0]
-    for m in _PIECE.finditer(content.text):
-        if label_of(content.text[m.end() :]):
+    lab = label_of(text)
+    value = lab[2] if lab else 0  # where the current piece's value starts
+    for m in _PIECE.finditer(text):
+        if m.start() < value:
+            continue  # inside the label itself: "Target Muscles:" is one label
+        if nxt := label_of(text[m.end() :]):
             cuts += [m.start(), m.end()]
-    cuts.append(len(content.text))
+            value = m.end() + nxt[2]
+    cuts.append(len(text))
     return [content.slice(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=True)]
 
 

@@ -188,21 +188,25 @@ def has_dosage(text: str) -> bool:
 
 _DOSE_WORDS = re.compile(
     r"\b(?:\d+(?:\.\d+)?|sets?|reps?|repetitions?|times|rounds?|seconds?|secs?|minutes?|"
-    r"mins?|hours?|breaths?|x|of|each|per|side|sides|leg|legs|arm|arms|a|day|daily|week|"
+    r"mins?|hours?|breaths?|passes|steps|cycles|circles|laps|x|of|each|per|side|sides|leg|"
+    r"legs|arm|arms|a|day|daily|week|"
     r"and|or|to|hold|for|rest)\b|[x×\-–/,.():+]|\d+s\b",
     re.I,
 )
 
 
 def is_dose_line(text: str) -> bool:
-    """A line that only doses ("3 sets of 10 reps", "15 seconds", "2 x 30s each side"): the
-    prescription of the exercise above it, never a name.
+    """A line that only doses ("3 sets of 10 reps", "15 seconds", "Sets: 3 Reps: 10 Freq:
+    daily"): the prescription of the exercise above it, never a name.
 
     >>> is_dose_line("3 sets of 8 reps"), is_dose_line("15 seconds"), is_dose_line("Heel Raise")
     (True, True, False)
     """
     if not re.search(r"\d", text):
         return False
+    lab = label_of(text)
+    if lab is not None and lab[0] in ("sets", "reps", "hold", "rest"):
+        return True
     return not re.search(r"[A-Za-z]", _DOSE_WORDS.sub(" ", text))
 
 

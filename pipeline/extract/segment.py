@@ -117,15 +117,44 @@ _APPOSITIVE = re.compile(
 )
 
 
+_NAME_DASH_DOSE = re.compile(r"^(?P<name>[^|:]{2,60}?)\s+[-–—:]\s+(?P<dose>\S.*)$")
+_CHECKBOX = re.compile(r"[☐☑✓✔□■x×]?")
+
+
+def _table_dose(block: Block) -> tuple[str, int] | None:
+    """ "| Psoas Hold | 2 - 4 reps, each side | 30 - 60 seconds |" (a plan's row, its checkbox
+    columns left out) -> ("Psoas Hold", offset of the dose)."""
+    cells = block.text.split(" | ")
+    if len(cells) < 2:
+        return None
+    dose = " ".join(c for c in cells[1:] if not _CHECKBOX.fullmatch(c.strip()))
+    name = cells[0].strip()
+    if not dose or not is_dose_line(dose) or not is_title_like(name, max_words=7):
+        return None
+    return name, len(cells[0]) + 3
+
+
 def dose_item(block: Block) -> tuple[str, int] | None:
-    """ "Low lunges (30s left, 30s right)" -> ("Low lunges", offset of the dose)."""
+    """ "Low lunges (30s left, 30s right)", "foam roll IT band - 10 passes" or a plan's table
+    row -> (the name, offset of the dose)."""
+    if block.kind is BlockKind.TABLE_ROW:
+        split = _table_dose(block)
+        return split if split and not is_instruction(split[0]) else None
     if block.kind is not BlockKind.LIST_ITEM or block.lead:
         return None
     m = _NAME_DOSE.match(block.text)
+    dash = _NAME_DASH_DOSE.match(block.text)
+    if m is None and dash is not None and is_dose_line(dash.group("dose")):
+        m = dash
     if not m:
         return None
     bare = _NUMBERING.sub("", m.group("name")).strip()
-    if not bare or not is_title_like(bare, max_words=7) or is_instruction(bare):
+    # a plan's names are often in lower case ("foam roll IT band - 10 passes"): a short
+    # phrase with no sentence in it will do before a dash and a dose
+    titled = is_title_like(bare, max_words=7) or (
+        m is dash and len(bare.split()) <= 7 and not re.search(r"[.!?;,]", bare)
+    )
+    if not bare or not titled or is_instruction(bare):
         return None
     return m.group("name").strip(), m.start("dose")
 
@@ -138,6 +167,40 @@ def _prescribed(blocks: list[Block], i: int) -> tuple[str, int] | None:
         return None
     around = [blocks[k] for k in (i - 1, i + 1) if 0 <= k < len(blocks)]
     return split if any(dose_item(b) for b in around) else None
+
+
+_SENTENCE_NAME = re.compile(
+    r"^(?P<name>[A-Z][\w'’/-]*(?:\s+[\w'’/-]+){0,4})\.\s+(?P<rest>[A-Z].*)$", re.S
+)
+
+
+def sentence_name(block: Block) -> tuple[str, int] | None:
+    """ "1. Head tilt. Put your right hand on ..." -> ("Head tilt", offset of "Put"): a list
+    item whose first sentence is a short name and whose rest instructs."""
+    if block.kind is not BlockKind.LIST_ITEM or block.lead:
+        return None
+    m = _SENTENCE_NAME.match(block.text)
+    if not m or not is_title_like(m.group("name"), max_words=5) or is_instruction(m.group("name")):
+        return None
+    if opens_with_verb(m.group("name")) or not any(
+        opens_with_verb(s) for s in sentences(m.group("rest"))
+    ):
+        return None
+    return m.group("name"), m.start("rest")
+
+
+def _named_by_sentence(blocks: list[Block], i: int) -> tuple[str, int] | None:
+    """A sentence-named item among siblings named the same way (five numbered stretches),
+    not one item of a step list that happens to open with a short sentence."""
+    split = sentence_name(blocks[i])
+    if not split:
+        return None
+    around = [
+        blocks[k]
+        for k in (i - 1, i + 1)
+        if 0 <= k < len(blocks) and blocks[k].level == blocks[i].level
+    ]
+    return split if any(sentence_name(b) for b in around) else None
 
 
 def is_candidate(block: Block) -> bool:
@@ -177,6 +240,22 @@ def _cues_of(head: Block | None, b: Block) -> bool:
     if b.number is not None or b.lead or b.bold:
         return False
     return name_score(clean_name(head.text)).total >= 2.0 and name_score(b.text).total < 1.0
+
+
+def _subtitle_of(head: Block | None, b: Block, after: Block | None, labels: frozenset[str]) -> bool:
+    """A sub-heading right under a heading that names an exercise or is numbered, followed by
+    a label ("### 3. Neck Side Bend", "**General lateral stretch**", "**How to:**"): the
+    exercise's subtitle, not a second name that takes its body."""
+    if head is None or head.kind is not BlockKind.HEADING or b.kind is not BlockKind.HEADING:
+        return False
+    if b.level <= head.level or after is None or after.kind is not BlockKind.HEADING:
+        return False
+    if not (is_label_heading(after.text) or label_key(after) in labels):
+        return False
+    if _NUMBERING.match(head.text):
+        return True  # "### 2. Yes and No Movements": an item of a numbered list of entries
+    named = name_score(clean_name(head.text)).total
+    return named >= 2.0 and name_score(clean_name(b.text)).total <= named
 
 
 def _phase_of(head: Block | None, b: Block) -> bool:
@@ -313,6 +392,8 @@ def _collect(
                 and label_key(previous) in labels
             )
             dose = b.kind is BlockKind.HEADING and is_dose_line(b.text)
+            if not body and b.kind is BlockKind.HEADING and b.text.lower() == head.text.lower():
+                dose = True  # the name again, an image's caption: "Knee extension" twice
             if key in labels or sibling or row or dose:
                 field_level = b.level if b.kind is BlockKind.LIST_ITEM else None
                 body.append(j)  # a field of the entry: "- **Hold**: 30 seconds"
@@ -324,8 +405,8 @@ def _collect(
                 j += 1
                 continue
             field_level = None
-        if _sibling_item(b, head):
-            break
+        if _sibling_item(b, head) or _named_by_sentence(blocks, j) or _prescribed(blocks, j):
+            break  # the next name: "2. Neck roll. Roll your head ...", "2. Cobra - 10 reps"
         previous = blocks[body[-1]] if body else None
         under_label = previous is not None and previous.kind is BlockKind.HEADING
         if after_head and under_label and b.kind is not BlockKind.HEADING and not b.lead:
@@ -339,6 +420,11 @@ def _collect(
             j += 1
             continue
         strength = candidate_strength(b)
+        after = blocks[j + 1] if j + 1 < len(blocks) else None
+        if after_head and not body and _subtitle_of(head, b, after, labels):
+            body.append(j)  # "**Targets the common tension spot**" under the name
+            j += 1
+            continue
         if after_head and not body and _cues_of(head, b):
             body.append(j)  # "**Neck Side Bends:**" then "- Ear toward shoulder": its cues
             j += 1
@@ -349,8 +435,11 @@ def _collect(
             continue
         if strength == 2 or (strength == 1 and body) or name_split(b):
             break
-        if after_head and body and b.kind is BlockKind.PARAGRAPH and is_set_level(b.text):
-            break  # prose about the whole set of exercises, not the one above it
+        # prose about the whole set of exercises, not the one above it; right under a
+        # heading that names an exercise, a caution about "these exercises" is its own
+        set_level = after_head and b.kind is BlockKind.PARAGRAPH and is_set_level(b.text)
+        if set_level and (body or head is None or name_score(clean_name(head.text)).total < 1):
+            break
         if b.number == 1 and max_number > 1 and b.kind in (BlockKind.LIST_ITEM, BlockKind.STEP):
             break  # a new numbered list: a different exercise
         prose = b.kind is BlockKind.PARAGRAPH and not _labelled(b)
@@ -370,7 +459,11 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
     i = 0
     while i < len(blocks):
         b = blocks[i]
-        split = None if label_key(b) in labels else name_split(b) or _prescribed(blocks, i)
+        split = (
+            None
+            if label_key(b) in labels
+            else name_split(b) or _prescribed(blocks, i) or _named_by_sentence(blocks, i)
+        )
         if split:
             groups.append(Group(head=i, name=split[0], rest_at=split[1]))
             i += 1

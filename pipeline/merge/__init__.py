@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from pipeline.extract.features import is_dose_line, is_instruction
 from pipeline.merge.blocking import TfIdf, candidate_pairs, instruction_tokens
 from pipeline.merge.cluster import cluster
 from pipeline.merge.ids import IdChange, IdRegistry, assign_ids
@@ -84,6 +85,18 @@ def _one_name(a: Mention, b: Mention) -> bool:
     }
 
 
+_ROUTINE_WORDS = 20
+
+
+def _routine_line(m: Mention) -> bool:
+    """A mention that is one short line that instructs nothing, a plan's "Psoas Hold | 2-4
+    reps | 30-60 s": it names an exercise and doses it, it does not describe a second one
+    ("Sitting on Ball: Alternate raising each foot ..." does)."""
+    said = (*m.steps, *m.description, *m.tips)
+    short = len(said) <= 1 and sum(len(t.split()) for t in said) <= _ROUTINE_WORDS
+    return short and all(is_dose_line(t) or not is_instruction(t) for t in said)
+
+
 def _evidence_cannot(mentions: Sequence[Mention]) -> tuple[list[tuple[int, int]], set[Pair]]:
     """Pairs of one article that its author says are two exercises.
 
@@ -91,10 +104,11 @@ def _evidence_cannot(mentions: Sequence[Mention]) -> tuple[list[tuple[int, int]]
     and "Knee to Chest" share their steps' words, not their identity); one who repeats a name
     for two sections ("Sitting on Ball" twice) means two as well. Only names with one core or
     one synonym group ("Knee to Chest", "Knee to Chest Stretch") may describe one exercise
-    twice. A shared synonym or a shared parenthesis does not: an author who gives "Child's
-    Pose" and "Prayer Stretch" two sections, or writes "(Dynamic)" after three names, means
-    two exercises. Returns the pairs, and those of a repeated name (worth a curator's look
-    when they score high).
+    twice; a name repeated in a plan's short lines is one exercise dosed twice. A shared
+    synonym or a shared parenthesis does not: an author who gives "Child's Pose" and "Prayer
+    Stretch" two sections, or writes "(Dynamic)" after three names, means two exercises.
+    Returns the pairs, and those of a repeated name (worth a curator's look when they score
+    high).
     """
     by_source: dict[str, list[int]] = {}
     for i, m in enumerate(mentions):
@@ -108,6 +122,8 @@ def _evidence_cannot(mentions: Sequence[Mention]) -> tuple[list[tuple[int, int]]
                 repeated = "same_name_in_source" in ma.flags and normalize(ma.name) == normalize(
                     mb.name
                 )
+                if repeated and (_routine_line(ma) or _routine_line(mb)):
+                    continue  # a plan naming it again ("Psoas Hold" on day 1 and day 4)
                 if repeated or not _one_name(ma, mb):
                     out.append((a, b))
                 if repeated:
