@@ -343,3 +343,18 @@ def test_synonyms_or_a_shared_parenthesis_do_not_make_one_articles_sections_one(
     camel = mention("s1#cat-camel", "Cat Camel", KNEE)
     merged = merge([child, other, alias, camel])
     assert sorted(len(c) for c in merged.clusters) == [2, 2]  # across articles; an alias
+
+
+def test_a_plan_that_names_one_exercise_on_two_days_doses_one_exercise() -> None:
+    a = mention("s1#psoas-hold", "Psoas Hold", ("2 - 4 reps, each side | 30 - 60 seconds",))
+    b = mention("s1#psoas-hold-2", "Psoas Hold", ("3 reps, each side | 45 seconds",))
+    a, b = (dataclasses.replace(m, flags=("same_name_in_source",)) for m in (a, b))
+    assert [len(c) for c in merge([a, b]).clusters] == [2]
+    # two instructed lines are two descriptions: the author's two sections stay two
+    c, d = (
+        dataclasses.replace(mention(f"s1#psoas-hold-{n}", "Psoas Hold", (step,)),
+                            flags=("same_name_in_source",))
+        for n, step in ((3, "Lie on your back and pull one knee up."),
+                        (4, "Stand tall and lift one knee to hip height."))
+    )  # fmt: skip
+    assert sorted(len(k) for k in merge([c, d]).clusters) == [1, 1]
