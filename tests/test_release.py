@@ -464,3 +464,122 @@ def test_every_release_has_a_dataset_card_generated_from_its_schema() -> None:
         assert ("Released 2026-12-01." in body) == (created is not None)
         assert ("records no date" in body) == (created is None)
         assert "README.md" in files["SHA256SUMS"].decode()
+
+
+def _rehashed(folder: Path, name: str, data: bytes) -> None:
+    """Write ``name`` and update its size and hash in the descriptor, as a careful forger
+    would: only the content checks can catch it then."""
+    (folder / name).write_bytes(data)
+    package = load(folder / "datapackage.json")
+    for resource in package["resources"]:
+        if resource["path"] == name:
+            resource["bytes"] = len(data)
+            resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+    (folder / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+
+
+def test_release_tables_are_typed_from_the_schema_and_each_corruption_is_caught(
+    session: Session, tmp_path: Path
+) -> None:
+    import pyarrow.parquet as pq
+    from frictionless import validate
+
+    release = session.release("0.2.0")
+    schema = load(release / "exercise.schema.json")
+    doc = load(release / "exercises.json")
+    lines = (release / "exercises.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert records == doc["exercises"]  # the same records, one per line
+    assert all(list(r)[:3] == ["id", "name", "aliases"] for r in records)
+    assert list(records[0]) == list(schema["$defs"]["exercise"]["properties"])
+    table = pq.read_table(release / "exercises.parquet").schema
+    assert str(table.field("repetitions_min").type) == "int64"
+    assert str(table.field("hold_seconds_min").type) == "double"
+    assert str(table.field("mention_count").type) == "int64"
+    assert str(table.field("aliases").type) == "list<element: string>"
+    package = load(release / "datapackage.json")
+    csv_fields = {f["name"]: f for f in package["resources"][2]["schema"]["fields"]}
+    assert csv_fields["position"]["constraints"]["enum"] == schema["$defs"]["position"]["enum"]
+    assert csv_fields["repetitions_min"]["type"] == "integer"
+    assert csv_fields["steps"] == {**csv_fields["steps"], "type": "list", "delimiter": "\n"}
+    rows = pd.read_csv(release / "exercises.csv", dtype=str, keep_default_na=False)
+    counts = rows["repetitions_min"][rows["repetitions_min"] != ""]
+    assert len(counts) and all(c.isdigit() for c in counts)  # "10", not "10.0"
+
+    def corrupted(name: str, change: Any, *, rehash: bool = True) -> Path:
+        folder = Path(shutil.copytree(release, tmp_path / f"c{len(list(tmp_path.iterdir()))}"))
+        data = change((folder / name).read_bytes())
+        if rehash:
+            _rehashed(folder, name, data)
+        else:
+            (folder / name).write_bytes(data)
+        return folder
+
+    def swap(old: bytes, new: bytes) -> Any:
+        def change(data: bytes) -> bytes:
+            assert old in data
+            return data.replace(old, new, 1)
+
+        return change
+
+    position = next(r["position"] for r in records if r["position"]).encode()
+    jsonl_position = b'"position": "' + position
+    header = list(rows.columns)
+    bad_row = ",".join("bad-id" if c == "id" else "many" if c == "mention_count" else "x"
+                       if c == "name" else "" for c in header).encode()  # fmt: skip
+    bad = {  # each caught for what it is, not only by the changed hash
+        "constraint-error": corrupted("exercises.csv", swap(b"," + position + b",", b",up,")),
+        "constraint-error ": corrupted("exercises.jsonl", swap(jsonl_position, b'"position": "up')),
+        "type-error": corrupted("exercises.jsonl", swap(jsonl_position, b'"position": 7, "x": "')),
+        "type-error ": corrupted("exercises.csv", swap(b"\n", b"\n" + bad_row + b"\n")),
+        "hash-count": corrupted(
+            "exercises.parquet", lambda d: d[:-9] + bytes([d[-9] ^ 1]) + d[-8:], rehash=False
+        ),
+        "hash-count ": corrupted("exercises.json", swap(b"{", b"{ "), rehash=False),
+    }
+    for error, folder in bad.items():
+        report = validate(str(folder / "datapackage.json"))
+        assert error.strip() in {t for (t,) in report.flatten(["type"])}, (error, folder)
+    # a JSON resource is not read by frictionless: the schema's check is pipeline validate's
+    forged = corrupted("exercises.json", swap(b'"position": "' + position, b'"position": "upside'))
+    assert validate(str(forged / "datapackage.json")).valid
+    result = CliRunner().invoke(main, ["validate", str(forged / "exercises.json")])
+    assert result.exit_code == 1 and "upside" in result.output
+
+
+def test_datasets_and_duckdb_load_a_release_in_one_line_with_the_same_rows(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))  # no network, no home cache
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    import datasets
+    import duckdb
+
+    release = session.release("0.2.0")
+    exercises = load(release / "exercises.json")["exercises"]
+    cache = str(tmp_path / "cache")
+    lines = datasets.load_dataset(
+        "json", data_files=str(release / "exercises.jsonl"), split="train", cache_dir=cache
+    )
+    table = datasets.load_dataset(
+        "parquet", data_files=str(release / "exercises.parquet"), split="train", cache_dir=cache
+    )
+    ids = [e["id"] for e in exercises]
+    assert lines["id"] == ids == table["id"]
+    for column in ("name", "aliases", "steps", "category", "position", "equipment", "variations"):
+        assert lines[column] == table[column] == [e[column] for e in exercises], column
+    assert any(a == [] for a in table["aliases"])  # an empty list stays a list, not a null
+    assert table.features["repetitions_min"].dtype == "int64"
+    assert table.features["hold_seconds_min"].dtype == "float64"
+    assert lines["dosage"][0].keys() == exercises[0]["dosage"].keys()
+    got = duckdb.sql(
+        f"SELECT id, aliases, steps, repetitions_min FROM '{release / 'exercises.parquet'}'"
+    ).fetchall()
+    assert [(i, list(a), list(s)) for i, a, s, _ in got] == [
+        (e["id"], e["aliases"], e["steps"]) for e in exercises
+    ]
+    reps = {i: r for i, _, _, r in got}
+    for e in exercises:
+        dose = e["dosage"]["repetitions"]
+        assert reps[e["id"]] == (dose["min"] if dose else None)

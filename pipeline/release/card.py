@@ -124,7 +124,8 @@ def card(dataset_doc: Mapping[str, Any], schema: JSON, *, created: str | None) -
         'df = pd.read_parquet("exercises.parquet")           # one row per exercise',
         "",
         "from datasets import load_dataset",
-        'ds = load_dataset("parquet", data_files="exercises.parquet")',
+        'ds = load_dataset("parquet", data_files="exercises.parquet")  # the flat table',
+        'lines = load_dataset("json", data_files="exercises.jsonl")  # the full records',
         "",
         "import duckdb",
         "duckdb.sql(\"SELECT id, name, steps FROM 'exercises.parquet'\")",
@@ -134,8 +135,13 @@ def card(dataset_doc: Mapping[str, Any], schema: JSON, *, created: str | None) -
         "```",
         "",
         "`exercises.json` is the dataset with its provenance and is checked against "
-        "`exercise.schema.json`; `exercises.csv` and `exercises.parquet` are tables of it, "
-        "described by `datapackage.json`; `SHA256SUMS` lets you check every file.",
+        "`exercise.schema.json` (`pipeline validate exercises.json`); `exercises.jsonl` "
+        "holds the same records one per line; `exercises.csv` and `exercises.parquet` are "
+        "flat tables of it (counts are integers; in the CSV a list is joined with `; `, "
+        "steps and variations one per line, and an empty cell of a list column is an empty "
+        "list). `datapackage.json` describes them with Table Schemas that "
+        "`frictionless validate datapackage.json` checks (types, enums, the primary key, "
+        "sizes and hashes); `SHA256SUMS` lets you check every file.",
         "",
         "## Fields",
         "",

@@ -19,6 +19,7 @@ from pipeline.release.card import card
 JSON = Mapping[str, Any]
 
 DATASET = "exercises.json"
+JSONL = "exercises.jsonl"
 SCHEMA = "exercise.schema.json"
 CSV = "exercises.csv"
 PARQUET = "exercises.parquet"
@@ -59,8 +60,14 @@ def _sources(dataset: JSON) -> list[dict[str, str]]:
     return out
 
 
-def descriptor(dataset_doc: JSON, files: Mapping[str, bytes], *, created: str | None) -> JSON:
-    """``datapackage.json`` for the rendered files (which must include the four data files)."""
+def descriptor(
+    dataset_doc: JSON, files: Mapping[str, bytes], schema: JSON, *, created: str | None
+) -> JSON:
+    """``datapackage.json`` for the rendered files (which must include the five data files).
+
+    Frictionless checks what it can read: the CSV against its Table Schema (types, enums,
+    the primary key) and the JSON Lines against one for each record's top-level fields; the
+    whole record is the JSON Schema's, which ``pipeline validate`` checks."""
     meta = dataset_doc["dataset"]
     package: dict[str, Any] = {
         "$schema": PROFILE,
@@ -85,17 +92,32 @@ def descriptor(dataset_doc: JSON, files: Mapping[str, bytes], *, created: str | 
                 "jsonSchema": SCHEMA,
             },
             {
+                "name": "exercises-lines",
+                "title": "Exercises as JSON Lines",
+                "description": "The records of exercises.json, one per line, keys in the "
+                "schema's order (id, name, aliases, ...): for streaming readers and "
+                "`datasets.load_dataset('json', ...)`.",
+                "path": JSONL,
+                "type": "table",
+                "format": "jsonl",
+                "mediatype": "application/jsonl",
+                "encoding": "utf-8",
+                **_facts(files[JSONL]),
+                "schema": tables.jsonl_schema(schema),
+            },
+            {
                 "name": "exercises-table",
                 "title": "Exercises as a flat table (CSV)",
-                "description": "One row per exercise; lists joined with '; ', steps one per "
-                "line. Per-source detail stays in exercises.json.",
+                "description": "One row per exercise; lists joined with '; ', steps and "
+                "variations one per line; counts are integers. Per-source detail stays in "
+                "exercises.json.",
                 "path": CSV,
                 "type": "table",
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 **_facts(files[CSV]),
-                "schema": tables.table_schema(),
+                "schema": tables.table_schema(schema),
             },
             {
                 "name": "exercises-parquet",
@@ -145,15 +167,17 @@ def release_files(
     created: str | None = None,
 ) -> dict[str, bytes]:
     """Every file of the release folder, by name."""
+    schema_doc = json.loads(schema)
     files = {
         DATASET: render_json(dataset_doc),
+        JSONL: tables.jsonl_bytes(dataset_doc, schema_doc),
         SCHEMA: schema,
         CSV: tables.csv_bytes(dataset_doc),
         PARQUET: tables.parquet_bytes(dataset_doc),
         ID_MAP: render_json({"id_map": list(id_map)}),
         CHANGELOG: changelog.encode(),
-        CARD: card(dataset_doc, json.loads(schema), created=created).encode(),
+        CARD: card(dataset_doc, schema_doc, created=created).encode(),
     }
-    files[DESCRIPTOR] = render_json(descriptor(dataset_doc, files, created=created))
+    files[DESCRIPTOR] = render_json(descriptor(dataset_doc, files, schema_doc, created=created))
     files[SUMS] = sha256sums(files)
     return files

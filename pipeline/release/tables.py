@@ -1,13 +1,17 @@
-"""Flat tables of the dataset for spreadsheet and dataframe users: one row per exercise.
+"""Flat tables of the dataset for spreadsheet and dataframe users: one row per exercise, and
+the dataset as JSON Lines for streaming readers.
 
 The JSON dataset stays the reference; the tables drop per-source detail (spans, evidence) and
-keep what an analyst filters on. Lists become "; "-joined strings in CSV (steps one per line)
-and stay lists in Parquet. Ranges become ``*_min`` / ``*_max`` columns.
+keep what an analyst filters on. Lists are Frictionless ``list`` fields in CSV (joined with
+"; ", steps and variations one per line) and lists in Parquet. Ranges become ``*_min`` /
+``*_max`` columns; counts (repetitions, sets, breaths, mentions, conflicts) are integers. The
+Table Schemas are generated from the JSON Schema, so that enums and types never disagree.
 """
 
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +21,13 @@ import pyarrow as pa
 JSON = Mapping[str, Any]
 
 _RANGES = ("hold_seconds", "hold_breaths", "duration_seconds", "repetitions", "sets")
+_COUNTS = ("hold_breaths", "repetitions", "sets")  # whole numbers of something
+
+
+def _kind(dose: str) -> str:
+    return "integer" if dose in _COUNTS else "number"
+
+
 # (column, Table Schema type, description); list columns are marked with "list".
 COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("id", "string", "Stable exercise id"),
@@ -29,7 +40,7 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("equipment", "list", "Equipment needed"),
     ("target_areas", "list", "Body areas worked"),
     *(
-        (f"{r}_{end}", "number", f"{r.replace('_', ' ')}: {end}imum")
+        (f"{r}_{end}", _kind(r), f"{r.replace('_', ' ')}: {end}imum")
         for r in _RANGES
         for end in ("min", "max")
     ),
@@ -41,10 +52,24 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("flags", "list", "Quality flags"),
     ("variations", "list", "Progressions and regressions of the canonical version"),
 )
+# A list column's delimiter in CSV: sentences one per line, names and codes "; "-joined.
+DELIMITERS = {"steps": "\n", "variations": "\n"}
+_ENUMS = {"category": "category", "position": "position", "difficulty": "difficulty"}
 
 
-def _range(value: Any, end: str) -> float | None:
-    return float(value[end]) if isinstance(value, Mapping) else None
+def _delimiter(column: str) -> str:
+    return DELIMITERS.get(column, "; ")
+
+
+def _count(value: Any, end: str, column: str) -> int | float | None:
+    if not isinstance(value, Mapping):
+        return None
+    x = float(value[end])
+    if column in _COUNTS:
+        if not x.is_integer():
+            raise ValueError(f"{column} {end} is {x}: a count is a whole number")
+        return int(x)
+    return x
 
 
 def rows(doc: JSON) -> list[dict[str, Any]]:
@@ -64,8 +89,8 @@ def rows(doc: JSON) -> list[dict[str, Any]]:
             "target_areas": list(e.get("target_areas", [])),
         }
         for r in _RANGES:
-            row[f"{r}_min"] = _range(dosage.get(r), "min")
-            row[f"{r}_max"] = _range(dosage.get(r), "max")
+            row[f"{r}_min"] = _count(dosage.get(r), "min", r)
+            row[f"{r}_max"] = _count(dosage.get(r), "max", r)
         frequency = dosage.get("frequency")
         row["per_side"] = dosage.get("per_side")
         row["frequency"] = frequency.get("text") if isinstance(frequency, Mapping) else None
@@ -85,7 +110,7 @@ def frame(doc: JSON) -> pd.DataFrame:
         if kind == "number":
             df[column] = df[column].astype("float64")
         elif kind == "integer":
-            df[column] = df[column].astype("int64")
+            df[column] = df[column].astype("Int64")  # nullable: no dose is no value
         elif kind == "boolean":
             df[column] = df[column].astype("boolean")
         elif kind == "string":
@@ -111,13 +136,16 @@ def neutralise(cell: str) -> str:
 
 
 def csv_bytes(doc: JSON) -> bytes:
-    """CSV (RFC 4180, UTF-8, LF line ends): lists joined with "; ", steps one per line; a text
-    cell that a spreadsheet would run as a formula starts with "'" (see ``neutralise``)."""
+    """CSV (RFC 4180, UTF-8, LF line ends): lists joined with "; ", steps and variations one
+    per line; a text cell that a spreadsheet would run as a formula starts with "'" (see
+    ``neutralise``)."""
     df = frame(doc).astype("object")
     for column, kind, _ in COLUMNS:
         if kind == "list":
-            sep = "\n" if column == "steps" else "; "
+            sep = _delimiter(column)
             df[column] = df[column].map(lambda xs, sep=sep: neutralise(sep.join(xs)))
+        elif kind == "integer":
+            df[column] = df[column].map(lambda x: "" if pd.isna(x) else str(int(x)))
         elif kind == "string":
             df[column] = df[column].map(lambda x: x if pd.isna(x) else neutralise(str(x)))
         elif kind == "number":
@@ -154,25 +182,32 @@ def parquet_bytes(doc: JSON) -> bytes:
     return buffer.getvalue()
 
 
-def table_schema() -> dict[str, Any]:
-    """The Frictionless Table Schema of the CSV table."""
+def _enum(schema: JSON, name: str) -> list[str]:
+    return list(schema["$defs"][name]["enum"])
+
+
+def table_schema(schema: JSON) -> dict[str, Any]:
+    """The Frictionless Table Schema of the CSV table, its enums and the id pattern read
+    from the JSON Schema."""
     fields = []
     for column, kind, description in COLUMNS:
-        field: dict[str, Any] = {
-            "name": column,
-            "type": "string" if kind == "list" else kind,
-            "description": description + ("; '; '-separated" if kind == "list" else ""),
-        }
-        if column == "steps":
-            field["description"] = description + "; one per line"
+        field: dict[str, Any] = {"name": column, "type": kind, "description": description}
+        if kind == "list":
+            field["delimiter"] = _delimiter(column)
+            field["itemType"] = "string"
+            field["description"] += (
+                "; one per line" if field["delimiter"] == "\n" else "; '; '-separated"
+            ) + " (an empty cell is an empty list: lists are never null)"
         if column == "id":
             field["constraints"] = {
                 "required": True,
                 "unique": True,
-                "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+                "pattern": schema["$defs"]["slug"]["pattern"].removesuffix("(?!\\n)$") + "$",
             }
         if column == "name":
             field["constraints"] = {"required": True}
+        if column in _ENUMS:
+            field["constraints"] = {"enum": _enum(schema, _ENUMS[column])}
         if kind in ("number", "integer"):
             field.setdefault("constraints", {})["minimum"] = 0
         if kind == "boolean":
@@ -180,3 +215,46 @@ def table_schema() -> dict[str, Any]:
             field["falseValues"] = ["false"]
         fields.append(field)
     return {"fields": fields, "primaryKey": ["id"], "missingValues": [""]}
+
+
+def _ordered(record: JSON, order: list[str]) -> dict[str, Any]:
+    """A record's keys in the schema's order (id, name, aliases, ...), nested keys sorted."""
+    return {k: record[k] for k in order if k in record} | {
+        k: record[k] for k in sorted(record) if k not in order
+    }
+
+
+def jsonl_bytes(doc: JSON, schema: JSON) -> bytes:
+    """``exercises.jsonl``: one exercise per line, its keys in the schema's order."""
+    order = list(schema["$defs"]["exercise"]["properties"])
+    lines = [
+        json.dumps(_ordered(e, order), ensure_ascii=False, sort_keys=False, allow_nan=False)
+        for e in doc.get("exercises", [])
+    ]
+    return "".join(line + "\n" for line in lines).encode("utf-8")
+
+
+def jsonl_schema(schema: JSON) -> dict[str, Any]:
+    """The Table Schema frictionless checks ``exercises.jsonl`` against: every top-level
+    property, its JSON type, the enums of the scalar ones, the id's pattern and uniqueness."""
+    record = schema["$defs"]["exercise"]
+    fields = []
+    for key, prop in record["properties"].items():
+        ref = prop.get("$ref", "")
+        arms = [a.get("$ref", a.get("type")) for a in prop.get("oneOf", [])]
+        kind = prop.get("type")
+        if kind == "array":
+            field: dict[str, Any] = {"name": key, "type": "array"}
+        elif ref.endswith("/slug") or kind == "string":
+            field = {"name": key, "type": "string"}
+        elif key in _ENUMS and f"#/$defs/{_ENUMS[key]}" in arms:
+            field = {"name": key, "type": "string"}
+            field["constraints"] = {"enum": _enum(schema, _ENUMS[key])}
+        else:
+            field = {"name": key, "type": "object"}
+        if key in record.get("required", []) and key in ("id", "name"):
+            field.setdefault("constraints", {})["required"] = True
+        if key == "id":
+            field["constraints"]["unique"] = True
+        fields.append(field)
+    return {"fields": fields, "primaryKey": ["id"]}
