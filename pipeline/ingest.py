@@ -21,6 +21,7 @@ from bs4 import BeautifulSoup, Tag
 from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
 from pipeline.errors import PipelineError, SourceError
+from pipeline.licenses import spdx
 from pipeline.locks import writing
 from pipeline.models import BlockKind, Document, Format, SourceMeta
 from pipeline.parse import parse
@@ -500,6 +501,16 @@ def _add(
             "add the files one at a time",
         )
     refused: list[PipelineError] = list(missing)
+    warnings: list[str] = []
+    if license is not None:
+        known = spdx(license)
+        if known is None:
+            warnings.append(
+                f"--license {license!r} is not an SPDX licence identifier or expression "
+                "(https://spdx.org/licenses/); recorded as given, and the dataset's licence "
+                "cannot be derived from it"
+            )
+        license = known or license  # "cc-by-4.0" is recorded as "CC-BY-4.0"
     candidates = []
     raw_resolved = raw_dir.resolve()
     for path in files:
@@ -551,7 +562,7 @@ def _add(
         tuple(a.meta for a in plan.additions if a.replaces is None),
         tuple(a.meta for a in plan.additions if a.replaces is not None),
         tuple(refused) + plan.refused,
-        plan.warnings,
+        tuple(warnings) + plan.warnings,
     )
 
 

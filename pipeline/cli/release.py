@@ -70,6 +70,10 @@ def print_diff(diff: DatasetDiff, console: Console, *, old: str, new: str) -> No
     "--allow-smaller-bump", is_flag=True,
     help="Publish even if --version bumps less than the changes call for.",
 )  # fmt: skip
+@click.option(
+    "--require-licenses", is_flag=True,
+    help="Refuse to publish while a source records no SPDX licence.",
+)  # fmt: skip
 @RAW_OPTION
 @OUT_OPTION
 @DECISIONS_OPTION
@@ -79,7 +83,8 @@ def print_diff(diff: DatasetDiff, console: Console, *, old: str, new: str) -> No
 @click.pass_context
 def publish_cmd(
     ctx: click.Context, version: str | None, releases_dir: Path, date: str | None,
-    allow_smaller_bump: bool, raw_dir: Path, out_dir: Path, decisions_path: Path,
+    allow_smaller_bump: bool, require_licenses: bool, raw_dir: Path, out_dir: Path,
+    decisions_path: Path,
     ids_path: Path | None, cache_dir: Path, no_cache: bool, jobs: int,
 ) -> None:  # fmt: skip
     """Publish a release of the dataset built from RAW into RELEASES/VERSION.
@@ -99,7 +104,8 @@ def publish_cmd(
             report = publish_release(
                 raw_dir, out_dir, releases_dir, version=version, decisions_path=decisions_path,
                 ids_path=ids_path, cache_dir=None if no_cache else cache_dir, date=date,
-                allow_smaller_bump=allow_smaller_bump, progress=progress, jobs=jobs,
+                allow_smaller_bump=allow_smaller_bump, require_licenses=require_licenses,
+                progress=progress, jobs=jobs,
             )  # fmt: skip
     except PipelineError as exc:
         log.error("%s", exc)

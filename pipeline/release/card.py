@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pipeline import __version__
+from pipeline.licenses import NOASSERTION, dataset_license
 
 JSON = dict[str, Any]
 
@@ -64,11 +65,12 @@ def card(dataset_doc: Mapping[str, Any], schema: JSON, *, created: str | None) -
     exercises = dataset_doc.get("exercises", [])
     counts = meta.get("counts", {})
     sources: list[JSON] = meta.get("sources", [])
-    license_ = meta.get("license") or "other"
+    licensed = dataset_license(meta)
+    license_ = licensed.license
     title = str(meta.get("title") or meta.get("name") or "Exercise dataset")
     front = {
         "pretty_name": title,
-        "license": license_ if license_ != "NOASSERTION" else "other",
+        "license": license_.lower() if license_ != NOASSERTION and " " not in license_ else "other",
         "language": ["en"],
         "size_categories": [_size(len(exercises))],
         "task_categories": ["other"],
@@ -155,7 +157,7 @@ def card(dataset_doc: Mapping[str, Any], schema: JSON, *, created: str | None) -
         "|---|---|---|---|",
         listed,
         "",
-        f"Dataset licence: `{license_}`."
+        f"Dataset licence: `{license_}` ({licensed.reason})."
         + (
             f" {unlicensed} of {len(sources)} sources record no licence: check the rights of "
             "each article before reusing its text."

@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pipeline.licenses import NOASSERTION, dataset_license
 from pipeline.publish import render_json
 from pipeline.release import tables
 from pipeline.release.card import card
@@ -36,18 +37,19 @@ def _facts(data: bytes) -> dict[str, Any]:
     return {"bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
 
 
-def _licenses(dataset: JSON) -> list[dict[str, str]]:
-    license_ = dataset.get("license")
-    if not license_:
-        return [
-            {
-                "name": "NOASSERTION",
-                "title": "No license asserted for the dataset; each source keeps its own terms",
-            }
-        ]
-    if " " in str(license_):
-        return [{"name": "other", "title": str(license_)}]
-    return [{"name": str(license_)}]
+def _licenses(meta: JSON) -> list[dict[str, str]]:
+    found = dataset_license(meta)
+    if found.license == NOASSERTION:
+        return [{"name": NOASSERTION, "title": f"No licence asserted: {found.reason}"}]
+    if " " in found.license:  # an expression ("MIT OR CC0-1.0") is not one licence name
+        return [{"name": "other", "title": f"{found.license} ({found.reason})"}]
+    return [
+        {
+            "name": found.license,
+            "path": f"https://spdx.org/licenses/{found.license}.html",
+            "title": found.reason[0].upper() + found.reason[1:],
+        }
+    ]
 
 
 def _sources(dataset: JSON) -> list[dict[str, str]]:

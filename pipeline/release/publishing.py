@@ -21,6 +21,7 @@ from typing import Any
 from pipeline.document import generated_at
 from pipeline.errors import PipelineError
 from pipeline.ingest import is_date
+from pipeline.licenses import spdx
 from pipeline.locks import writing
 from pipeline.publish import checkpoint, publish, render_json, write_atomic, write_folder
 from pipeline.release import changelog
@@ -125,6 +126,7 @@ def plan_release(
     schema: bytes,
     date: str | None = None,
     allow_smaller_bump: bool = False,
+    require_licenses: bool = False,
 ) -> ReleasePlan:
     """Decide what to publish; every reason to refuse is collected, not just the first."""
     dataset = result.files[DATASET]
@@ -154,6 +156,8 @@ def plan_release(
                 "and removals are recorded",
             )
         )
+    if require_licenses:
+        problems += _license_problems(dataset["dataset"].get("sources", []))
     if previous is not None and diff.empty:
         problems.append(
             PipelineError("dataset", f"is the same as release {base}", "nothing to publish")
@@ -208,6 +212,31 @@ def plan_release(
     )
 
 
+def _license_problems(sources: Sequence[JSON]) -> list[PipelineError]:
+    """``--require-licenses``: every source records an SPDX licence."""
+    problems = []
+    for s in sources:
+        license_ = s.get("license")
+        if not license_:
+            problems.append(
+                PipelineError(
+                    f"source {s['source_id']}",
+                    "records no licence",
+                    f"record it: pipeline add {s['file']} --replace {s['source_id']} "
+                    "--license SPDX-ID, or edit raw/sources.json",
+                )
+            )
+        elif spdx(str(license_)) is None:
+            problems.append(
+                PipelineError(
+                    f"source {s['source_id']}",
+                    f"licence {license_!r} is not an SPDX identifier or expression",
+                    "use an id of https://spdx.org/licenses/ (CC-BY-4.0, CC0-1.0, ...)",
+                )
+            )
+    return problems
+
+
 @dataclass(frozen=True, slots=True)
 class ReleaseReport:
     plan: ReleasePlan
@@ -227,6 +256,7 @@ def publish_release(
     cache_dir: Path | None = None,
     date: str | None = None,
     allow_smaller_bump: bool = False,
+    require_licenses: bool = False,
     settings: Settings | None = None,
     progress: Progress | None = None,
     environ: Mapping[str, str] | None = None,
@@ -273,6 +303,7 @@ def publish_release(
             schema=schema,
             date=release_date(environ, date),
             allow_smaller_bump=allow_smaller_bump,
+            require_licenses=require_licenses,
         )
         folder = None
         if plan.ok and plan.version is not None:
