@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 from jsonschema import Draft202012Validator, FormatChecker
 
 from pipeline.cli import main
+from pipeline.release.changelog import entry as changelog_entry
 from pipeline.release.changelog import with_entry
 from pipeline.release.diff import Version, diff_datasets
 
@@ -583,3 +584,62 @@ def test_datasets_and_duckdb_load_a_release_in_one_line_with_the_same_rows(
     for e in exercises:
         dose = e["dosage"]["repetitions"]
         assert reps[e["id"]] == (dose["min"] if dose else None)
+
+
+def test_the_id_map_of_a_release_holds_only_ids_a_release_shipped() -> None:
+    from pipeline.release.publishing import released_id_map
+
+    id_map = [
+        {"old": "plank", "new": "front-plank", "reason": "merged"},  # plank was released
+        {"old": "front-plank", "new": "forearm-plank", "reason": "merged"},  # never released
+        {"old": "warm-up", "new": None, "reason": "removed"},  # only ever between releases
+        {"old": "bridge", "new": None, "reason": "removed"},
+    ]
+    got = released_id_map(
+        id_map, frozenset({"plank", "bridge", "cobra"}), frozenset({"forearm-plank", "cobra"})
+    )
+    assert got == [
+        {"old": "plank", "new": "forearm-plank", "reason": "merged"},
+        {"old": "bridge", "new": None, "reason": "removed"},
+    ]
+
+
+def test_a_diff_shows_old_and_new_values_and_steps_as_a_unified_diff() -> None:
+    def record(**changes: Any) -> dict[str, Any]:
+        base: dict[str, Any] = {
+            "id": "cobra", "name": "Cobra", "position": "prone", "equipment": ["mat"],
+            "steps": ["Lie face down.", "Press your chest up.", "Hold."],
+            "dosage": {"hold_seconds": {"min": 5, "max": 5}, "repetitions": None},
+            "sources": [{"mention": "a#cobra"}],
+        }  # fmt: skip
+        return {**base, **changes}
+
+    old = {"exercises": [record()], "dataset": {}}
+    new = {
+        "exercises": [
+            record(
+                position="supine",
+                equipment=["mat", "towel"],
+                steps=["Lie face down.", "Press your chest up slowly.", "Hold."],
+                dosage={"hold_seconds": {"min": 5, "max": 10}, "repetitions": {"min": 8, "max": 8}},
+            )
+        ],
+        "dataset": {},
+    }
+    diff = diff_datasets(old, new)
+    ((_, item),) = [(k, i) for k, i in diff.sections() if k == "Changed"]
+    head, *lines = item[0].split("\n")
+    assert head == (
+        "cobra: steps: +1 −1 line(s); position: prone → supine; equipment: +towel; "
+        "dosage.hold_seconds: 5 → 5-10; dosage.repetitions: none → 8"
+    )
+    assert lines == ["steps:", "-Press your chest up.", "+Press your chest up slowly."]
+    (changed,) = diff.as_json()["changed"]
+    assert changed["fields"] == ["steps", "position", "equipment", "dosage.hold_seconds",
+                                 "dosage.repetitions"]  # fmt: skip
+    by_field = {c["field"]: c for c in changed["changes"]}
+    assert by_field["position"] == {"field": "position", "old": "prone", "new": "supine"}
+    assert by_field["steps"]["diff"] == lines[1:]
+    entry = changelog_entry(diff, "0.2.0", previous="0.1.0", date=None)
+    assert "- `cobra`: steps: +1 −1 line(s); position: prone → supine;" in entry
+    assert "\n  steps:\n      -Press your chest up.\n      +Press your chest up slowly.\n" in entry

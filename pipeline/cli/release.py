@@ -52,7 +52,10 @@ def print_diff(diff: DatasetDiff, console: Console, *, old: str, new: str) -> No
     for kind, items in diff.sections():
         console.print(f"{kind.lower()} ({len(items)}):", highlight=False)
         for item in items[:_LISTED]:
-            console.print(f"  {item}", highlight=False, markup=False)
+            head, *rest = item.split("\n")  # a steps diff: its lines under the item
+            console.print(f"  {head}", highlight=False, markup=False)
+            for line in rest:
+                console.print(f"      {line}", highlight=False, markup=False)
         if len(items) > _LISTED:
             console.print(f"  ... and {len(items) - _LISTED} more", highlight=False)
     bump, why = diff.bump()

@@ -27,7 +27,12 @@ def entry(diff: DatasetDiff, version: str, *, previous: str | None, date: str | 
         lines.append(f"Compared with {previous}: {bump or 'no'} change ({why}). Now {counts}.")
     for name, items in diff.sections(lambda text: f"`{text}`"):
         if name != "Added" or previous is not None:  # a first release adds everything
-            lines += ["", f"### {name}", "", *(f"- {item}" for item in items)]
+            lines += ["", f"### {name}", ""]
+            for item in items:  # an item's further lines (a steps diff) indented under it
+                head, *rest = item.split("\n")
+                lines.append(f"- {head}")
+                lines += [f"  {line}".rstrip() if line.endswith(":") else f"      {line}"
+                          for line in rest]  # fmt: skip
     return "\n".join(lines) + "\n"
 
 

@@ -9,6 +9,7 @@ fields added extend it (minor); corrected values are a patch.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -82,6 +83,77 @@ class Version:
         return f"{self.major}.{self.minor}.{self.patch}"
 
 
+# Parts of a record that are text, one line per item: shown as a unified diff.
+_TEXTS = ("steps", "description", "tips", "variations")
+
+
+def _value(value: Any) -> str:
+    """A field's value in a few words: a range as "20-30", a frequency by its text."""
+    if value is None:
+        return "none"
+    if isinstance(value, Mapping):
+        if set(value) == {"min", "max"}:
+            lo, hi = (int(v) if float(v).is_integer() else v for v in (value["min"], value["max"]))
+            return f"{lo}" if lo == hi else f"{lo}-{hi}"
+        if "text" in value:
+            return repr(value["text"])
+        return ", ".join(f"{k} {_value(v)}" for k, v in sorted(value.items()))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One changed field of an exercise: its path and its old and new values."""
+
+    path: str
+    old: Any
+    new: Any
+
+    def text(self) -> str:
+        """One line: "position: supine → prone", "equipment: +mat −towel", "steps: 2 lines"."""
+        if self.path in _TEXTS and self.unified():
+            lines = self.unified()
+            plus = sum(1 for x in lines if x.startswith("+"))
+            minus = sum(1 for x in lines if x.startswith("-"))
+            return f"{self.path}: +{plus} −{minus} line(s)"
+        if self.path == "sources":
+            old, new = _mention_set(self.old), _mention_set(self.new)
+            moved = [f"+{k}" for k in sorted(new - old)] + [f"−{k}" for k in sorted(old - new)]
+            return "sources: " + (" ".join(moved) if moved else "what a source says changed")
+        if isinstance(self.old, list) and isinstance(self.new, list) and self.path != "conflicts":
+            added = [f"+{x}" for x in self.new if x not in self.old]
+            gone = [f"−{x}" for x in self.old if x not in self.new]
+            return f"{self.path}: " + (" ".join(added + gone) or "reordered")
+        if self.path == "conflicts":
+            return f"conflicts: {len(self.old or [])} → {len(self.new or [])}"
+        return f"{self.path}: {_value(self.old)} → {_value(self.new)}"
+
+    def unified(self) -> list[str]:
+        """A text field's change as unified-diff lines (no header), one item per line."""
+        return [
+            line
+            for line in difflib.unified_diff(
+                [str(x) for x in self.old or []], [str(x) for x in self.new or []], n=0,
+                lineterm="",
+            )
+            if not line.startswith(("---", "+++", "@@"))
+        ]  # fmt: skip
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"field": self.path, "old": self.old, "new": self.new}
+        if self.path in _TEXTS:
+            out["diff"] = self.unified()
+        return out
+
+
+def _mention_set(sources: Any) -> frozenset[str]:
+    return frozenset(str(s.get("mention", "")) for s in sources or [] if isinstance(s, Mapping))
+
+
 @dataclass(frozen=True, slots=True)
 class DatasetDiff:
     """The difference between an old and a new dataset, exercise by exercise."""
@@ -99,6 +171,7 @@ class DatasetDiff:
     sources_updated: tuple[str, ...] = ()  # the same source id: other bytes or metadata
     metadata_changed: tuple[str, ...] = ()  # dataset-level keys: license, title, schema...
     schema_step: str | None = None  # the bump of the schema version, if it changed
+    values: tuple[tuple[str, tuple[FieldChange, ...]], ...] = ()  # (id, changes), as changed
 
     @property
     def empty(self) -> bool:
@@ -155,7 +228,7 @@ class DatasetDiff:
             ("Merged", [f"{code(o)} → {code(n)}" for o, n in self.merged]),
             ("Removed", [f"{code(i)} {n}" for i, n in self.removed]),
             ("Renamed", [f"{code(i)}: {o} → {n}" for i, o, n in self.renamed]),
-            ("Changed", [f"{code(i)}: {', '.join(f)}" for i, f in self.changed]),
+            ("Changed", [self._changed_item(i, f, code) for i, f in self.changed]),
             ("Fields added", [code(f) for f in self.fields_added]),
             ("Fields removed", [code(f) for f in self.fields_removed]),
             ("Sources added", [code(i) for i in self.sources_added]),
@@ -164,6 +237,20 @@ class DatasetDiff:
             ("Metadata changed", [code(k) for k in self.metadata_changed]),
         ]
         return [(kind, items) for kind, items in kinds if items]
+
+    def _changed_item(self, i: str, fields: tuple[str, ...], code: Callable[[str], str]) -> str:
+        """ "`id`: position: supine → prone; steps: +1 −1 line(s)", then each text field's
+        unified diff, one line each (the changelog indents them under the item)."""
+        changes = dict(self.values).get(i)
+        if not changes:
+            return f"{code(i)}: {', '.join(fields)}"
+        head = f"{code(i)}: " + "; ".join(c.text() for c in changes)
+        diffs = [
+            f"{c.path}:\n" + "\n".join(c.unified())
+            for c in changes
+            if c.path in _TEXTS and c.unified()
+        ]
+        return "\n".join([head, *diffs])
 
     def as_json(self) -> dict[str, Any]:
         bump, why = self.bump()
@@ -174,7 +261,14 @@ class DatasetDiff:
             "removed": [{"id": i, "name": n} for i, n in self.removed],
             "merged": [{"old": o, "new": n} for o, n in self.merged],
             "renamed": [{"id": i, "old": o, "new": n} for i, o, n in self.renamed],
-            "changed": [{"id": i, "fields": list(f)} for i, f in self.changed],
+            "changed": [
+                {
+                    "id": i,
+                    "fields": list(f),
+                    "changes": [c.as_json() for c in dict(self.values).get(i, ())],
+                }
+                for i, f in self.changed
+            ],
             "fields_added": list(self.fields_added),
             "fields_removed": list(self.fields_removed),
             "sources_added": list(self.sources_added),
@@ -194,19 +288,24 @@ def _paths(record: JSON) -> set[str]:
     return paths
 
 
-def _changed_fields(old: JSON, new: JSON) -> tuple[str, ...]:
-    fields: list[str] = []
+def _changes(old: JSON, new: JSON) -> tuple[FieldChange, ...]:
+    """The changed fields of one exercise with their values, in the schema's field order."""
+    out: list[FieldChange] = []
     for key in _COMPARED:
         if key == "name" or old.get(key) == new.get(key):
             continue
         a, b = old.get(key), new.get(key)
         if key == "dosage" and isinstance(a, Mapping) and isinstance(b, Mapping):
-            fields.extend(f"dosage.{k}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k))
+            out.extend(
+                FieldChange(f"dosage.{k}", a.get(k), b.get(k))
+                for k in sorted(set(a) | set(b))
+                if a.get(k) != b.get(k)
+            )
         else:
-            fields.append(key)
+            out.append(FieldChange(key, a, b))
     if old.get("sources") != new.get("sources"):  # mentions, or what a source says
-        fields.append("sources")
-    return tuple(fields)
+        out.append(FieldChange("sources", old.get("sources"), new.get("sources")))
+    return tuple(out)
 
 
 def _mention_keys(record: JSON) -> frozenset[str]:
@@ -250,7 +349,8 @@ def diff_datasets(
         for i in common
         if before[i]["name"] != after[i]["name"]
     ]
-    changed = [(i, f) for i in common if (f := _changed_fields(before[i], after[i]))]
+    values = [(i, c) for i in common if (c := _changes(before[i], after[i]))]
+    changed = [(i, tuple(x.path for x in c)) for i, c in values]
     old_paths = set().union(*(_paths(r) for r in before.values())) if before else set()
     new_paths = set().union(*(_paths(r) for r in after.values())) if after else set()
     if not before or not after:  # nothing to compare field sets with
@@ -294,4 +394,5 @@ def diff_datasets(
             k for k in _METADATA if old_meta and old_meta.get(k) != new_meta.get(k)
         ),
         schema_step=schema_step,
+        values=tuple(values),
     )

@@ -26,7 +26,7 @@ from pipeline.locks import writing
 from pipeline.publish import checkpoint, publish, render_json, write_atomic, write_folder
 from pipeline.release import changelog
 from pipeline.release.diff import BUMPS, DatasetDiff, Version, diff_datasets
-from pipeline.release.package import CHANGELOG, DATASET, release_files
+from pipeline.release.package import CHANGELOG, DATASET, ID_MAP, release_files
 from pipeline.runner import BuildResult, Progress, Settings, build_in_memory
 from pipeline.schemas import schema_dir
 from pipeline.sources import MANIFEST, load_manifest, manifest_json
@@ -43,6 +43,7 @@ class Previous:
     version: Version
     dataset: JSON
     changelog: str
+    released: frozenset[str] = frozenset()  # every id some release has shipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +84,35 @@ def load_previous(releases_dir: Path) -> Previous | None:
     try:
         dataset = json.loads((path / DATASET).read_text(encoding="utf-8"))
         log_text = (path / CHANGELOG).read_text(encoding="utf-8")
-    except (OSError, ValueError) as exc:
+        mapped = json.loads((path / ID_MAP).read_text(encoding="utf-8"))["id_map"]
+    except (OSError, ValueError, KeyError) as exc:
         raise PipelineError(str(path), f"is not a readable release: {exc}", "restore it") from exc
-    return Previous(version, dataset, log_text)
+    # the latest release's ids and those its id map accounts for (each released before)
+    released = frozenset(e["id"] for e in dataset.get("exercises", [])) | frozenset(
+        e["old"] for e in mapped
+    )
+    return Previous(version, dataset, log_text, released)
+
+
+def released_id_map(
+    id_map: Sequence[JSON], released: frozenset[str], now: frozenset[str]
+) -> list[dict[str, Any]]:
+    """The id map a release ships: changes of ids some release shipped, each pointing to
+    where the id is now (a -> b -> c, b never released, is a -> c); ids that only ever
+    existed between releases are left out."""
+    hops = {e["old"]: e for e in id_map}
+    out = []
+    for e in id_map:
+        if e["old"] not in released:
+            continue
+        last, seen = e, {e["old"]}
+        while (nxt := last.get("new")) is not None and nxt not in now and nxt in hops:
+            if nxt in seen:
+                break
+            seen.add(nxt)
+            last = hops[nxt]
+        out.append({**e, "new": last.get("new"), "reason": last.get("reason", e.get("reason"))})
+    return out
 
 
 def release_date(environ: Mapping[str, str], date: str | None) -> str | None:
@@ -143,7 +170,7 @@ def plan_release(
     problems = _build_problems(result)
     warnings: list[str] = []
     mapped = {e["old"] for e in id_map}
-    now = {e["id"] for e in dataset["exercises"]}
+    now = frozenset(e["id"] for e in dataset["exercises"])
     vanished = sorted(e["id"] for e in old.get("exercises", []) if e["id"] not in now)
     unmapped = [i for i in vanished if i not in mapped]
     if unmapped:
@@ -195,7 +222,7 @@ def plan_release(
         files = release_files(
             dataset,
             schema,
-            id_map=id_map,
+            id_map=released_id_map(id_map, previous.released if previous else frozenset(), now),
             changelog=changelog.with_entry(previous.changelog if previous else None, entry),
             created=f"{date}T00:00:00Z" if date else None,
         )
