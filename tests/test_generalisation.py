@@ -505,3 +505,25 @@ def test_a_plan_of_table_rows_and_dashed_dose_items_names_its_exercises() -> Non
         "rocking frog stretch",
     ]
     assert got["Side Plank"].fields.duration_seconds == Range(20, 40)
+
+
+def test_sibling_sections_of_one_shape_take_their_bullets_as_cues() -> None:
+    # headings that carry a dose, each followed by terse bullets: the cues of each one,
+    # even where a bullet ("Hold the band behind your back") would read as a name alone
+    md = "## Phase 1: Dynamic Warm-Up (3 Minutes)\n\nNo static stretching yet.\n\n" + "".join(
+        f"#### {name} ({dose})\n" + "".join(f"- {cue}\n" for cue in cues) + "\n"
+        for name, dose, cues in (
+            ("Arm Circles", "30 seconds", ["10 forward circles, growing", "10 backward circles"]),
+            ("Trunk Rotations", "30 seconds", ["Stand with a band behind the shoulders",
+                                               "Rotate left and right slowly"]),
+            ("Band Behind Back Stretch", "30 seconds", ["Hold the band behind your back",
+                                                        "Gently pull up"]),
+            ("Leg Swings", "30 seconds per leg", ["Swing leg forward and back",
+                                                  "Then side to side"]),
+        )
+    )  # fmt: skip
+    result = extracted(md, Format.MARKDOWN)
+    got = {m.name: m for m in result.mentions}
+    assert list(got) == ["Arm Circles", "Trunk Rotations", "Band Behind Back Stretch", "Leg Swings"]
+    assert got["Band Behind Back Stretch"].steps[0] == "Hold the band behind your back"
+    assert got["Arm Circles"].fields.duration_seconds == Range(30, 30)

@@ -101,6 +101,10 @@ def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligne
     if group.rest_at and group.head is not None:
         head = blocks[group.head].content
         add_sentences(head.slice(group.rest_at, len(head.text)).strip(), None)
+    elif group.head is not None and blocks[group.head].kind is BlockKind.HEADING:
+        head = blocks[group.head].content  # "Leg Swings (30 seconds per leg)": its dose
+        if dose := _HEADING_DOSE.search(head.text):
+            items.append(("dose", head.slice(dose.start(1), dose.end(1))))
     field: tuple[int, str] | None = None  # a label item's level and role ("- Mistakes:")
     for k in group.body:
         b = blocks[k]
@@ -161,9 +165,13 @@ def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligne
     return items, numbers
 
 
+_HEADING_DOSE = re.compile(r"\(([^()]*\d[^()]*)\)\s*:?\s*$")
+
+
 def _cue_lists(blocks: list[Block], body: list[int]) -> set[int]:
     """Bulleted items of the body that are terse cues: the short items of a run of one list in
-    which any item instructs or doses ("- Ear toward shoulder", "- Hold 20 seconds each side")."""
+    which any item instructs or doses ("- Ear toward shoulder", "- Hold 20 seconds each side"),
+    or that comes right under the name ("- 10 forward circles")."""
     runs: list[list[int]] = []
     for k in body:
         b = blocks[k]
@@ -177,7 +185,8 @@ def _cue_lists(blocks: list[Block], body: list[int]) -> set[int]:
             runs.append([k])
     cues: set[int] = set()
     for run in runs:
-        if any(is_instruction(blocks[k].text) or has_dosage(blocks[k].text) for k in run):
+        first = bool(run) and bool(body) and run[0] == body[0]  # right under the name
+        if first or any(is_instruction(blocks[k].text) or has_dosage(blocks[k].text) for k in run):
             cues.update(k for k in run if _terse(blocks[k].text))
     return cues
 

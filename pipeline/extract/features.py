@@ -187,10 +187,11 @@ def has_dosage(text: str) -> bool:
 
 
 _DOSE_WORDS = re.compile(
-    r"\b(?:\d+(?:\.\d+)?|sets?|reps?|repetitions?|times|rounds?|seconds?|secs?|minutes?|"
-    r"mins?|hours?|breaths?|passes|steps|cycles|circles|laps|x|of|each|per|side|sides|leg|"
-    r"legs|arm|arms|a|day|daily|week|"
-    r"and|or|to|hold|for|rest)\b|[x×\-–/,.():+]|\d+s\b",
+    r"\b\d+(?:\.\d+)?\s*(?:passes|steps|cycles|circles|laps|breaths?)\b"
+    r"|\b(?:each|per|a|an|every|one|both|on)\s+(?:sides?|legs?|arms?|directions?)\b"
+    r"|\b(?:\d+(?:\.\d+)?|sets?|reps?|repetitions?|times|rounds?|seconds?|secs?|minutes?|"
+    r"mins?|hours?|x|of|each|per|side|sides|a|day|daily|week|and|or|to|hold|for|rest)\b"
+    r"|[x×\-–/,.():+|]|\d+s\b",
     re.I,
 )
 

@@ -232,14 +232,23 @@ def _labelled(block: Block) -> bool:
     return label_of(block.text) is not None
 
 
-def _cues_of(head: Block | None, b: Block) -> bool:
+def _cues_of(head: Block | None, b: Block, *, siblings: bool = False) -> bool:
     """A bulleted list right under a heading that names an exercise, whose first item does
-    not: the exercise's terse cues, not a list of exercises."""
+    not: the exercise's terse cues, not a list of exercises. ``siblings``: the headings
+    before it of its level took their bullets as cues, so it does too unless the first item
+    is a known exercise's name (a run of sibling sections of one shape)."""
     if head is None or head.kind is not BlockKind.HEADING or b.kind is not BlockKind.LIST_ITEM:
         return False
     if b.number is not None or b.lead or b.bold:
         return False
-    return name_score(clean_name(head.text)).total >= 2.0 and name_score(b.text).total < 1.0
+    dosed = bool(_NAME_DOSE.match(head.text))  # "Leg Swings (30 seconds per leg)"
+    if siblings and (dosed or name_score(clean_name(head.text)).total >= 1.0):
+        return name_score(b.text).total < 2.0 and name_split(b) is None
+    # a name, or one carrying its dose; an item that opens with a verb or a count ("Stand
+    # on one leg", "10 forward circles") is a cue
+    named = name_score(clean_name(head.text)).total >= 2.0 or dosed
+    cue = name_score(b.text).total < 1.0 or opens_with_verb(b.text) or b.text[:1].isdigit()
+    return named and cue
 
 
 def _subtitle_of(head: Block | None, b: Block, after: Block | None, labels: frozenset[str]) -> bool:
@@ -369,6 +378,7 @@ def _collect(
     after_head: bool,
     head: Block | None = None,
     labels: frozenset[str] = frozenset(),
+    sibling_cues: bool = False,
 ) -> tuple[list[int], int]:
     """Body blocks from ``start`` up to the next candidate or a natural end."""
     body: list[int] = []
@@ -425,7 +435,7 @@ def _collect(
             body.append(j)  # "**Targets the common tension spot**" under the name
             j += 1
             continue
-        if after_head and not body and _cues_of(head, b):
+        if after_head and not body and _cues_of(head, b, siblings=sibling_cues):
             body.append(j)  # "**Neck Side Bends:**" then "- Ear toward shoulder": its cues
             j += 1
             continue
@@ -456,6 +466,7 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
     """Blocks in groups: one per candidate heading, and runs of loose text between them."""
     groups: list[Group] = []
     labels = field_labels(blocks)
+    cue_levels: set[int] = set()  # heading levels whose last section took bullet cues
     i = 0
     while i < len(blocks):
         b = blocks[i]
@@ -468,7 +479,16 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
             groups.append(Group(head=i, name=split[0], rest_at=split[1]))
             i += 1
         elif is_candidate(b) and label_key(b) not in labels:
-            body, j = _collect(blocks, i + 1, after_head=True, head=b, labels=labels)
+            siblings = b.kind is BlockKind.HEADING and b.level in cue_levels
+            body, j = _collect(
+                blocks, i + 1, after_head=True, head=b, labels=labels, sibling_cues=siblings
+            )
+            if b.kind is BlockKind.HEADING:
+                first = blocks[body[0]] if body else None
+                took = first is not None and first.kind is BlockKind.LIST_ITEM and not first.lead
+                cue_levels = {lv for lv in cue_levels if lv < b.level}  # a new section
+                if took and first is not None and first.number is None:
+                    cue_levels.add(b.level)
             groups.append(Group(head=i, name=b.text, body=body))
             i = j
         else:
