@@ -202,6 +202,7 @@ def test_a_routine_line_that_points_to_a_full_card_is_a_reference() -> None:
     assert result.mentions[0].fields.hold_seconds == Range(20, 20)
 
 
+@pytest.mark.exercises("Hip airplanes", "Glute bridges")
 def test_repeated_routine_entries_without_a_full_description_all_stay() -> None:
     md = (
         "## Daily\n\n- **Hip airplanes** x 12-15 every morning\n"
@@ -527,3 +528,18 @@ def test_sibling_sections_of_one_shape_take_their_bullets_as_cues() -> None:
     assert list(got) == ["Arm Circles", "Trunk Rotations", "Band Behind Back Stretch", "Leg Swings"]
     assert got["Band Behind Back Stretch"].steps[0] == "Hold the band behind your back"
     assert got["Arm Circles"].fields.duration_seconds == Range(30, 30)
+
+
+@pytest.mark.exercises("Scapular Pull Ups", "Hanging Knee Raises", "Dead Hang", "Bird Dog")
+def test_plan_tables_with_an_index_column_under_several_headings() -> None:
+    # "1", "2" recur under every table: a counter, not a field label
+    table = "|# | Exercise | Sets | Reps |\n|---|---|---|---|\n"
+    md = (
+        "# Climbing Workout\n\n## Bar Workout\n\nRest one minute between sets.\n\n" + table
+        + "| 1 | Scapular Pull Ups | 3 | 5 |\n| 2 | Hanging Knee Raises | 3 | 10 |\n\n"
+        "## Hang Workout\n\n" + table + "| 1 | Dead Hang | 3 | 20 seconds |\n\n"
+        "## Floor Workout\n\n" + table + "| 1 | Bird Dog | 2 | 8 |\n"
+    )  # fmt: skip
+    result = extracted(md, Format.MARKDOWN)
+    got = {m.name: m for m in result.mentions}
+    assert list(got) == ["Scapular Pull Ups", "Hanging Knee Raises", "Dead Hang", "Bird Dog"]

@@ -47,7 +47,7 @@ class ExtractSettings:
     threshold: float = 2.0
     keep_unnamed: bool = True
     roles: str = "model"
-    role_confidence: float = 0.7
+    role_confidence: float = 0.75
 
 
 def slugify(text: str) -> str:

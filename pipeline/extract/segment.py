@@ -54,6 +54,7 @@ class Group:
     head: int | None  # position of the candidate block, None for loose text
     name: str = ""
     rest_at: int = 0  # for "Name: instructions" blocks, where the instructions start
+    prescribed: bool = False  # a plan table's dosed row ("| Pull Ups | 3 | 5 |")
     body: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)
     score: float = 0.0
@@ -125,13 +126,16 @@ def _table_dose(block: Block) -> tuple[str, int] | None:
     """ "| Psoas Hold | 2 - 4 reps, each side | 30 - 60 seconds |" (a plan's row, its checkbox
     columns left out) -> ("Psoas Hold", offset of the dose)."""
     cells = block.text.split(" | ")
-    if len(cells) < 2:
+    lead = 0  # an index column before the name: "| 1 | Scapular Pull Ups | 3 | 5 |"
+    while lead < len(cells) - 1 and re.fullmatch(r"#?\d{1,3}\.?", cells[lead].strip()):
+        lead += 1
+    if len(cells) - lead < 2:
         return None
-    dose = " ".join(c for c in cells[1:] if not _CHECKBOX.fullmatch(c.strip()))
-    name = cells[0].strip()
+    dose = " ".join(c for c in cells[lead + 1 :] if not _CHECKBOX.fullmatch(c.strip()))
+    name = cells[lead].strip()
     if not dose or not is_dose_line(dose) or not is_title_like(name, max_words=7):
         return None
-    return name, len(cells[0]) + 3
+    return name, sum(len(c) + 3 for c in cells[: lead + 1])
 
 
 def dose_item(block: Block) -> tuple[str, int] | None:
@@ -159,12 +163,23 @@ def dose_item(block: Block) -> tuple[str, int] | None:
     return m.group("name").strip(), m.start("dose")
 
 
+_DOSE_COLUMNS = re.compile(
+    r"\b(?:sets?|reps?|repetitions|time|duration|hold|dose|dosage|details|rounds)\b", re.I
+)
+
+
 def _prescribed(blocks: list[Block], i: int) -> tuple[str, int] | None:
     """A dose item in a list of dose items (a circuit), not a lone outline line such as
     "Warm-up (5 minutes)" among bare names."""
     split = dose_item(blocks[i])
     if not split:
         return None
+    if blocks[i].kind is BlockKind.TABLE_ROW:  # a table whose header names dose columns
+        k = i
+        while k > 0 and blocks[k - 1].kind is BlockKind.TABLE_ROW:
+            k -= 1
+        if k < i and _DOSE_COLUMNS.search(blocks[k].text):
+            return split
     around = [blocks[k] for k in (i - 1, i + 1) if 0 <= k < len(blocks)]
     return split if any(dose_item(b) for b in around) else None
 
@@ -335,7 +350,7 @@ def label_key(block: Block) -> str | None:
     else:
         return None
     key = key.strip().rstrip(":").strip().lower()
-    return key if key and len(key.split()) <= 4 else None
+    return key if re.search(r"[a-z]", key) and len(key.split()) <= 4 else None
 
 
 def enclosing(blocks: Sequence[Block]) -> list[int | None]:
@@ -396,10 +411,11 @@ def _collect(
                 and b.kind is BlockKind.LIST_ITEM
                 and b.level == field_level
             )
-            row = (  # the next row of a table of fields ("| **Primary Benefits** | ...")
-                previous is not None
+            row = (  # the next row of a table of fields ("| **Primary Benefits** | ..."),
+                previous is not None  # not of a plan ("| 1 | Pull Ups | 3 | 5 |")
                 and previous.kind is b.kind is BlockKind.TABLE_ROW
                 and label_key(previous) in labels
+                and _table_dose(b) is None
             )
             dose = b.kind is BlockKind.HEADING and is_dose_line(b.text)
             if not body and b.kind is BlockKind.HEADING and b.text.lower() == head.text.lower():
@@ -470,13 +486,19 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
     i = 0
     while i < len(blocks):
         b = blocks[i]
+        plan = None if label_key(b) in labels else _prescribed(blocks, i)
         split = (
             None
             if label_key(b) in labels
-            else name_split(b) or _prescribed(blocks, i) or _named_by_sentence(blocks, i)
+            else (b.kind is BlockKind.TABLE_ROW and plan)  # a plan's row
+            or name_split(b)
+            or plan
+            or _named_by_sentence(blocks, i)
         )
         if split:
-            groups.append(Group(head=i, name=split[0], rest_at=split[1]))
+            # a row of a table with dose columns ("Exercise | Sets | Reps"): a plan's entry
+            prescribed = plan is not None and split == plan and b.kind is BlockKind.TABLE_ROW
+            groups.append(Group(head=i, name=split[0], rest_at=split[1], prescribed=prescribed))
             i += 1
         elif is_candidate(b) and label_key(b) not in labels:
             siblings = b.kind is BlockKind.HEADING and b.level in cue_levels
@@ -589,6 +611,8 @@ def _body_evidence(blocks: list[Block], group: Group) -> list[tuple[str, float]]
         parts.append(("presents the exercise", 1.5))
     if group.rest_at:
         parts.append(("named item with instructions", 1.0))
+    if group.prescribed:
+        parts.append(("dosed in a plan", 1.0))
     if any(looks_like_product(t) for t in texts):
         parts.append(("prices or shopping words", -3.0))
     roles = {lab[0] for b in body if (lab := label_of(b.text))}
