@@ -64,6 +64,7 @@ train: $(VENV)/.installed-test
 	  --articles raw ../shared/corpus/dev
 	$(BIN)/python -m pipeline.merge.fit --gold ../shared/eval/gold.json \
 	  --articles raw ../shared/corpus/dev
+	$(BIN)/python benchmarks/loso.py --write pipeline/data/evaluation.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

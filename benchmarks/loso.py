@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -59,6 +60,15 @@ def mentions_of(
     return extract(clean(parse(doc)), settings=settings, model=model).mentions
 
 
+def figures(report: str) -> dict[str, float]:
+    """The scorer's SUMMARY line as numbers: recall, precision, mergeP, mergeF1, ..."""
+    line = next(ln for ln in report.splitlines() if "SUMMARY" in ln)
+    out = {}
+    for key, value in re.findall(r"(\w+)=([0-9.]+)(?=\s|$)", line):
+        out[key] = float(value)
+    return out
+
+
 def score(gold: Path, docs: dict[str, Document], mentions: list[Mention]) -> str:
     merged = merge(mentions)
     dataset = exercises_document(
@@ -82,6 +92,10 @@ def score(gold: Path, docs: dict[str, Document], mentions: list[Mention]) -> str
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--gold", type=Path, default=SHARED / "eval" / "gold.json")
+    parser.add_argument(
+        "--write", type=Path, help="Also write the held-out figures to this JSON file (the "
+        "dataset card quotes pipeline/data/evaluation.json)."
+    )  # fmt: skip
     args = parser.parse_args()
     if not args.gold.exists():
         print(f"{args.gold} not found: the labelled articles live in ../shared beside the repo")
@@ -100,7 +114,19 @@ def main() -> None:
     print("  model, leave-one-source-out (trained without the article it extracts)")
     held_out = cross_validate(data)
     loso = [m for s, d in docs.items() for m in mentions_of(d, model, held_out.get(s))]
-    print(score(args.gold, docs, loso))
+    report = score(args.gold, docs, loso)
+    print(report)
+    if args.write:
+        found = figures(report)
+        evaluation = {
+            "about": "Leave-one-source-out figures of the shipped role model on the labelled "
+            "articles (seeds and ../shared/corpus/dev, labels ../shared/eval/gold.json), as "
+            "../shared/eval/score.py gives them; written by benchmarks/loso.py --write.",
+            "labelled_articles": len(docs),
+            "extraction": {"recall": found["recall"], "precision": found["precision"]},
+            "merge": {"precision": found["mergeP"], "f1": found["mergeF1"]},
+        }
+        args.write.write_text(json.dumps(evaluation, indent=1) + "\n", encoding="utf-8")
     cases = json.loads((ROOT / "tests" / "cases" / SHAPES).read_text(encoding="utf-8"))["cases"]
     exact = {"rules": 0, "model, leave-one-source-out": 0}
     for n, case in enumerate(cases):

@@ -643,3 +643,27 @@ def test_a_diff_shows_old_and_new_values_and_steps_as_a_unified_diff() -> None:
     entry = changelog_entry(diff, "0.2.0", previous="0.1.0", date=None)
     assert "- `cobra`: steps: +1 −1 line(s); position: prone → supine;" in entry
     assert "\n  steps:\n      -Press your chest up.\n      +Press your chest up slowly.\n" in entry
+
+
+def test_a_card_template_lays_out_the_sections_and_a_bad_one_is_refused_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipeline.release.publishing
+
+    s = Session(tmp_path)
+    template = tmp_path / "card.md"
+    template.write_text("# Our exercises $version\n\n$summary\n\n$$5 a copy.\n\n$quality\n")
+    s.run("publish", "--version", "0.1.0", "--card-template", str(template))
+    card = (s.release("0.1.0") / "README.md").read_text(encoding="utf-8")
+    assert card.startswith("# Our exercises 0.1.0\n\n") and "$5 a copy." in card
+    assert "review items were open when it was built" in card
+    assert "each held out of the model's training, extraction recall is" in card
+    assert "## Health disclaimer" not in card  # the team's layout, not the default's
+
+    def no_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("built before checking the template")
+
+    monkeypatch.setattr(pipeline.release.publishing, "build_in_memory", no_build)
+    template.write_text("$summary\n$fields\n$recipe\n")
+    bad = s.run("publish", "--version", "0.2.0", "--card-template", str(template), ok=False)
+    assert bad.exit_code == 2 and "names no section $recipe" in bad.output

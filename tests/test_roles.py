@@ -3,6 +3,9 @@ learning library, and honest about what a new article gets (leave-one-source-out
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -108,3 +111,22 @@ def test_fitted_weights_make_a_curators_different_a_label() -> None:
     assert pair.same
     (pair,) = labelled_pairs([a, b], gold, [Decision("different", (a.key, b.key))])
     assert not pair.same
+
+
+def test_the_shipped_evaluation_is_what_the_held_out_run_gives(tmp_path: Path) -> None:
+    # the dataset card quotes pipeline/data/evaluation.json: it must be this version's
+    pytest.importorskip("sklearn")
+    if not GOLD.exists():
+        pytest.skip("the labelled articles live in ../shared beside the repository")
+    fresh = tmp_path / "evaluation.json"
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "loso.py"), "--gold", str(GOLD),
+         "--write", str(fresh)],
+        check=True, capture_output=True, cwd=ROOT,
+    )  # fmt: skip
+    shipped = ROOT / "pipeline" / "data" / "evaluation.json"
+    assert fresh.read_text(encoding="utf-8") == shipped.read_text(encoding="utf-8"), (
+        "run `make train` and commit"
+    )
+    figures = json.loads(shipped.read_text(encoding="utf-8"))
+    assert figures["labelled_articles"] >= 16 and 0 < figures["extraction"]["recall"] <= 1

@@ -77,6 +77,11 @@ def print_diff(diff: DatasetDiff, console: Console, *, old: str, new: str) -> No
     "--require-licenses", is_flag=True,
     help="Refuse to publish while a source records no SPDX licence.",
 )  # fmt: skip
+@click.option(
+    "--card-template", type=click.Path(path_type=Path, dir_okay=False),
+    help="The dataset card's layout: a text with $summary, $fields, $quality, ... [default: "
+    "the built-in card].",
+)  # fmt: skip
 @RAW_OPTION
 @OUT_OPTION
 @DECISIONS_OPTION
@@ -86,8 +91,8 @@ def print_diff(diff: DatasetDiff, console: Console, *, old: str, new: str) -> No
 @click.pass_context
 def publish_cmd(
     ctx: click.Context, version: str | None, releases_dir: Path, date: str | None,
-    allow_smaller_bump: bool, require_licenses: bool, raw_dir: Path, out_dir: Path,
-    decisions_path: Path,
+    allow_smaller_bump: bool, require_licenses: bool, card_template: Path | None,
+    raw_dir: Path, out_dir: Path, decisions_path: Path,
     ids_path: Path | None, cache_dir: Path, no_cache: bool, jobs: int,
 ) -> None:  # fmt: skip
     """Publish a release of the dataset built from RAW into RELEASES/VERSION.
@@ -108,7 +113,7 @@ def publish_cmd(
                 raw_dir, out_dir, releases_dir, version=version, decisions_path=decisions_path,
                 ids_path=ids_path, cache_dir=None if no_cache else cache_dir, date=date,
                 allow_smaller_bump=allow_smaller_bump, require_licenses=require_licenses,
-                progress=progress, jobs=jobs,
+                card_template=card_template, progress=progress, jobs=jobs,
             )  # fmt: skip
     except PipelineError as exc:
         log.error("%s", exc)

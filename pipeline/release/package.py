@@ -15,7 +15,7 @@ from typing import Any
 from pipeline.licenses import NOASSERTION, dataset_license
 from pipeline.publish import render_json
 from pipeline.release import tables
-from pipeline.release.card import card
+from pipeline.release.card import card, shipped_evaluation
 
 JSON = Mapping[str, Any]
 
@@ -167,8 +167,11 @@ def release_files(
     id_map: Sequence[JSON],
     changelog: str,
     created: str | None = None,
+    review: Mapping[str, int] | None = None,
+    card_template: str | None = None,
 ) -> dict[str, bytes]:
-    """Every file of the release folder, by name."""
+    """Every file of the release folder, by name (``review``: the open review items by
+    kind, for the card; ``card_template``: a team's layout of the card)."""
     schema_doc = json.loads(schema)
     files = {
         DATASET: render_json(dataset_doc),
@@ -178,7 +181,14 @@ def release_files(
         PARQUET: tables.parquet_bytes(dataset_doc),
         ID_MAP: render_json({"id_map": list(id_map)}),
         CHANGELOG: changelog.encode(),
-        CARD: card(dataset_doc, schema_doc, created=created).encode(),
+        CARD: card(
+            dataset_doc,
+            schema_doc,
+            created=created,
+            review=review,
+            evaluation=shipped_evaluation(),
+            template=card_template,
+        ).encode(),
     }
     files[DESCRIPTOR] = render_json(descriptor(dataset_doc, files, schema_doc, created=created))
     files[SUMS] = sha256sums(files)

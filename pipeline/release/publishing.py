@@ -25,6 +25,7 @@ from pipeline.licenses import spdx
 from pipeline.locks import writing
 from pipeline.publish import checkpoint, publish, render_json, write_atomic, write_folder
 from pipeline.release import changelog
+from pipeline.release.card import check as card_check
 from pipeline.release.diff import BUMPS, DatasetDiff, Version, diff_datasets
 from pipeline.release.package import CHANGELOG, DATASET, ID_MAP, release_files
 from pipeline.runner import BuildResult, Progress, Settings, build_in_memory
@@ -154,6 +155,7 @@ def plan_release(
     date: str | None = None,
     allow_smaller_bump: bool = False,
     require_licenses: bool = False,
+    card_template: str | None = None,
 ) -> ReleasePlan:
     """Decide what to publish; every reason to refuse is collected, not just the first."""
     dataset = result.files[DATASET]
@@ -225,6 +227,8 @@ def plan_release(
             id_map=released_id_map(id_map, previous.released if previous else frozenset(), now),
             changelog=changelog.with_entry(previous.changelog if previous else None, entry),
             created=f"{date}T00:00:00Z" if date else None,
+            review=dict(result.files.get("conflicts.json", {}).get("counts", {})),
+            card_template=card_template,
         )
     return ReleasePlan(
         version,
@@ -284,6 +288,7 @@ def publish_release(
     date: str | None = None,
     allow_smaller_bump: bool = False,
     require_licenses: bool = False,
+    card_template: Path | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
     environ: Mapping[str, str] | None = None,
@@ -299,6 +304,15 @@ def publish_release(
     environ = os.environ if environ is None else environ
     if date is not None and not is_date(date):
         raise PipelineError("--date", f"{date!r} is not a date (YYYY-MM-DD)", "nothing published")
+    template = None
+    if card_template is not None:
+        try:
+            template = card_template.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PipelineError(
+                str(card_template), f"cannot be read: {exc}", "nothing published"
+            ) from exc
+        card_check(template)
     if version is not None:
         try:
             Version.parse(version)
@@ -331,6 +345,7 @@ def publish_release(
             date=release_date(environ, date),
             allow_smaller_bump=allow_smaller_bump,
             require_licenses=require_licenses,
+            card_template=template,
         )
         folder = None
         if plan.ok and plan.version is not None:
