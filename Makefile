@@ -32,8 +32,8 @@ $(SPECS)/SOURCE: constraints.txt tests/fetch_specs.py | $(VENV)/.installed-test
 	$(BIN)/python tests/fetch_specs.py $(SPECS)
 
 test: $(VENV)/.installed-test $(SPECS)/SOURCE
-	$(BIN)/ruff check pipeline tests benchmarks
-	$(BIN)/ruff format --check pipeline tests benchmarks
+	$(BIN)/ruff check exercise_pipeline tests benchmarks
+	$(BIN)/ruff format --check exercise_pipeline tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
 
@@ -56,15 +56,15 @@ shapes: $(VENV)/.installed-test
 	$(BIN)/pytest -q -p tests.capture_shapes -p no:cacheprovider \
 	  tests/test_extract.py tests/test_generalisation.py tests/test_shapes.py
 
-# Retrains the role model (pipeline/data/roles.json), then refits the pair-score weights
-# (pipeline/data/merge_weights.json), from the labelled articles in ../shared, the golden
+# Retrains the role model (exercise_pipeline/data/roles.json), then refits the pair-score weights
+# (exercise_pipeline/data/merge_weights.json), from the labelled articles in ../shared, the golden
 # cases and the review decisions; deterministic: tests check both shipped files.
 train: $(VENV)/.installed-test
-	$(BIN)/python -m pipeline.extract.train --gold ../shared/eval/gold.json \
+	$(BIN)/python -m exercise_pipeline.extract.train --gold ../shared/eval/gold.json \
 	  --articles raw ../shared/corpus/dev
-	$(BIN)/python -m pipeline.merge.fit --gold ../shared/eval/gold.json \
+	$(BIN)/python -m exercise_pipeline.merge.fit --gold ../shared/eval/gold.json \
 	  --articles raw ../shared/corpus/dev
-	$(BIN)/python benchmarks/loso.py --write pipeline/data/evaluation.json
+	$(BIN)/python benchmarks/loso.py --write exercise_pipeline/data/evaluation.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -29,11 +29,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.clean import clean  # noqa: E402
-from pipeline.document import exercises_document  # noqa: E402
-from pipeline.extract import ExtractSettings, extract  # noqa: E402
-from pipeline.extract.roles import RoleModel  # noqa: E402
-from pipeline.extract.train import (  # noqa: E402
+from exercise_pipeline.clean import clean  # noqa: E402
+from exercise_pipeline.document import exercises_document  # noqa: E402
+from exercise_pipeline.extract import ExtractSettings, extract  # noqa: E402
+from exercise_pipeline.extract.roles import RoleModel  # noqa: E402
+from exercise_pipeline.extract.train import (  # noqa: E402
     SHAPES,
     cross_validate,
     examples,
@@ -41,11 +41,11 @@ from pipeline.extract.train import (  # noqa: E402
     read_document,
     training_set,
 )
-from pipeline.merge import MergeSettings, merge  # noqa: E402
-from pipeline.merge.fit import fit, labelled_from  # noqa: E402
-from pipeline.models import Document, Format, Mention  # noqa: E402
-from pipeline.parse import parse  # noqa: E402
-from pipeline.sources import load_manifest  # noqa: E402
+from exercise_pipeline.merge import MergeSettings, merge  # noqa: E402
+from exercise_pipeline.merge.fit import fit, labelled_from  # noqa: E402
+from exercise_pipeline.models import Document, Format, Mention  # noqa: E402
+from exercise_pipeline.parse import parse  # noqa: E402
+from exercise_pipeline.sources import load_manifest  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 
@@ -94,7 +94,7 @@ def main() -> None:
     parser.add_argument("--gold", type=Path, default=SHARED / "eval" / "gold.json")
     parser.add_argument(
         "--write", type=Path, help="Also write the held-out figures to this JSON file (the "
-        "dataset card quotes pipeline/data/evaluation.json)."
+        "dataset card quotes exercise_pipeline/data/evaluation.json)."
     )  # fmt: skip
     args = parser.parse_args()
     if not args.gold.exists():

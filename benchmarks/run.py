@@ -19,18 +19,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.evaluation import (  # noqa: E402
+from exercise_pipeline.evaluation import (  # noqa: E402
     ExtractionScore,
     key_collision_clusters,
     score_clusters,
     score_extraction,
     token_set_clusters,
 )
-from pipeline.merge import MergeSettings, merge  # noqa: E402
-from pipeline.merge.blocking import TfIdf, candidate_pairs, instruction_tokens  # noqa: E402
-from pipeline.models import Mention  # noqa: E402
-from pipeline.runner import Settings, SourceResult, process  # noqa: E402
-from pipeline.sources import RawFile, SourcesSettings, decode  # noqa: E402
+from exercise_pipeline.merge import MergeSettings, merge  # noqa: E402
+from exercise_pipeline.merge.blocking import TfIdf, candidate_pairs, instruction_tokens  # noqa: E402
+from exercise_pipeline.models import Mention  # noqa: E402
+from exercise_pipeline.runner import Settings, SourceResult, process  # noqa: E402
+from exercise_pipeline.sources import RawFile, SourcesSettings, decode  # noqa: E402
 
 CASES = ROOT / "tests" / "cases"
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -204,8 +204,8 @@ def incremental_figures() -> None:
     import shutil
     import tempfile
 
-    from pipeline.ingest import add_articles
-    from pipeline.runner import build
+    from exercise_pipeline.ingest import add_articles
+    from exercise_pipeline.runner import build
 
     dev = CORPUS / "dev" / "011_goldsgym-beginner-strength-workout.html"
     with tempfile.TemporaryDirectory() as tmp:

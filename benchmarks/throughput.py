@@ -26,9 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.errors import SourceError  # noqa: E402
-from pipeline.runner import Settings, process  # noqa: E402
-from pipeline.sources import RawFile, SourcesSettings, decode  # noqa: E402
+from exercise_pipeline.errors import SourceError  # noqa: E402
+from exercise_pipeline.runner import Settings, process  # noqa: E402
+from exercise_pipeline.sources import RawFile, SourcesSettings, decode  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 Page = tuple[str, bytes]

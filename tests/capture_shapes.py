@@ -8,7 +8,7 @@ by span; only the articles of tests that pass are kept, so their labels are what
 accept. A test marked ``@pytest.mark.exercises("Name", ...)`` states its article's exercises
 instead: its article is kept with the rules' mentions of those names only, pass or fail, so
 that a shape the rules get wrong can teach the model (the test then checks that it learned).
-The training (``pipeline.extract.train``) reads the file; tests never read it.
+The training (``exercise_pipeline.extract.train``) reads the file; tests never read it.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ _stated: dict[str, frozenset[str]] = {}  # the exercises a test's marker states
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    from pipeline.extract import ExtractSettings
+    from exercise_pipeline.extract import ExtractSettings
 
     from . import test_extract
 

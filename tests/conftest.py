@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from pipeline.merge import MergeResult, merge
-from pipeline.runner import Settings, SourceResult, process
-from pipeline.sources import RawFile, SourcesSettings, decode
+from exercise_pipeline.merge import MergeResult, merge
+from exercise_pipeline.runner import Settings, SourceResult, process
+from exercise_pipeline.sources import RawFile, SourcesSettings, decode
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"

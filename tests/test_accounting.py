@@ -9,9 +9,9 @@ from dataclasses import replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.accounting import account
-from pipeline.models import Extraction, Format
-from pipeline.runner import SourceResult
+from exercise_pipeline.accounting import account
+from exercise_pipeline.models import Extraction, Format
+from exercise_pipeline.runner import SourceResult
 
 from .test_extract import extracted
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.align import Aligned, concat
+from exercise_pipeline.align import Aligned, concat
 
 texts = st.text(alphabet="ab &;\n.xyz", min_size=1, max_size=40)
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import pipeline.cache
-from pipeline.extract import ExtractSettings
-from pipeline.ingest import add_articles
-from pipeline.runner import CACHE_FILE, BuildReport, Settings, build
+import exercise_pipeline.cache
+from exercise_pipeline.extract import ExtractSettings
+from exercise_pipeline.ingest import add_articles
+from exercise_pipeline.runner import CACHE_FILE, BuildReport, Settings, build
 
 ARTICLE = (
     "# Wall Angels\n\nStand with your back against a wall. Slide your arms up the wall and "
@@ -78,22 +78,24 @@ def test_new_code_or_library_versions_invalidate_every_entry(
     cache = tmp_path / "cache"
     run(raw, tmp_path / "out", cache)
     assert run(raw, tmp_path / "out", cache).processed == 0
-    real = pipeline.cache._version
+    real = exercise_pipeline.cache._version
     monkeypatch.setattr(
-        pipeline.cache, "_version", lambda p: "9.9" if p == "ftfy" else real(p)
+        exercise_pipeline.cache, "_version", lambda p: "9.9" if p == "ftfy" else real(p)
     )  # a new ftfy repairs text differently
-    pipeline.cache.code_fingerprint.cache_clear()
+    exercise_pipeline.cache.code_fingerprint.cache_clear()
     try:
         assert run(raw, tmp_path / "out", cache).processed == 5
     finally:
         monkeypatch.undo()
-        pipeline.cache.code_fingerprint.cache_clear()
-    assert {"ftfy", "lxml", "drug-named-entity-recognition"} <= set(pipeline.cache.DEPENDENCIES)
+        exercise_pipeline.cache.code_fingerprint.cache_clear()
+    assert {"ftfy", "lxml", "drug-named-entity-recognition"} <= set(
+        exercise_pipeline.cache.DEPENDENCIES
+    )
 
 
 def test_the_key_does_not_depend_on_the_order_of_sets() -> None:
-    from pipeline.cache import stable
-    from pipeline.clean import CleanSettings
+    from exercise_pipeline.cache import stable
+    from exercise_pipeline.clean import CleanSettings
 
     a = CleanSettings(disabled_rules=frozenset({"drug-lexicon", "toc", "comments"}))
     b = CleanSettings(disabled_rules=frozenset({"comments", "toc", "drug-lexicon"}))
@@ -179,9 +181,9 @@ def test_a_poisoned_cache_runs_nothing_and_changes_nothing(
 
 
 def test_records_round_trip_through_the_plain_data_form(raw: Path) -> None:
-    from pipeline.records import pack, unpack
-    from pipeline.runner import process
-    from pipeline.sources import RawFile, SourcesSettings, decode
+    from exercise_pipeline.records import pack, unpack
+    from exercise_pipeline.runner import process
+    from exercise_pipeline.sources import RawFile, SourcesSettings, decode
 
     settings = Settings()
     for path in sorted(raw.glob("*.txt")):
@@ -201,7 +203,7 @@ def test_records_round_trip_through_the_plain_data_form(raw: Path) -> None:
 def test_unpacked_fields_are_checked_against_their_types() -> None:
     import msgpack
 
-    from pipeline.records import RecordError, unpack
+    from exercise_pipeline.records import RecordError, unpack
 
     with pytest.raises(RecordError, match=r"Range\.low holds a str"):
         unpack(msgpack.packb(msgpack.ExtType(11, msgpack.packb(["a", None]))), object)

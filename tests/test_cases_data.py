@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from pipeline.align import Aligned
-from pipeline.clean.repair import repair
-from pipeline.clean.rules import sentence_verdict
+from exercise_pipeline.align import Aligned
+from exercise_pipeline.clean.repair import repair
+from exercise_pipeline.clean.rules import sentence_verdict
 
 from .conftest import CASES
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.align import Aligned
-from pipeline.clean import clean
-from pipeline.clean.drugs import promotion_rule
-from pipeline.clean.repair import repair
-from pipeline.models import Format
-from pipeline.parse import parse
+from exercise_pipeline.align import Aligned
+from exercise_pipeline.clean import clean
+from exercise_pipeline.clean.drugs import promotion_rule
+from exercise_pipeline.clean.repair import repair
+from exercise_pipeline.models import Format
+from exercise_pipeline.parse import parse
 
 from .test_parse import doc_of
 

@@ -10,8 +10,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from pipeline import __version__
-from pipeline.cli import main
+from exercise_pipeline import __version__
+from exercise_pipeline.cli import main
 
 from .conftest import RAW
 
@@ -151,12 +151,13 @@ def test_version_and_help_import_no_stage() -> None:
     import sys
 
     code = (
-        "import sys; from pipeline.cli import main\n"
+        "import sys; from exercise_pipeline.cli import main\n"
         "try: main(['--help'])\nexcept SystemExit: pass\n"
         "print(' '.join(n for n, m in sys.modules.items() if type(m).__name__ != '_LazyModule'))"
     )  # a module the LazyLoader registered is not loaded until it is used
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = set(out.stdout.splitlines()[-1].split())
-    heavy = {"pipeline.runner", "pipeline.parse", "pipeline.merge", "pipeline.review", "rich",
-             "jsonschema", "bs4", "pandas", "rapidfuzz", "ftfy"}  # fmt: skip
-    assert "pipeline.cli" in loaded and not heavy & loaded, heavy & loaded
+    heavy = {"exercise_pipeline.runner", "exercise_pipeline.parse", "exercise_pipeline.merge",
+             "exercise_pipeline.review", "rich", "jsonschema", "bs4", "pandas", "rapidfuzz",
+             "ftfy"}  # fmt: skip
+    assert "exercise_pipeline.cli" in loaded and not heavy & loaded, heavy & loaded

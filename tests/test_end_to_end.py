@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.runner import build
-from pipeline.validate import check_document
+from exercise_pipeline.runner import build
+from exercise_pipeline.validate import check_document
 
 from .conftest import CASES, RAW, case_files, load_case
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cache import unpack_entry
-from pipeline.executors import InProcess, ProcessPool, cores, executor_for
-from pipeline.parse import ParseSettings
-from pipeline.runner import Settings, build, process, work
-from pipeline.sources import RawFile, SourcesSettings, decode
+from exercise_pipeline.cache import unpack_entry
+from exercise_pipeline.executors import InProcess, ProcessPool, cores, executor_for
+from exercise_pipeline.parse import ParseSettings
+from exercise_pipeline.runner import Settings, build, process, work
+from exercise_pipeline.sources import RawFile, SourcesSettings, decode
 
 from .conftest import CORPUS, RAW
 
@@ -83,7 +83,7 @@ def _die(n: int) -> int:
 
 
 def test_a_worker_that_dies_is_an_error_that_names_it_not_a_traceback() -> None:
-    from pipeline.errors import PipelineError
+    from exercise_pipeline.errors import PipelineError
 
     with pytest.raises(PipelineError, match="a worker process died"):
         dict(ProcessPool(2).map(_die, [0, 1, 2, 3]))
@@ -92,7 +92,7 @@ def test_a_worker_that_dies_is_an_error_that_names_it_not_a_traceback() -> None:
 _ORPHAN = """
 import os, sys, time
 sys.path.insert(0, {root!r})
-from pipeline.executors import ProcessPool
+from exercise_pipeline.executors import ProcessPool
 
 def pid_then_sleep(n):
     sys.stdout.write(f"{{os.getpid()}}\\n")  # one write: lines of two workers never mix

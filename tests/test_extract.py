@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.clean import clean
-from pipeline.extract import ExtractSettings, extract, repair_truncated
-from pipeline.extract.features import is_instruction, name_score
-from pipeline.extract.fields import parse_fields
-from pipeline.models import Extraction, Format, Range
-from pipeline.parse import parse
+from exercise_pipeline.clean import clean
+from exercise_pipeline.extract import ExtractSettings, extract, repair_truncated
+from exercise_pipeline.extract.features import is_instruction, name_score
+from exercise_pipeline.extract.fields import parse_fields
+from exercise_pipeline.models import Extraction, Format, Range
+from exercise_pipeline.parse import parse
 
 from .test_parse import doc_of
 
@@ -339,7 +339,7 @@ def test_hold_duration_and_sides() -> None:
 
 
 def test_a_markdown_post_with_players_stays_markdown() -> None:
-    from pipeline.sources import detect_format
+    from exercise_pipeline.sources import detect_format
 
     md = "---\ntitle: x\n---\n\n" + '<iframe src="https://y.tv/e/1"></iframe>\n\n' * 4
     md += "## Figure 4 Stretch\n\nSit tall and cross one ankle over the other knee.\n"

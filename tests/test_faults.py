@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.locks import writing
-from pipeline.publish import GENERATION, read_output
+from exercise_pipeline.locks import writing
+from exercise_pipeline.publish import GENERATION, read_output
 
 from .conftest import CORPUS, RAW
 
@@ -50,7 +50,7 @@ class Project:
         }.get(command, [])
 
     def start(self, *args: str, env: Mapping[str, str] | None = None) -> subprocess.Popen[str]:
-        command = [sys.executable, "-m", "pipeline", *args, *self.args(args[0])]
+        command = [sys.executable, "-m", "exercise_pipeline", *args, *self.args(args[0])]
         return subprocess.Popen(
             command,
             cwd=self.root,

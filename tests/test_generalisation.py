@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.models import Format, Range
+from exercise_pipeline.models import Format, Range
 
 from .test_extract import extracted
 
@@ -128,7 +128,7 @@ def test_plural_names_template_tags_and_services_lists() -> None:
 
 
 def test_sitting_down_then_lying_back_is_lying() -> None:
-    from pipeline.extract.fields import parse_fields
+    from exercise_pipeline.extract.fields import parse_fields
 
     items = [
         ("step", "Sit on the edge of a sturdy table."),

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluation import ExtractionScore, score_extraction
-from pipeline.runner import SourceResult
+from exercise_pipeline.evaluation import ExtractionScore, score_extraction
+from exercise_pipeline.runner import SourceResult
 
 from .conftest import article, case_files, load_case, run_file
 
@@ -48,8 +48,8 @@ def _markdown_to_html(text: str) -> str:
     "name", ["001_drtimfoo-lumbar-routine.md", "004_vpa-ab-exercises-back-pain.md"]
 )
 def test_markdown_and_its_html_rendering_give_the_same_mentions(name: str) -> None:
-    from pipeline.runner import Settings, process
-    from pipeline.sources import RawFile, SourcesSettings, decode
+    from exercise_pipeline.runner import Settings, process
+    from exercise_pipeline.sources import RawFile, SourcesSettings, decode
 
     path = article(f"dev/{name}")
     text = path.read_text(encoding="utf-8")

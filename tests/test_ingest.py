@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.cli import main
-from pipeline.ingest import Candidate, Existing, add_articles, plan_additions, shingles
-from pipeline.models import SourceMeta
+from exercise_pipeline.cli import main
+from exercise_pipeline.ingest import Candidate, Existing, add_articles, plan_additions, shingles
+from exercise_pipeline.models import SourceMeta
 
 from .conftest import CORPUS, RAW
 
@@ -211,7 +211,7 @@ def test_shingle_containment_finds_an_article_inside_a_longer_page() -> None:
 def test_an_article_edited_in_place_is_recorded_again_with_replace(
     raw: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from pipeline.sources import RawFile, SourcesSettings, decode, load_manifest
+    from exercise_pipeline.sources import RawFile, SourcesSettings, decode, load_manifest
 
     seed = raw / "001_f9fe001670b5d609.txt"
     seed.write_bytes(seed.read_bytes().replace(b"Lower Back", b"Low Back"))
@@ -373,9 +373,11 @@ def test_a_url_an_article_states_that_is_not_valid_is_left_out(raw: Path, tmp_pa
 def test_the_manifest_is_checked_before_anything_is_written(
     raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pipeline.ingest
+    import exercise_pipeline.ingest
 
-    monkeypatch.setattr(pipeline.ingest, "is_url", lambda text: True)  # let a bad URL through
+    monkeypatch.setattr(
+        exercise_pipeline.ingest, "is_url", lambda text: True
+    )  # let a bad URL through
     src = tmp_path / "x.md"
     src.write_text(ARTICLE, encoding="utf-8")
     before = snapshot(raw)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.runner import build
+from exercise_pipeline.runner import build
 
 from .conftest import CORPUS, RAW
 

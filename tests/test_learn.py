@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.cli import main
-from pipeline.merge.fit import labelled
+from exercise_pipeline.cli import main
+from exercise_pipeline.merge.fit import labelled
 
 from .conftest import CORPUS, RAW, ROOT
 
@@ -35,7 +35,7 @@ def test_decisions_refit_the_weights_that_later_builds_use(tmp_path: Path) -> No
     assert "1 of them labelled by decisions" in first.output
     assert "refitted, each source held out, P=" in first.output
     weights = decisions.parent / "merge_weights.json"
-    shipped = json.loads((ROOT / "pipeline" / "data" / "merge_weights.json").read_text())
+    shipped = json.loads((ROOT / "exercise_pipeline" / "data" / "merge_weights.json").read_text())
     team = json.loads(weights.read_text(encoding="utf-8"))
     assert team["weights"] != shipped["weights"]
     again = CliRunner().invoke(main, [*learn, *common])

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.cli import main
-from pipeline.licenses import NOASSERTION, derive, spdx
+from exercise_pipeline.cli import main
+from exercise_pipeline.licenses import NOASSERTION, derive, spdx
 
 from .conftest import RAW
 

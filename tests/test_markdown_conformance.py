@@ -32,10 +32,10 @@ from markdown_it import MarkdownIt
 from markdown_it.utils import read_fixture_file
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from pipeline.models import BlockKind, Document, Format, Parsed
-from pipeline.parse import parse
-from pipeline.parse.lines import split_lines
-from pipeline.sources import RawFile, SourcesSettings, decode
+from exercise_pipeline.models import BlockKind, Document, Format, Parsed
+from exercise_pipeline.parse import parse
+from exercise_pipeline.parse.lines import split_lines
+from exercise_pipeline.sources import RawFile, SourcesSettings, decode
 
 from .conftest import CORPUS, RAW, ROOT
 from .test_parse import assert_spans_exact, doc_of

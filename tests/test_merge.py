@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.evaluation import key_collision_clusters, score_clusters, token_set_clusters
-from pipeline.merge import IdRegistry, MergeResult, MergeSettings, fitted, merge
-from pipeline.merge.names import core, normalize
-from pipeline.models import Decision, Fields, Mention, Range
-from pipeline.runner import SourceResult
+from exercise_pipeline.evaluation import key_collision_clusters, score_clusters, token_set_clusters
+from exercise_pipeline.merge import IdRegistry, MergeResult, MergeSettings, fitted, merge
+from exercise_pipeline.merge.names import core, normalize
+from exercise_pipeline.models import Decision, Fields, Mention, Range
+from exercise_pipeline.runner import SourceResult
 
 from .conftest import CASES
 
@@ -297,7 +297,7 @@ def test_every_record_has_all_its_pairs_at_review_at_or_above(
 
 
 def test_dose_lines_shared_word_for_word_add_nothing_to_instruction_similarity() -> None:
-    from pipeline.merge.blocking import TfIdf, instruction_tokens
+    from exercise_pipeline.merge.blocking import TfIdf, instruction_tokens
 
     dose = ("Hold for 20-30 seconds, then switch sides.", "Repeat 3 times on each side.")
     a = mention("s1#hamstring-stretch", "Hamstring Stretch", ("Lie down and raise one leg.", *dose))

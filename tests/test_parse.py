@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.models import BlockKind, Document, Format, Parsed, SourceMeta
-from pipeline.parse import parse
-from pipeline.sources import RawFile, SourcesSettings, decode
+from exercise_pipeline.models import BlockKind, Document, Format, Parsed, SourceMeta
+from exercise_pipeline.parse import parse
+from exercise_pipeline.sources import RawFile, SourcesSettings, decode
 
 from .conftest import CORPUS, RAW
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline import publish as publish_module
-from pipeline.publish import publish, render_json
+from exercise_pipeline import publish as publish_module
+from exercise_pipeline.publish import publish, render_json
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=8),

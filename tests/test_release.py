@@ -14,10 +14,10 @@ import pytest
 from click.testing import CliRunner, Result
 from jsonschema import Draft202012Validator, FormatChecker
 
-from pipeline.cli import main
-from pipeline.release.changelog import entry as changelog_entry
-from pipeline.release.changelog import with_entry
-from pipeline.release.diff import Version, diff_datasets
+from exercise_pipeline.cli import main
+from exercise_pipeline.release.changelog import entry as changelog_entry
+from exercise_pipeline.release.changelog import with_entry
+from exercise_pipeline.release.diff import Version, diff_datasets
 
 from .conftest import CORPUS, RAW, ROOT
 
@@ -363,12 +363,12 @@ def test_real_articles_from_the_dev_corpus_publish_a_valid_release(tmp_path: Pat
 def test_bad_release_options_are_refused_before_any_work(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pipeline.release.publishing
+    import exercise_pipeline.release.publishing
 
     def no_build(*args: object, **kwargs: object) -> None:
         raise AssertionError("built before checking the options")
 
-    monkeypatch.setattr(pipeline.release.publishing, "build_in_memory", no_build)
+    monkeypatch.setattr(exercise_pipeline.release.publishing, "build_in_memory", no_build)
     before = session.snapshot()
     for args, message in (
         (["--version", "0.3.0", "--date", "next tuesday"], "'next tuesday' is not a date"),
@@ -442,8 +442,8 @@ def test_a_bad_source_date_epoch_is_a_message_not_a_traceback(tmp_path: Path) ->
 def test_every_release_has_a_dataset_card_generated_from_its_schema() -> None:
     import yaml
 
-    from pipeline.release.card import DISCLAIMER
-    from pipeline.release.package import release_files
+    from exercise_pipeline.release.card import DISCLAIMER
+    from exercise_pipeline.release.package import release_files
 
     dataset = json.loads((ROOT / "output" / "exercises.json").read_text(encoding="utf-8"))
     schema = (ROOT / "schema" / "exercise.schema.json").read_bytes()
@@ -587,7 +587,7 @@ def test_datasets_and_duckdb_load_a_release_in_one_line_with_the_same_rows(
 
 
 def test_the_id_map_of_a_release_holds_only_ids_a_release_shipped() -> None:
-    from pipeline.release.publishing import released_id_map
+    from exercise_pipeline.release.publishing import released_id_map
 
     id_map = [
         {"old": "plank", "new": "front-plank", "reason": "merged"},  # plank was released
@@ -648,7 +648,7 @@ def test_a_diff_shows_old_and_new_values_and_steps_as_a_unified_diff() -> None:
 def test_a_card_template_lays_out_the_sections_and_a_bad_one_is_refused_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pipeline.release.publishing
+    import exercise_pipeline.release.publishing
 
     s = Session(tmp_path)
     template = tmp_path / "card.md"
@@ -663,7 +663,7 @@ def test_a_card_template_lays_out_the_sections_and_a_bad_one_is_refused_first(
     def no_build(*args: object, **kwargs: object) -> None:
         raise AssertionError("built before checking the template")
 
-    monkeypatch.setattr(pipeline.release.publishing, "build_in_memory", no_build)
+    monkeypatch.setattr(exercise_pipeline.release.publishing, "build_in_memory", no_build)
     template.write_text("$summary\n$fields\n$recipe\n")
     bad = s.run("publish", "--version", "0.2.0", "--card-template", str(template), ok=False)
     assert bad.exit_code == 2 and "names no section $recipe" in bad.output

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from pipeline.cli import main
+from exercise_pipeline.cli import main
 
 from .conftest import RAW
 
@@ -122,7 +122,7 @@ def test_a_decision_about_a_vanished_mention_is_reported_stale(work: Path) -> No
     assert run(work, "build").exit_code == 0
     ok = run(work, "reject", "004_646fec9853ade4c5#heel-slides")
     assert ok.exit_code == 0
-    from pipeline.ingest import remove_source
+    from exercise_pipeline.ingest import remove_source
 
     remove_source(work / "raw", "004_646fec9853ade4c5", reason="duplicate", date="2026-12-01")
     built = run(work, "build", quiet=False)

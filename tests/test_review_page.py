@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.review.page import asset, render
-from pipeline.runner import build
+from exercise_pipeline.review.page import asset, render
+from exercise_pipeline.runner import build
 
 from .conftest import RAW
 
@@ -152,7 +152,7 @@ def test_the_static_page_sorts_filters_and_exports_decisions_for_review_apply(
 ) -> None:
     from click.testing import CliRunner
 
-    from pipeline.cli import main
+    from exercise_pipeline.cli import main
 
     raw, out = tmp_path / "raw", tmp_path / "out"
     shutil.copytree(RAW, raw)
@@ -205,7 +205,7 @@ def test_the_static_page_sorts_filters_and_exports_decisions_for_review_apply(
 def test_review_apply_refuses_a_file_with_any_bad_decision(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from pipeline.cli import main
+    from exercise_pipeline.cli import main
 
     raw, out = tmp_path / "raw", tmp_path / "out"
     shutil.copytree(RAW, raw)

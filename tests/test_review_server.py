@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.review.server import ReviewApp, make_server
-from pipeline.runner import build
+from exercise_pipeline.review.server import ReviewApp, make_server
+from exercise_pipeline.runner import build
 
 from .conftest import RAW
 
@@ -179,7 +179,7 @@ def test_the_command_serves_on_loopback_and_says_where(served: Served) -> None:
     import subprocess
     import sys
 
-    command = [sys.executable, "-m", "pipeline", "review", "serve", "--port", "0",
+    command = [sys.executable, "-m", "exercise_pipeline", "review", "serve", "--port", "0",
                "--out", str(served.out), "--decisions", str(served.decisions)]  # fmt: skip
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract import ExtractSettings
-from pipeline.extract.roles import ROLES, RoleModel, dump, shipped
-from pipeline.models import Format
+from exercise_pipeline.extract import ExtractSettings
+from exercise_pipeline.extract.roles import ROLES, RoleModel, dump, shipped
+from exercise_pipeline.models import Format
 
 from .conftest import CORPUS, RAW, ROOT
 from .test_extract import extracted
@@ -24,7 +24,7 @@ def test_the_shipped_model_equals_a_fresh_training() -> None:
     pytest.importorskip("sklearn")
     if not GOLD.exists():
         pytest.skip("the labelled articles live in ../shared beside the repository")
-    from pipeline.extract.train import MODEL_PATH, examples, fit, training_set
+    from exercise_pipeline.extract.train import MODEL_PATH, examples, fit, training_set
 
     articles, labels = training_set(
         GOLD, [RAW, CORPUS / "dev"], ROOT / "tests" / "cases", ROOT / "review" / "decisions.json"
@@ -64,7 +64,7 @@ def test_rules_and_model_agree_on_a_plain_article() -> None:
 
 
 def test_training_labels_come_from_gold_cases_and_decisions() -> None:
-    from pipeline.extract.train import load_labels
+    from exercise_pipeline.extract.train import load_labels
 
     gold = {
         "sources": ["s"],
@@ -82,7 +82,7 @@ def test_training_labels_come_from_gold_cases_and_decisions() -> None:
 
 
 def test_the_model_file_is_small() -> None:
-    path = Path(__file__).resolve().parent.parent / "pipeline" / "data" / "roles.json"
+    path = Path(__file__).resolve().parent.parent / "exercise_pipeline" / "data" / "roles.json"
     assert path.stat().st_size < 64_000
 
 
@@ -90,7 +90,7 @@ def test_the_shipped_merge_weights_equal_a_fresh_fit() -> None:
     pytest.importorskip("sklearn")
     if not GOLD.exists():
         pytest.skip("the labelled articles live in ../shared beside the repository")
-    from pipeline.merge.fit import WEIGHTS_PATH, dump, fit, training_pairs
+    from exercise_pipeline.merge.fit import WEIGHTS_PATH, dump, fit, training_pairs
 
     pairs = training_pairs(GOLD, [RAW, CORPUS / "dev"], ROOT / "review" / "decisions.json")
     assert dump(fit(pairs), pairs) == WEIGHTS_PATH.read_text(encoding="utf-8"), "run `make train`"
@@ -99,8 +99,8 @@ def test_the_shipped_merge_weights_equal_a_fresh_fit() -> None:
 
 def test_fitted_weights_make_a_curators_different_a_label() -> None:
     pytest.importorskip("sklearn")
-    from pipeline.merge.fit import labelled_pairs
-    from pipeline.models import Decision
+    from exercise_pipeline.merge.fit import labelled_pairs
+    from exercise_pipeline.models import Decision
 
     from .test_merge import KNEE, mention
 
@@ -114,7 +114,7 @@ def test_fitted_weights_make_a_curators_different_a_label() -> None:
 
 
 def test_the_shipped_evaluation_is_what_the_held_out_run_gives(tmp_path: Path) -> None:
-    # the dataset card quotes pipeline/data/evaluation.json: it must be this version's
+    # the dataset card quotes exercise_pipeline/data/evaluation.json: it must be this version's
     pytest.importorskip("sklearn")
     if not GOLD.exists():
         pytest.skip("the labelled articles live in ../shared beside the repository")
@@ -124,7 +124,7 @@ def test_the_shipped_evaluation_is_what_the_held_out_run_gives(tmp_path: Path) -
          "--write", str(fresh)],
         check=True, capture_output=True, cwd=ROOT,
     )  # fmt: skip
-    shipped = ROOT / "pipeline" / "data" / "evaluation.json"
+    shipped = ROOT / "exercise_pipeline" / "data" / "evaluation.json"
     assert fresh.read_text(encoding="utf-8") == shipped.read_text(encoding="utf-8"), (
         "run `make train` and commit"
     )

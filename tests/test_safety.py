@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from pipeline.publish import publish
-from pipeline.release.tables import csv_bytes
-from pipeline.runner import build
-from pipeline.schemas import load_schema
+from exercise_pipeline.publish import publish
+from exercise_pipeline.release.tables import csv_bytes
+from exercise_pipeline.runner import build
+from exercise_pipeline.schemas import load_schema
 
 from .conftest import RAW
 from .test_release import Session
@@ -86,7 +86,7 @@ def test_review_commands_print_no_terminal_escapes_from_articles(tmp_path: Path)
 
     from click.testing import CliRunner
 
-    from pipeline.cli import main
+    from exercise_pipeline.cli import main
 
     s = Session(tmp_path)
     s.run("build")

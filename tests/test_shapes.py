@@ -4,7 +4,7 @@ shape, with what must be kept and what must be gone; none is a copy of a real ar
 
 from __future__ import annotations
 
-from pipeline.models import Format, Range
+from exercise_pipeline.models import Format, Range
 
 from .test_extract import extracted
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.encodings import detect
-from pipeline.errors import SourceError
-from pipeline.models import Format
-from pipeline.sources import (
+from exercise_pipeline.encodings import detect
+from exercise_pipeline.errors import SourceError
+from exercise_pipeline.models import Format
+from exercise_pipeline.sources import (
     RawFile,
     SourcesSettings,
     decode,
@@ -178,7 +178,7 @@ def test_an_invalid_manifest_names_every_bad_entry(tmp_path: Path) -> None:
 
 
 def test_add_records_the_encoding_and_a_corrected_one_decides(tmp_path: Path) -> None:
-    from pipeline.ingest import add_articles
+    from exercise_pipeline.ingest import add_articles
 
     raw = tmp_path / "raw"
     raw.mkdir()

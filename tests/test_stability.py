@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.merge import merge
-from pipeline.models import Decision, Mention
+from exercise_pipeline.merge import merge
+from exercise_pipeline.models import Decision, Mention
 
 from .conftest import CORPUS, RAW, run_file
 from .test_merge import KNEE, mention

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from pipeline.cli import main
-from pipeline.runner import build, run
-from pipeline.sources import SourcesSettings, load_manifest, read_raw
+from exercise_pipeline.cli import main
+from exercise_pipeline.runner import build, run
+from exercise_pipeline.sources import SourcesSettings, load_manifest, read_raw
 
 from .conftest import RAW
 

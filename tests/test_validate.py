@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from pipeline.schemas import load_schema, schema_dir
-from pipeline.validate import check_document, validate
+from exercise_pipeline.schemas import load_schema, schema_dir
+from exercise_pipeline.validate import check_document, validate
 
 from .conftest import ROOT
 
@@ -96,7 +96,9 @@ def test_arrays_use_items_objects_never_tuples() -> None:
 
 
 def test_schema_enums_match_the_vocabularies() -> None:
-    fields = tomllib.loads((ROOT / "pipeline" / "data" / "fields.toml").read_text(encoding="utf-8"))
+    fields = tomllib.loads(
+        (ROOT / "exercise_pipeline" / "data" / "fields.toml").read_text(encoding="utf-8")
+    )
     defs = load_schema("exercise.schema.json")["$defs"]
     assert defs["position"]["enum"] == list(fields["positions"])
     assert defs["equipment"]["enum"] == list(fields["equipment"])
@@ -201,8 +203,8 @@ def _mutated(record: dict[str, Any], path: tuple[Any, ...], mutation: Any) -> di
 def test_the_fast_check_agrees_with_jsonschema_on_every_golden_and_mutated_record() -> None:
     """fastjsonschema only ever says "valid" where jsonschema finds no error, and the other
     way round, on the committed records and a mutation at every place in each of them."""
-    from pipeline.schemas import fast_check
-    from pipeline.validate import _errors, _record_validator
+    from exercise_pipeline.schemas import fast_check
+    from exercise_pipeline.validate import _errors, _record_validator
 
     records = json.loads((ROOT / "output" / "exercises.json").read_text())["exercises"]
     fast = fast_check("exercise.schema.json", "exercise")

@@ -1,0 +1,131 @@
+"""Executors run the per-source map: the same work in this process or in a pool of processes.
+
+As in datatrove, an executor is a small class with one method, ``map``, and the pipeline does
+not know which one runs it: ``map(work, items)`` yields ``(index, result)`` pairs as the work
+finishes, and the runner puts them back in input order, so every executor gives the same
+bytes. Work sent to a pool is a module-level function; what comes back should be plain data
+(the runner sends packed records, not pickles of its objects).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Protocol, TypeVar
+
+from exercise_pipeline.errors import PipelineError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Executor(Protocol):
+    def map(self, work: Callable[[T], R], items: Sequence[T]) -> Iterator[tuple[int, R]]:
+        """``(index, work(items[index]))`` for every item, in the order they finish."""
+        ...
+
+
+def cores() -> int:
+    """The cores this process may run on (the default for ``--jobs``)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class InProcess:
+    """Every item in this process, one after the other."""
+
+    def map(self, work: Callable[[T], R], items: Sequence[T]) -> Iterator[tuple[int, R]]:
+        for index, item in enumerate(items):
+            yield index, work(item)
+
+
+def _worker_start(parent: int) -> None:
+    """In each worker: end with the parent (a killed build leaves no worker behind), and
+    write to the real stderr, not to a progress display's proxy of this process."""
+    sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+    if sys.platform == "linux":
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):  # no prctl: the pipe to the parent still closes
+            pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+class ProcessPool:
+    """Items spread over ``jobs`` worker processes. On Linux a worker is a fork of this
+    process: it starts in milliseconds with every module loaded (the work touches no lock
+    a thread of this process may hold; logging re-creates its locks after a fork). Elsewhere
+    workers are spawned, and import the work's module first. At most ``2 * jobs`` items are in
+    flight: inputs are sent as workers free up, not all at once."""
+
+    def __init__(self, jobs: int) -> None:
+        if jobs < 1:
+            raise ValueError(f"jobs must be at least 1, not {jobs}")
+        self.jobs = jobs
+
+    @staticmethod
+    def _context() -> multiprocessing.context.BaseContext:
+        method = "fork" if sys.platform == "linux" else "spawn"
+        return multiprocessing.get_context(method)
+
+    def map(self, work: Callable[[T], R], items: Sequence[T]) -> Iterator[tuple[int, R]]:
+        if len(items) < 2 or self.jobs == 1:
+            yield from InProcess().map(work, items)
+            return
+        workers = min(self.jobs, len(items))
+        log.debug("per-source work on %d processes", workers)
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=self._context(), initializer=_worker_start,
+            initargs=(os.getpid(),),
+        )  # fmt: skip
+        try:
+            yield from self._run(pool, work, items, workers)
+        except BrokenProcessPool as exc:  # killed, or out of memory: nothing is published
+            raise PipelineError(
+                "per-source work", f"a worker process died ({exc})",
+                "run it again; if it dies again, with fewer --jobs",
+            ) from exc  # fmt: skip
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    @staticmethod
+    def _run(
+        pool: ProcessPoolExecutor, work: Callable[[T], R], items: Sequence[T], workers: int
+    ) -> Iterator[tuple[int, R]]:
+        pending: dict[Future[R], int] = {}
+        queue = iter(enumerate(items))
+        for index, item in queue:
+            pending[pool.submit(work, item)] = index
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=pending.__getitem__):
+                index = pending.pop(future)
+                yield index, future.result()
+                for more, item in queue:
+                    pending[pool.submit(work, item)] = more
+                    break
+
+
+def executor_for(jobs: int) -> Executor:
+    """In this process for one job, a process pool for more."""
+    if jobs == 1:
+        return InProcess()
+    return ProcessPool(jobs)

@@ -1,0 +1,809 @@
+"""Segmentation: which blocks form one exercise mention, and which headings name an exercise.
+
+Blocks are grouped under candidate headings (headings, title-like list items, bold lines and
+"Name: instructions" items); body blocks follow until the next candidate, a paragraph about the
+whole set of exercises ("Repeat each exercise ..."), a numbered list that starts again at 1, or
+the end of a labelled entry (Target:/Instructions:/Tips: lines followed by plain prose). Each
+candidate is then decided from evidence: how much its text reads like an exercise name, and how
+much its body reads like instructions (imperatives, doses, positions, step lists, a sentence
+presenting "this exercise"). A list title between a name and its body ("Plank", "10 Exercises
+to ...", steps) is stepped over. A numbered step list with no name becomes an unnamed mention.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from exercise_pipeline.extract.features import (
+    NameScore,
+    defines_exercise,
+    has_dosage,
+    is_avoid_heading,
+    is_dose_line,
+    is_gear_heading,
+    is_instruction,
+    is_label_heading,
+    is_lead_in,
+    is_reference,
+    is_set_level,
+    label_of,
+    looks_like_product,
+    name_score,
+    opens_with_verb,
+    purpose_tail,
+)
+from exercise_pipeline.extract.roles import Candidate, RoleModel, features
+from exercise_pipeline.models import Block, BlockKind
+from exercise_pipeline.parse.lines import is_title_like
+from exercise_pipeline.sentences import sentences
+from exercise_pipeline.vocab import load, words
+
+_NAME_SPLIT = re.compile(r"^(?P<name>[A-Z0-9][^:.!?]{1,60}?)\s*:\s+(?P<rest>\S.*)$", re.S)
+_NAME_DOSE = re.compile(r"^(?P<name>[^()]{2,60}?)\s*\((?P<dose>[^()]*\d[^()]*)\)\s*[.:]?$")
+_TABLE_SPLIT = re.compile(r"^(?P<name>[A-Z0-9][^|.!?]{1,60}?)\s*\|\s+(?P<rest>\S.*)$", re.S)
+
+
+@dataclass(slots=True)
+class Group:
+    """Blocks that belong together, before the decision whether they are an exercise."""
+
+    head: int | None  # position of the candidate block, None for loose text
+    name: str = ""
+    rest_at: int = 0  # for "Name: instructions" blocks, where the instructions start
+    prescribed: bool = False  # a plan table's dosed row ("| Pull Ups | 3 | 5 |")
+    body: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    score: float = 0.0
+    evidence: list[tuple[str, float]] = field(default_factory=list)
+    exercise: bool = False
+    unnamed: bool = False
+    role: str = ""  # the learned role (see roles.py), when a model decided
+
+    def positions(self) -> list[int]:
+        head = [self.head] if self.head is not None else []
+        return sorted(head + self.body)
+
+
+_AFTER_LEAD = re.compile(r"\s*[:\-–—.|]?\s*")
+
+
+def name_split(block: Block) -> tuple[str, int] | None:
+    """ "Ankle Pumps: Lie flat on your back ..." -> ("Ankle Pumps", offset of "Lie").
+
+    A bold lead-in ("**Ankle Pushout** - Hunter found a video ...") names an item whatever
+    follows it; a plain "Name: text" needs instructions after it, so that a routine summary
+    line ("Pelvic tilts: 10 reps") is not taken for an exercise.
+    """
+    if block.kind not in (BlockKind.LIST_ITEM, BlockKind.PARAGRAPH, BlockKind.TABLE_ROW):
+        return None
+    if block.lead:
+        name = block.text[: block.lead].strip()
+        rest_at = _AFTER_LEAD.match(block.text, block.lead)
+        start = rest_at.end() if rest_at else block.lead
+        if start < len(block.text) and not label_of(name + ": x") and len(name.split()) <= 8:
+            return name, start
+        return None
+    if block.kind is BlockKind.TABLE_ROW:  # "Bridge | Lie on your back ... | 10 reps"
+        m = _TABLE_SPLIT.match(block.text)
+    else:
+        m = _NAME_SPLIT.match(block.text)
+    if not m or label_of(block.text):
+        return None
+    name = m.group("name").strip()
+    bare = _NUMBERING.sub("", name)  # a counter ("Minute 2 -") is not part of the name
+    if not bare or len(bare.split()) > 7 or not is_title_like(bare):
+        return None
+    rest = m.group("rest")
+    if sum(c.isalpha() for c in bare) >= 4 and bare.upper() == bare:
+        return name, m.start("rest")  # "HAMSTRING STRETCH: ..." names an item like bold does
+    said = sentences(rest)
+    # Instructions, not a routine summary line such as "Pelvic tilts: 10 reps"; or what the
+    # item is ("Child's Pose: A resting yoga pose that gently stretches the lower back").
+    if not any(
+        opens_with_verb(s) or (is_instruction(s) and len(s.split()) >= 6) or _APPOSITIVE.match(s)
+        for s in said
+    ):
+        return None
+    return name, m.start("rest")
+
+
+_APPOSITIVE = re.compile(
+    r"^(?:an?|the)\s+(?:[\w-]+\s+){0,4}(?:exercise|stretch|movement|move|pose|position)\s+"
+    r"(?:that|which|to|for)\b",
+    re.I,
+)
+
+
+_NAME_DASH_DOSE = re.compile(r"^(?P<name>[^|:]{2,60}?)\s+[-–—:]\s+(?P<dose>\S.*)$")
+_CHECKBOX = re.compile(r"[☐☑✓✔□■x×]?")
+
+
+def _table_dose(block: Block) -> tuple[str, int] | None:
+    """ "| Psoas Hold | 2 - 4 reps, each side | 30 - 60 seconds |" (a plan's row, its checkbox
+    columns left out) -> ("Psoas Hold", offset of the dose)."""
+    cells = block.text.split(" | ")
+    lead = 0  # an index column before the name: "| 1 | Scapular Pull Ups | 3 | 5 |"
+    while lead < len(cells) - 1 and re.fullmatch(r"#?\d{1,3}\.?", cells[lead].strip()):
+        lead += 1
+    if len(cells) - lead < 2:
+        return None
+    dose = " ".join(c for c in cells[lead + 1 :] if not _CHECKBOX.fullmatch(c.strip()))
+    name = cells[lead].strip()
+    if not dose or not is_dose_line(dose) or not is_title_like(name, max_words=7):
+        return None
+    return name, sum(len(c) + 3 for c in cells[: lead + 1])
+
+
+def dose_item(block: Block) -> tuple[str, int] | None:
+    """ "Low lunges (30s left, 30s right)", "foam roll IT band - 10 passes" or a plan's table
+    row -> (the name, offset of the dose)."""
+    if block.kind is BlockKind.TABLE_ROW:
+        split = _table_dose(block)
+        return split if split and not is_instruction(split[0]) else None
+    if block.kind is not BlockKind.LIST_ITEM or block.lead:
+        return None
+    m = _NAME_DOSE.match(block.text)
+    dash = _NAME_DASH_DOSE.match(block.text)
+    if m is None and dash is not None and is_dose_line(dash.group("dose")):
+        m = dash
+    if not m:
+        return None
+    bare = _NUMBERING.sub("", m.group("name")).strip()
+    # a plan's names are often in lower case ("foam roll IT band - 10 passes"): a short
+    # phrase with no sentence in it will do before a dash and a dose
+    titled = is_title_like(bare, max_words=7) or (
+        m is dash and len(bare.split()) <= 7 and not re.search(r"[.!?;,]", bare)
+    )
+    if not bare or not titled or is_instruction(bare):
+        return None
+    return m.group("name").strip(), m.start("dose")
+
+
+_DOSE_COLUMNS = re.compile(
+    r"\b(?:sets?|reps?|repetitions|time|duration|hold|dose|dosage|details|rounds)\b", re.I
+)
+
+
+def _prescribed(blocks: list[Block], i: int) -> tuple[str, int] | None:
+    """A dose item in a list of dose items (a circuit), not a lone outline line such as
+    "Warm-up (5 minutes)" among bare names."""
+    split = dose_item(blocks[i])
+    if not split:
+        return None
+    if blocks[i].kind is BlockKind.TABLE_ROW:  # a table whose header names dose columns
+        k = i
+        while k > 0 and blocks[k - 1].kind is BlockKind.TABLE_ROW:
+            k -= 1
+        if k < i and _DOSE_COLUMNS.search(blocks[k].text):
+            return split
+    around = [blocks[k] for k in (i - 1, i + 1) if 0 <= k < len(blocks)]
+    return split if any(dose_item(b) for b in around) else None
+
+
+_SENTENCE_NAME = re.compile(
+    r"^(?P<name>[A-Z][\w'’/-]*(?:\s+[\w'’/-]+){0,4})\.\s+(?P<rest>[A-Z].*)$", re.S
+)
+
+
+def sentence_name(block: Block) -> tuple[str, int] | None:
+    """ "1. Head tilt. Put your right hand on ..." -> ("Head tilt", offset of "Put"): a list
+    item whose first sentence is a short name and whose rest instructs."""
+    if block.kind is not BlockKind.LIST_ITEM or block.lead:
+        return None
+    m = _SENTENCE_NAME.match(block.text)
+    if not m or not is_title_like(m.group("name"), max_words=5) or is_instruction(m.group("name")):
+        return None
+    if opens_with_verb(m.group("name")) or not any(
+        opens_with_verb(s) for s in sentences(m.group("rest"))
+    ):
+        return None
+    return m.group("name"), m.start("rest")
+
+
+def _named_by_sentence(blocks: list[Block], i: int) -> tuple[str, int] | None:
+    """A sentence-named item among siblings named the same way (five numbered stretches),
+    not one item of a step list that happens to open with a short sentence."""
+    split = sentence_name(blocks[i])
+    if not split:
+        return None
+    around = [
+        blocks[k]
+        for k in (i - 1, i + 1)
+        if 0 <= k < len(blocks) and blocks[k].level == blocks[i].level
+    ]
+    return split if any(sentence_name(b) for b in around) else None
+
+
+def is_candidate(block: Block) -> bool:
+    """A block that could name an exercise: a heading, or a short title-like item or bold line."""
+    return candidate_strength(block) > 0
+
+
+def candidate_strength(block: Block) -> int:
+    """2 for a heading, a title-like item or a bold line; 1 for a short line standing alone
+    (which right after a heading is more likely a caption or a first step); 0 otherwise."""
+    if block.kind is BlockKind.HEADING:
+        return 0 if is_label_heading(block.text) or is_lead_in(block.text) else 2
+    if block.kind is BlockKind.LIST_ITEM:  # a short item, not one that reads as a step
+        short = is_title_like(block.text, max_words=8, max_chars=60)
+        return 2 if short and not is_instruction(block.text) else 0
+    if block.bold and is_title_like(block.text):
+        return 2
+    standalone = (
+        block.kind is BlockKind.PARAGRAPH
+        and not block.text.rstrip().endswith(":")
+        and not label_of(block.text)
+        and is_title_like(block.text, max_words=6, max_chars=50)
+        and not is_instruction(block.text)
+    )
+    return 1 if standalone else 0
+
+
+def _labelled(block: Block) -> bool:
+    return label_of(block.text) is not None
+
+
+def _cues_of(head: Block | None, b: Block, *, siblings: bool = False) -> bool:
+    """A bulleted list right under a heading that names an exercise, whose first item does
+    not: the exercise's terse cues, not a list of exercises. ``siblings``: the headings
+    before it of its level took their bullets as cues, so it does too unless the first item
+    is a known exercise's name (a run of sibling sections of one shape)."""
+    if head is None or head.kind is not BlockKind.HEADING or b.kind is not BlockKind.LIST_ITEM:
+        return False
+    if b.number is not None or b.lead or b.bold:
+        return False
+    dosed = bool(_NAME_DOSE.match(head.text))  # "Leg Swings (30 seconds per leg)"
+    if siblings and (dosed or name_score(clean_name(head.text)).total >= 1.0):
+        return name_score(b.text).total < 2.0 and name_split(b) is None
+    # a name, or one carrying its dose; an item that opens with a verb or a count ("Stand
+    # on one leg", "10 forward circles") is a cue
+    named = name_score(clean_name(head.text)).total >= 2.0 or dosed
+    cue = name_score(b.text).total < 1.0 or opens_with_verb(b.text) or b.text[:1].isdigit()
+    return named and cue
+
+
+def _subtitle_of(head: Block | None, b: Block, after: Block | None, labels: frozenset[str]) -> bool:
+    """A sub-heading right under a heading that names an exercise or is numbered, followed by
+    a label ("### 3. Neck Side Bend", "**General lateral stretch**", "**How to:**"): the
+    exercise's subtitle, not a second name that takes its body."""
+    if head is None or head.kind is not BlockKind.HEADING or b.kind is not BlockKind.HEADING:
+        return False
+    if b.level <= head.level or after is None or after.kind is not BlockKind.HEADING:
+        return False
+    if not (is_label_heading(after.text) or label_key(after) in labels):
+        return False
+    if _NUMBERING.match(head.text):
+        return True  # "### 2. Yes and No Movements": an item of a numbered list of entries
+    named = name_score(clean_name(head.text)).total
+    return named >= 2.0 and name_score(clean_name(b.text)).total <= named
+
+
+def _phase_of(head: Block | None, b: Block) -> bool:
+    """A lead-in or a sub-heading whose name is part of the heading's ("Cat:" and "Cow:"
+    under "Cat-Cow Stretch", "#### Cow (Bitilasana) - Inhale:" under "### Marjaryasana-
+    Bitilasana (Cat-Cow)"): a phase of the exercise the heading names."""
+    if head is None or head.kind is not BlockKind.HEADING:
+        return False
+    if b.lead:
+        part = set(re.findall(r"[a-z]+", b.text[: b.lead].lower()))
+    elif b.kind is BlockKind.HEADING and b.level > head.level:
+        part = set(re.findall(r"[a-z]+", clean_name(b.text).lower()))
+    else:
+        return False
+    whole = set(re.findall(r"[a-z]+", head.text.lower()))
+    return bool(part) and part < whole
+
+
+def _complete_entry(body: list[Block]) -> bool:
+    """Labelled lines that already gave the instructions ("Instructions: ...", "Tips: ...").
+
+    Plain prose after them is about something else; after labels that only introduce the
+    exercise ("Target:", "Difficulty:", "Hold:") the description and the steps are to come.
+    """
+    roles = [label_of(b.text) for b in body]
+    return bool(body) and all(roles) and any(r[0] in ("instructions", "tips") for r in roles if r)
+
+
+def _continues_list(b: Block, previous: Block | None) -> bool:
+    """The next item of the list the body is in: the following number, or a further bullet
+    that is an instruction. ("3. Brace core" is a step, not a name, after "2. Place ...".)"""
+    if previous is None or b.kind not in (BlockKind.LIST_ITEM, BlockKind.STEP):
+        return False
+    if previous.kind not in (BlockKind.LIST_ITEM, BlockKind.STEP) or previous.level != b.level:
+        return False
+    if b.number is not None and previous.number is not None:
+        return b.number == previous.number + 1
+    if b.number is None and previous.number is None:  # terse cues: "Hands on belly"
+        return not (b.lead or b.bold or name_split(b))
+    return False
+
+
+def _sibling_item(b: Block, head: Block | None) -> bool:
+    """After a list item taken as a name, a short item of the same list is the next name (or a
+    routine line such as "Cat-cow: 10 cycles"), not its body; a long instruction item is."""
+    if head is None or head.kind is not BlockKind.LIST_ITEM or b.kind is not BlockKind.LIST_ITEM:
+        return False
+    if b.level != head.level:
+        return False
+    return is_title_like(b.text, max_words=8) or bool(_NAME_SPLIT.match(b.text))
+
+
+_LABEL_KEY = re.compile(r"^\s*([A-Za-z][A-Za-z' /&-]{0,40}?)\s*:")
+_FIELD_HEADINGS = 3  # a label is the document's when it recurs under this many headings
+
+
+def label_key(block: Block) -> str | None:
+    """The label a list item, line or table row opens with ("**Form Cues**:", "Primary:
+    Hamstrings", "| **Primary Muscles** | ..."), or a heading's text when it is one: a label
+    heading ("#### Form Cues:")."""
+    if block.kind is BlockKind.HEADING:
+        key = block.text
+    elif block.kind in (BlockKind.LIST_ITEM, BlockKind.PARAGRAPH, BlockKind.TABLE_ROW):
+        m = _LABEL_KEY.match(block.text)
+        key = m.group(1) if m else block.text[: block.lead] if block.lead else ""
+        if block.kind is BlockKind.TABLE_ROW and not key:
+            key = block.text.split(" | ", 1)[0]  # a header row's first cell: "Aspect"
+    else:
+        return None
+    key = key.strip().rstrip(":").strip().lower()
+    return key if re.search(r"[a-z]", key) and len(key.split()) <= 4 else None
+
+
+def enclosing(blocks: Sequence[Block]) -> list[int | None]:
+    """For each block, the position of the heading it is under: the nearest heading before
+    it, of a higher level when it is a heading itself (None at the top of the document)."""
+    out: list[int | None] = []
+    open_headings: list[int] = []  # outermost first
+    for k, b in enumerate(blocks):
+        if b.kind is BlockKind.HEADING:
+            while open_headings and blocks[open_headings[-1]].level >= b.level:
+                open_headings.pop()
+        out.append(open_headings[-1] if open_headings else None)
+        if b.kind is BlockKind.HEADING:
+            open_headings.append(k)
+    return out
+
+
+def field_labels(blocks: Sequence[Block]) -> frozenset[str]:
+    """The labels of the document's entries: an entry's fields repeat under every heading of
+    a run ("Type:", "Hold:", "Form Cues:" under each of 115 stretches), while an exercise's
+    name does not. A label (a line's lead or a heading of its own) that recurs under several
+    headings and does not read as an exercise name is a field of the entry it is in, never
+    an exercise of its own."""
+    under: dict[str, set[int]] = {}
+    for b, heading in zip(blocks, enclosing(blocks), strict=True):
+        key = label_key(b)
+        if key is not None and heading is not None:
+            under.setdefault(key, set()).add(heading)
+    return frozenset(
+        key
+        for key, heads in under.items()
+        if len(heads) >= _FIELD_HEADINGS and name_score(key).total < 2.0
+    )
+
+
+def _collect(
+    blocks: list[Block],
+    start: int,
+    *,
+    after_head: bool,
+    head: Block | None = None,
+    labels: frozenset[str] = frozenset(),
+    sibling_cues: bool = False,
+) -> tuple[list[int], int]:
+    """Body blocks from ``start`` up to the next candidate or a natural end."""
+    body: list[int] = []
+    max_number = 0
+    field_level: int | None = None  # the level of the field line the body is in
+    j = start
+    while j < len(blocks):
+        b = blocks[j]
+        if after_head and head is not None and head.kind is BlockKind.HEADING:
+            key = label_key(b)
+            previous = blocks[body[-1]] if body else None
+            sibling = (  # the next field line of a run of them ("- *Deeper:*" after "Easier")
+                field_level is not None
+                and key is not None
+                and b.kind is BlockKind.LIST_ITEM
+                and b.level == field_level
+            )
+            row = (  # the next row of a table of fields ("| **Primary Benefits** | ..."),
+                previous is not None  # not of a plan ("| 1 | Pull Ups | 3 | 5 |")
+                and previous.kind is b.kind is BlockKind.TABLE_ROW
+                and label_key(previous) in labels
+                and _table_dose(b) is None
+            )
+            dose = b.kind is BlockKind.HEADING and is_dose_line(b.text)
+            if not body and b.kind is BlockKind.HEADING and b.text.lower() == head.text.lower():
+                dose = True  # the name again, an image's caption: "Knee extension" twice
+            if key in labels or sibling or row or dose:
+                field_level = b.level if b.kind is BlockKind.LIST_ITEM else None
+                body.append(j)  # a field of the entry: "- **Hold**: 30 seconds"
+                j += 1
+                continue
+            nested = b.kind is BlockKind.LIST_ITEM and field_level is not None
+            if nested and b.level > (field_level or 0):
+                body.append(j)  # what a field line lists: "- **Form Cues**:" then cues
+                j += 1
+                continue
+            field_level = None
+        if _sibling_item(b, head) or _named_by_sentence(blocks, j) or _prescribed(blocks, j):
+            break  # the next name: "2. Neck roll. Roll your head ...", "2. Cobra - 10 reps"
+        previous = blocks[body[-1]] if body else None
+        under_label = previous is not None and previous.kind is BlockKind.HEADING
+        if after_head and under_label and b.kind is not BlockKind.HEADING and not b.lead:
+            body.append(j)  # what a label heading ("How to:") introduces belongs to it
+            j += 1
+            continue
+        if after_head and body and _continues_list(b, previous):
+            if b.number is not None:
+                max_number = max(max_number, b.number)
+            body.append(j)
+            j += 1
+            continue
+        strength = candidate_strength(b)
+        after = blocks[j + 1] if j + 1 < len(blocks) else None
+        if after_head and not body and _subtitle_of(head, b, after, labels):
+            body.append(j)  # "**Targets the common tension spot**" under the name
+            j += 1
+            continue
+        if after_head and not body and _cues_of(head, b, siblings=sibling_cues):
+            body.append(j)  # "**Neck Side Bends:**" then "- Ear toward shoulder": its cues
+            j += 1
+            continue
+        if after_head and _phase_of(head, b):
+            body.append(j)  # "**Cat:** Round your back" under "Cat-Cow Stretch": one exercise
+            j += 1
+            continue
+        if strength == 2 or (strength == 1 and body) or name_split(b):
+            break
+        # prose about the whole set of exercises, not the one above it; right under a
+        # heading that names an exercise, a caution about "these exercises" is its own
+        set_level = after_head and b.kind is BlockKind.PARAGRAPH and is_set_level(b.text)
+        if set_level and (body or head is None or name_score(clean_name(head.text)).total < 1):
+            break
+        if b.number == 1 and max_number > 1 and b.kind in (BlockKind.LIST_ITEM, BlockKind.STEP):
+            break  # a new numbered list: a different exercise
+        prose = b.kind is BlockKind.PARAGRAPH and not _labelled(b)
+        if prose and after_head and _complete_entry([blocks[k] for k in body]):
+            break  # the end of a labelled entry
+        if b.number is not None and b.kind in (BlockKind.LIST_ITEM, BlockKind.STEP):
+            max_number = max(max_number, b.number)
+        body.append(j)
+        j += 1
+    return body, j
+
+
+def group_blocks(blocks: list[Block]) -> list[Group]:
+    """Blocks in groups: one per candidate heading, and runs of loose text between them."""
+    groups: list[Group] = []
+    labels = field_labels(blocks)
+    cue_levels: set[int] = set()  # heading levels whose last section took bullet cues
+    i = 0
+    while i < len(blocks):
+        b = blocks[i]
+        plan = None if label_key(b) in labels else _prescribed(blocks, i)
+        split = (
+            None
+            if label_key(b) in labels
+            else (b.kind is BlockKind.TABLE_ROW and plan)  # a plan's row
+            or name_split(b)
+            or plan
+            or _named_by_sentence(blocks, i)
+        )
+        if split:
+            # a row of a table with dose columns ("Exercise | Sets | Reps"): a plan's entry
+            prescribed = plan is not None and split == plan and b.kind is BlockKind.TABLE_ROW
+            groups.append(Group(head=i, name=split[0], rest_at=split[1], prescribed=prescribed))
+            i += 1
+        elif is_candidate(b) and label_key(b) not in labels:
+            siblings = b.kind is BlockKind.HEADING and b.level in cue_levels
+            body, j = _collect(
+                blocks, i + 1, after_head=True, head=b, labels=labels, sibling_cues=siblings
+            )
+            if b.kind is BlockKind.HEADING:
+                first = blocks[body[0]] if body else None
+                took = first is not None and first.kind is BlockKind.LIST_ITEM and not first.lead
+                cue_levels = {lv for lv in cue_levels if lv < b.level}  # a new section
+                if took and first is not None and first.number is None:
+                    cue_levels.add(b.level)
+            groups.append(Group(head=i, name=b.text, body=body))
+            i = j
+        else:
+            body, j = _collect(blocks, i, after_head=False)
+            if not body:  # a block _collect refuses at the start (a restarted list)
+                body, j = [i], i + 1
+            groups.append(Group(head=None, body=body))
+            i = j
+    return groups
+
+
+_NUMBERING = re.compile(
+    r"^\s*(?:\d{1,2}[.):]|\(\d{1,2}\)|\d{1,2}(?=[A-Z][a-z])|#\d{1,2}|(?:stretch|exercise|move|movement|pose|step|minute|day|"
+    r"week|part|level|round|drill|no\.?|number)\s*#?\d{1,2}\s*(?:[:.)\-–—]|$)"
+    r"|(?-i:[A-Z]{1,4}-?\d{1,4})\s*[:.)\-–—]\s)\s*",  # a catalogue code: "ST001 - "
+    re.I,
+)
+_TAGLINE = re.compile(r"\s+[-–—:|]\s+(?P<tag>.+)$")
+_PARENTHESIS = re.compile(r"\s*\((?P<inner>[^()]{2,60})\)\s*$")
+_ALT_PREFIX = re.compile(r"^(?:aka|a\.k\.a\.?|also (?:called|known as)|or|the)\s+", re.I)
+_QUALIFIERS = words("exercises", "name_qualifiers")
+
+
+def split_name(text: str) -> tuple[str, tuple[str, ...]]:
+    """A heading as an exercise name, and the other names it gives in parentheses.
+
+    >>> split_name("1. Curl-Up (Modified Crunch)")
+    ('Curl-Up', ('Modified Crunch',))
+    >>> split_name("Side Leg Raise (aka the Jane Fonda)"), split_name("Leg Press (abbreviated)")
+    (('Side Leg Raise', ('Jane Fonda',)), ('Leg Press', ()))
+    >>> split_name("Partial Crunches For Lower Back Pain:")
+    ('Partial Crunches', ())
+    >>> split_name("Exercise 1: The Cat-Cow Stretch - Your Spine's Best Friend")
+    ('The Cat-Cow Stretch', ())
+    >>> split_name("Cool Down: Neck Rolls"), split_name("Exercise: Lat Pulldown - Kayla")
+    (('Neck Rolls', ()), ('Lat Pulldown', ()))
+    """
+    name = _NUMBERING.sub("", text.strip()).rstrip(":!.").strip()
+    name = _NUMBERING.sub("", _name_prefix().sub("", name, count=1)).strip() or name
+    tag = _TAGLINE.search(name)
+    if tag and tag.start() > 0:  # "The Cat-Cow Stretch - Your Spine's Best Friend"
+        head, tail = name[: tag.start()], tag.group("tag")
+        if name_score(tail).total < name_score(head).total and not _variant(tail):
+            name = head.strip()
+    alts: list[str] = []
+    m = _PARENTHESIS.search(name)
+    if m and m.start() > 0:
+        inner = m.group("inner").strip()
+        name = name[: m.start()].strip()
+        alt = inner
+        while (shorter := _ALT_PREFIX.sub("", alt)) != alt:
+            alt = shorter
+        if alt and alt.lower() not in _QUALIFIERS and not alt.isupper() and alt[0].isalpha():
+            alts.append(alt)
+    tail = purpose_tail(name)
+    if tail and tail.start() > 0:
+        name = name[: tail.start()].strip()
+    return name, tuple(alts)
+
+
+def _variant(tail: str) -> bool:
+    """A tail that names the variant, not a tagline: "Single-Leg Hop - Lateral"."""
+    found = re.findall(r"[a-z]+", tail.lower())
+    variant = {*load("synonyms")["modifiers"], *load("synonyms")["directions"]}
+    return bool(found) and all(w in variant for w in found)
+
+
+@functools.cache
+def _name_prefix() -> re.Pattern[str]:
+    return re.compile(load("exercises")["name_prefix"], re.I)
+
+
+def clean_name(text: str) -> str:
+    """A heading as an exercise name: no numbering, parenthesis, colon or purpose phrase."""
+    return split_name(text)[0]
+
+
+def _body_evidence(blocks: list[Block], group: Group) -> list[tuple[str, float]]:
+    body = [blocks[k] for k in group.body]
+    texts = (
+        [blocks[group.head].text[group.rest_at :]]
+        if group.head is not None and group.rest_at
+        else []
+    )
+    texts += [b.text for b in body]
+    sents = [s for t in texts for s in sentences(t)]
+    parts: list[tuple[str, float]] = []
+    k = sum(1 for s in sents if is_instruction(s))
+    if k:
+        parts.append((f"{k} instruction sentence(s)", min(2.0, 1.0 + 0.25 * k)))
+    if any(has_dosage(t) for t in texts):
+        parts.append(("dose", 0.5))
+    steps = [b for b in body if b.kind is BlockKind.STEP or b.number is not None]
+    if len(steps) >= 2:
+        parts.append(("step list", 1.0))
+    name = clean_name(group.name)
+    if any(defines_exercise(s, name) for s in sents[:3]):
+        parts.append(("presents the exercise", 1.5))
+    if group.rest_at:
+        parts.append(("named item with instructions", 1.0))
+    if group.prescribed:
+        parts.append(("dosed in a plan", 1.0))
+    if any(looks_like_product(t) for t in texts):
+        parts.append(("prices or shopping words", -3.0))
+    roles = {lab[0] for b in body if (lab := label_of(b.text))}
+    if roles & {"instructions", "target", "hold", "reps"}:
+        parts.append(("exercise labels", 1.0))
+    return parts
+
+
+def _is_list_title(score: NameScore) -> bool:
+    return any(p == "list or section title" for p, _ in score.parts)
+
+
+def _step_over_titles(blocks: list[Block], groups: list[Group]) -> None:
+    """A name with no body, then a list title with a body: the body belongs to the name."""
+    for g, nxt in itertools.pairwise(groups):
+        if g.head is None or g.body or g.rest_at or nxt.head is None or not nxt.body:
+            continue
+        if name_score(clean_name(g.name)).total < 1.0:
+            continue
+        title = name_score(clean_name(nxt.name))
+        if not _is_list_title(title) and title.total >= 0:
+            continue
+        texts = [blocks[k].text for k in nxt.body]
+        if not any(is_instruction(s) for t in texts for s in sentences(t)):
+            continue
+        g.body, g.skipped, nxt.body = nxt.body, [nxt.head], []
+
+
+def _series_bonus(blocks: list[Block], groups: list[Group]) -> set[int]:
+    """Three or more numbered headings in a row ("1. Knee to Chest", "2. ...") are a series."""
+    bonus: set[int] = set()
+    run: list[Group] = []
+    for g in [*groups, Group(head=None)]:
+        numbered = g.head is not None and blocks[g.head].number is not None and not g.rest_at
+        if numbered and blocks[g.head].kind is BlockKind.HEADING:  # type: ignore[index]
+            run.append(g)
+            continue
+        if len(run) >= 3:
+            bonus.update(id(x) for x in run)
+        run = []
+    return bonus
+
+
+def _under_avoid(blocks: list[Block], groups: list[Group]) -> dict[int, str]:
+    """Groups inside a section about what not to do or about gear to buy (or a machine's
+    parts), up to the next heading as high as its own: group id -> why."""
+    under: dict[int, str] = {}
+    level: int | None = None
+    why = ""
+    for g in groups:
+        head = blocks[g.head] if g.head is not None else None
+        if head is not None and head.kind is BlockKind.HEADING:
+            if level is not None and head.level <= level:
+                level = None
+            if level is None and is_avoid_heading(head.text):
+                level, why = head.level, "under a heading about what to avoid"
+                continue
+            if level is None and is_gear_heading(head.text):
+                level, why = head.level, "under a heading about gear or its parts"
+                continue
+        if level is not None:
+            under[id(g)] = why
+    return under
+
+
+_HARD_NO = frozenset(
+    {
+        "list or section title", "question", "section word", "refers to another section",
+        "product", "opens with advice", "condition", "prices or shopping words",
+    }
+)  # fmt: skip
+
+
+def _sibling_key(blocks: list[Block], g: Group) -> tuple[object, ...] | None:
+    if g.head is None:
+        return None
+    b = blocks[g.head]
+    return (b.kind, b.level, bool(g.rest_at), b.bold)
+
+
+def _siblings(blocks: list[Block], groups: list[Group], threshold: float) -> None:
+    """Items of one series (headings of one level, lead-in items of one list) are alike: when
+    most of a series are exercises, a member with instructions and a little less evidence is
+    one too, unless something speaks against it."""
+    runs: list[list[Group]] = []
+    key: tuple[object, ...] | None = None
+    for g in groups:
+        k = _sibling_key(blocks, g)
+        if k is None:
+            continue
+        if k != key:
+            runs.append([])
+            key = k
+        runs[-1].append(g)
+    for run in runs:
+        if len(run) < 3 or sum(g.exercise for g in run) < 0.6 * len(run):
+            continue
+        for g in run:
+            names = {part for part, _ in g.evidence}
+            has_body = bool(g.body) or bool(g.rest_at)
+            if g.exercise or not has_body or names & _HARD_NO or g.score < threshold - 1.25:
+                continue
+            g.evidence.append(("siblings are exercises", 1.25))
+            g.score += 1.25
+            g.exercise = g.score >= threshold
+
+
+def decide(
+    blocks: list[Block],
+    groups: list[Group],
+    *,
+    threshold: float = 2.0,
+    model: RoleModel | None = None,
+    confidence: float = 0.0,
+) -> None:
+    """Score every candidate group and mark the exercises; find unnamed step lists.
+
+    The rules' evidence decides alone without a ``model``; with one, it becomes the model's
+    features and the learned role decides wherever the model gives it at least
+    ``confidence`` (an exercise needs a body either way).
+    """
+    _rules(blocks, groups, threshold)
+    if model is None:
+        return
+    named = [g for g in groups if g.head is not None]
+    for g, x in zip(named, features(candidates(blocks, named), threshold=threshold), strict=True):
+        scores = model.scores(x)
+        role = max(model.classes, key=lambda c: (scores[c], -model.classes.index(c)))
+        if scores[role] < confidence:
+            continue
+        g.role = role
+        g.exercise = (bool(g.body) or bool(g.rest_at)) and role == "exercise"
+
+
+def candidates(blocks: list[Block], groups: list[Group]) -> list[Candidate]:
+    """What the role model reads of each named group (decided by the rules already)."""
+    from exercise_pipeline.extract import slugify  # the package imports this module first
+
+    out = []
+    section = [blocks[h].text if h is not None else "" for h in enclosing(blocks)]
+    for g in groups:
+        assert g.head is not None
+        name = clean_name(g.name)
+        out.append(
+            Candidate(
+                head=blocks[g.head],
+                name=name,
+                slug=slugify(name),
+                named_item=bool(g.rest_at),
+                body=tuple(blocks[k] for k in g.body),
+                evidence=tuple(g.evidence),
+                rule_score=g.score,
+                rule_exercise=g.exercise,
+                sibling_key=_sibling_key(blocks, g) or (),
+                section=section[g.head],
+            )
+        )
+    return out
+
+
+def _rules(blocks: list[Block], groups: list[Group], threshold: float) -> None:
+    _step_over_titles(blocks, groups)
+    series = _series_bonus(blocks, groups)
+    avoid = _under_avoid(blocks, groups)
+    for g in groups:
+        if id(g) in avoid:
+            g.evidence = [(avoid[id(g)], -10.0)]
+            g.score = -10.0
+            continue
+        if g.head is None:
+            g.unnamed = _unnamed_steps(blocks, g)
+            continue
+        name = clean_name(g.name)
+        ns = name_score(name)
+        parts = list(ns.parts) + _body_evidence(blocks, g)
+        if is_reference(g.name) and not is_reference(name):
+            parts.append(("refers to another section", -4.0))
+        if id(g) in series:
+            parts.append(("numbered series", 1.0))
+        g.evidence = parts
+        g.score = sum(w for _, w in parts)
+        has_body = bool(g.body) or bool(g.rest_at)
+        g.exercise = has_body and g.score >= threshold and not _is_list_title(ns)
+    _siblings(blocks, groups, threshold)
+
+
+def _unnamed_steps(blocks: list[Block], group: Group) -> bool:
+    """Loose text that is a numbered list of instructions with a dose or a position."""
+    items = [blocks[k] for k in group.body if blocks[k].number is not None]
+    if len(items) < 3 or items[0].number != 1:
+        return False
+    texts = [b.text for b in items]
+    instructions = sum(1 for t in texts if is_instruction(t))
+    return instructions >= 2 and any(has_dosage(t) for t in texts)
