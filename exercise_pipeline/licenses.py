@@ -86,6 +86,11 @@ def derive(licenses: Sequence[str | None]) -> DatasetLicense:
             NOASSERTION, "not SPDX licences, so not combinable: " + ", ".join(unknown)
         )
     distinct = sorted({s for s in known.values() if s})
+    compound = [s for s in distinct if " " in s]
+    if compound:  # "MIT OR CC0-1.0": a choice the team makes, not one this can rank
+        return DatasetLicense(
+            NOASSERTION, "licence expressions to choose from: " + ", ".join(compound)
+        )
     ranked = {s: _conditions(s) for s in distinct}
     no_derivatives = sorted(s for s, c in ranked.items() if c and "no-derivatives" in c)
     if no_derivatives:

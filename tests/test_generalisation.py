@@ -543,3 +543,37 @@ def test_plan_tables_with_an_index_column_under_several_headings() -> None:
     result = extracted(md, Format.MARKDOWN)
     got = {m.name: m for m in result.mentions}
     assert list(got) == ["Scapular Pull Ups", "Hanging Knee Raises", "Dead Hang", "Bird Dog"]
+
+
+def test_what_a_review_found_the_structure_rules_must_not_take() -> None:
+    # a day heading is no dose, a sub-section no phase, a rest line no exercise, a day no name
+    md = (
+        "## Day 1\n\n### Glute Bridge\n\nLie on your back and lift your hips. 10 reps.\n\n"
+        "## Day 2\n\n### Bird Dog\n\nOn hands and knees, reach out an arm and a leg.\n\n"
+        "## Hip and Hamstring Stretches\n\n### Hamstring Stretches\n\nSit and reach for your "
+        "toes. Hold 30 seconds.\n\n### Hip Stretches\n\nKneel and push your hips forward. "
+        "Hold 30 seconds.\n\n## Circuit\n\n- Squat - 10 reps\n- Rest - 60 seconds\n"
+        "- Lunge - 10 reps\n\n## Warm-up\n\n### Cat-Cow (Marjaryasana)\n\nArch and round "
+        "your back, 10 times.\n\n## Cool-down\n\n### Cat-Cow (Marjaryasana)\n\nArch and round "
+        "your back slowly, 5 times.\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    names = [m.name for m in result.mentions]
+    assert names[:3] == ["Glute Bridge", "Bird Dog", "Hamstring Stretches"]
+    assert names[-4:] == ["Squat", "Lunge", "Cat-Cow", "Cat-Cow"]
+    assert "Hip and Hamstring Stretches" not in names and "Rest" not in names
+    assert "Day 2" not in " ".join(result.mentions[0].steps)
+    assert all(m.alt_names == ("Marjaryasana",) for m in result.mentions[-2:])
+    table = "| Day | Time |\n|---|---|\n| Monday | 30 minutes |\n| Tuesday | 20 minutes |\n"
+    assert names_of(table) == []
+    from exercise_pipeline.extract.segment import clean_name
+
+    assert clean_name("1st Position Plie") == "1st Position Plie"  # an ordinal, not a counter
+    assert clean_name("10kg Kettlebell Swing") == "10kg Kettlebell Swing"
+    assert clean_name("TRX-1 - Row") == "TRX-1 - Row" and clean_name("3Knee Flexion") == (
+        "Knee Flexion"
+    )
+
+
+def names_of(md: str) -> list[str]:
+    return [m.name for m in extracted(md, Format.MARKDOWN).mentions]

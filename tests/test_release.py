@@ -642,7 +642,9 @@ def test_a_diff_shows_old_and_new_values_and_steps_as_a_unified_diff() -> None:
     assert by_field["steps"]["diff"] == lines[1:]
     entry = changelog_entry(diff, "0.2.0", previous="0.1.0", date=None)
     assert "- `cobra`: steps: +1 −1 line(s); position: prone → supine;" in entry
-    assert "\n  steps:\n      -Press your chest up.\n      +Press your chest up slowly.\n" in entry
+    assert (
+        "\n\n  ```diff\n  -Press your chest up.\n  +Press your chest up slowly.\n  ```\n" in entry
+    )
 
 
 def test_a_card_template_lays_out_the_sections_and_a_bad_one_is_refused_first(
@@ -652,7 +654,9 @@ def test_a_card_template_lays_out_the_sections_and_a_bad_one_is_refused_first(
 
     s = Session(tmp_path)
     template = tmp_path / "card.md"
-    template.write_text("# Our exercises $version\n\n$summary\n\n$$5 a copy.\n\n$quality\n")
+    template.write_text(
+        "# Our exercises $version\n\n$summary\n\n$$5 a copy.\n\n$quality\n\n$disclaimer\n"
+    )
     s.run("publish", "--version", "0.1.0", "--card-template", str(template))
     card = (s.release("0.1.0") / "README.md").read_text(encoding="utf-8")
     assert card.startswith("# Our exercises 0.1.0\n\n") and "$5 a copy." in card
@@ -664,6 +668,41 @@ def test_a_card_template_lays_out_the_sections_and_a_bad_one_is_refused_first(
         raise AssertionError("built before checking the template")
 
     monkeypatch.setattr(exercise_pipeline.release.publishing, "build_in_memory", no_build)
-    template.write_text("$summary\n$fields\n$recipe\n")
+    template.write_text("$summary\n$fields\n$recipe\n$disclaimer\n")
     bad = s.run("publish", "--version", "0.2.0", "--card-template", str(template), ok=False)
     assert bad.exit_code == 2 and "names no section $recipe" in bad.output
+
+
+def test_what_a_review_found_the_release_code_must_get_right(tmp_path: Path) -> None:
+    from exercise_pipeline.errors import PipelineError
+    from exercise_pipeline.licenses import derive
+    from exercise_pipeline.release.card import check
+    from exercise_pipeline.release.diff import FieldChange
+    from exercise_pipeline.release.tables import csv_bytes
+
+    # a step that starts with "--" is a step, not a diff header
+    change = FieldChange("steps", ["Lie down.", "-- then rest"], ["Lie down.", "-- then stand"])
+    assert change.unified() == ["--- then rest", "+-- then stand"]
+    # an expression is a choice for the team, whatever its order
+    assert derive(["MIT OR CC0-1.0", "CC-BY-4.0"]).license == "NOASSERTION"
+    assert derive(["CC0-1.0 OR MIT", "CC-BY-4.0"]).license == "NOASSERTION"
+    # a card keeps its health warning, and its YAML at the top
+    with pytest.raises(PipelineError, match=r"leaves out \$disclaimer"):
+        check("$summary\n$fields\n")
+    with pytest.raises(PipelineError, match="after other text"):
+        check("# Card\n$front_matter\n$disclaimer\n")
+    # a fractional count is refused with the exercise's id, not a traceback
+    record = {"id": "plank", "name": "Plank", "dosage": {"sets": {"min": 1.5, "max": 1.5}}}
+    with pytest.raises(PipelineError, match=r"exercise plank.*sets"):
+        csv_bytes({"exercises": [record]})
+
+
+def test_a_changelog_shows_a_steps_diff_as_a_fenced_block() -> None:
+    def doc(steps: list[str]) -> dict[str, Any]:
+        return {"exercises": [{"id": "bridge", "name": "Bridge", "steps": steps}], "dataset": {}}
+
+    diff = diff_datasets(doc(["Lie down.", "Lift."]), doc(["Lie down.", "Lift slowly."]))
+    entry = changelog_entry(diff, "0.2.0", previous="0.1.0", date=None)
+    assert (
+        "- `bridge`: steps: +1 −1 line(s)\n\n  ```diff\n  -Lift.\n  +Lift slowly.\n  ```" in entry
+    )

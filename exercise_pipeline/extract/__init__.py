@@ -389,10 +389,19 @@ def _section(doc_id: str, blocks: list[Block], positions: list[int], group: Grou
     )
 
 
+def _alts_by_name(mentions: list[Mention]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for m in mentions:
+        out.setdefault(slugify(m.name), set()).update(m.alt_names)
+    return out
+
+
 def _qualifiers_dropped(mentions: list[Mention]) -> list[Mention]:
     """Alternative names that several mentions of the document give are qualifiers, not
     names: "Arm Circles (Dynamic)", "Neck Circles (Dynamic)". An alias names one exercise."""
-    given = Counter(n.lower() for m in mentions for n in set(m.alt_names))
+    given = Counter(  # by distinct exercises: "Cat-Cow (Marjaryasana)" twice is one
+        n.lower() for slug, names in _alts_by_name(mentions).items() for n in names
+    )
     return [
         dataclasses.replace(m, alt_names=tuple(n for n in m.alt_names if given[n.lower()] < 2))
         if any(given[n.lower()] > 1 for n in m.alt_names)
@@ -433,7 +442,8 @@ def _references(doc_id: str, mentions: list[Mention]) -> tuple[list[Mention], li
     fullest: dict[str, int] = {}  # words in the fullest description: steps and more
     for m in mentions:
         if m.name and m.steps and len(said(m)) >= 2:
-            fullest[slugify(m.name)] = max(fullest.get(slugify(m.name), 0), words(m))
+            for name in (m.name, *m.alt_names):  # "Cat-Cow" names "Marjaryasana (Cat-Cow)"
+                fullest[slugify(name)] = max(fullest.get(slugify(name), 0), words(m))
     kept: list[Mention] = []
     refs: list[Section] = []
     for m in mentions:
@@ -463,7 +473,8 @@ def _link_references(
     by_name: dict[str, int] = {}
     for n, mention in enumerate(mentions):
         if mention.name:  # an unnamed step list is named by no reference
-            by_name.setdefault(_comparable(mention.name), n)
+            for name in (mention.name, *mention.alt_names):
+                by_name.setdefault(_comparable(name), n)
     text_of = {b.index: b.text for b in blocks}
     out = list(mentions)
     for ref in references:

@@ -196,19 +196,32 @@ _DOSE_WORDS = re.compile(
 )
 
 
+_DOSE_UNIT = re.compile(
+    r"\d\s*(?:[x×]|sets?\b|reps?\b|repetitions?\b|times\b|seconds?\b|secs?\b|s\b|"
+    r"minutes?\b|mins?\b|hours?\b|breaths?\b|passes\b|steps\b|cycles\b|circles\b|"
+    r"laps\b|rounds\b)|[x×]\s*\d",
+    re.I,
+)
+
+
 def is_dose_line(text: str) -> bool:
     """A line that only doses ("3 sets of 10 reps", "15 seconds", "Sets: 3 Reps: 10 Freq:
     daily"): the prescription of the exercise above it, never a name.
 
     >>> is_dose_line("3 sets of 8 reps"), is_dose_line("15 seconds"), is_dose_line("Heel Raise")
     (True, True, False)
+    >>> is_dose_line("Day 2"), is_dose_line("Week 1"), is_dose_line("5-10")
+    (False, False, True)
     """
     if not re.search(r"\d", text):
         return False
     lab = label_of(text)
     if lab is not None and lab[0] in ("sets", "reps", "hold", "rest"):
         return True
-    return not re.search(r"[A-Za-z]", _DOSE_WORDS.sub(" ", text))
+    if re.search(r"[A-Za-z]", _DOSE_WORDS.sub(" ", text)):
+        return False
+    # only numbers ("5-10", "3 | 5"), or a count of something: not "Day 2" or "Week 1"
+    return not re.search(r"[A-Za-z]", text) or bool(_DOSE_UNIT.search(text))
 
 
 _LEAD_IN = re.compile(
@@ -224,9 +237,14 @@ def is_lead_in(text: str) -> bool:
 
     >>> is_lead_in("To perform a back flexion stretch:"), is_lead_in("Cobra Stretch:")
     (True, False)
+    >>> is_lead_in("Do Pull-Ups:")
+    False
     """
     text = text.strip()
-    return text.endswith(":") and bool(_LEAD_IN.search(text.rstrip(":").strip()))
+    body = text.rstrip(":").strip()
+    if not text.endswith(":") or not _LEAD_IN.search(body):
+        return False  # "Do Pull-Ups:", "Next Level Squats:" name exercises
+    return len(body.split()) >= 4 or "following" in body.lower()
 
 
 def label_of(text: str) -> tuple[str, str, int] | None:

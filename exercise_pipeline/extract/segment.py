@@ -120,6 +120,12 @@ _APPOSITIVE = re.compile(
 
 _NAME_DASH_DOSE = re.compile(r"^(?P<name>[^|:]{2,60}?)\s+[-–—:]\s+(?P<dose>\S.*)$")
 _CHECKBOX = re.compile(r"[☐☑✓✔□■x×]?")
+# What a plan's line or row names that is not an exercise: a day, a week, a break.
+_NOT_A_NAME = re.compile(
+    r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend|day|week|session|round|break|"
+    r"rest|recovery)\b",
+    re.I,
+)
 
 
 def _table_dose(block: Block) -> tuple[str, int] | None:
@@ -134,6 +140,8 @@ def _table_dose(block: Block) -> tuple[str, int] | None:
     dose = " ".join(c for c in cells[lead + 1 :] if not _CHECKBOX.fullmatch(c.strip()))
     name = cells[lead].strip()
     if not dose or not is_dose_line(dose) or not is_title_like(name, max_words=7):
+        return None
+    if _NOT_A_NAME.match(name):
         return None
     return name, sum(len(c) + 3 for c in cells[: lead + 1])
 
@@ -153,6 +161,8 @@ def dose_item(block: Block) -> tuple[str, int] | None:
     if not m:
         return None
     bare = _NUMBERING.sub("", m.group("name")).strip()
+    if _NOT_A_NAME.match(bare) or label_of(bare + ": x"):
+        return None  # "Rest - 60 seconds", "Day 2 (30 minutes)": a plan's other lines
     # a plan's names are often in lower case ("foam roll IT band - 10 passes"): a short
     # phrase with no sentence in it will do before a dash and a dose
     titled = is_title_like(bare, max_words=7) or (
@@ -163,6 +173,7 @@ def dose_item(block: Block) -> tuple[str, int] | None:
     return m.group("name").strip(), m.start("dose")
 
 
+_HEADER_REACH = 200
 _DOSE_COLUMNS = re.compile(
     r"\b(?:sets?|reps?|repetitions|time|duration|hold|dose|dosage|details|rounds)\b", re.I
 )
@@ -175,12 +186,20 @@ def _prescribed(blocks: list[Block], i: int) -> tuple[str, int] | None:
     if not split:
         return None
     if blocks[i].kind is BlockKind.TABLE_ROW:  # a table whose header names dose columns
-        k = i
-        while k > 0 and blocks[k - 1].kind is BlockKind.TABLE_ROW:
+        k = i  # back to the header row, at most _HEADER_REACH rows up (linear in the rows)
+        while k > max(0, i - _HEADER_REACH) and blocks[k - 1].kind is BlockKind.TABLE_ROW:
             k -= 1
         if k < i and _DOSE_COLUMNS.search(blocks[k].text):
             return split
-    around = [blocks[k] for k in (i - 1, i + 1) if 0 <= k < len(blocks)]
+    # a neighbour in the same list dosed too, one item apart at most ("Squat - 10 reps",
+    # "Rest - 60 seconds", "Lunge - 10 reps")
+    kind = blocks[i].kind
+    around = [
+        blocks[k]
+        for k in (i - 2, i - 1, i + 1, i + 2)
+        if 0 <= k < len(blocks)
+        and all(blocks[j].kind is kind for j in range(min(i, k), max(i, k) + 1))
+    ]
     return split if any(dose_item(b) for b in around) else None
 
 
@@ -282,6 +301,14 @@ def _subtitle_of(head: Block | None, b: Block, after: Block | None, labels: froz
     return named >= 2.0 and name_score(clean_name(b.text)).total <= named
 
 
+def _phase_like(b: Block) -> bool:
+    """A sub-heading that reads as a phase ("**Cow (Bitilasana) - Inhale:**"), not a section
+    of its own ("### Hamstring Stretches" under "## Hip and Hamstring Stretches")."""
+    return b.text.rstrip().endswith(":") or bool(
+        re.search(r"\b(?:inhale|exhale|phase|part)\b", b.text, re.I)
+    )
+
+
 def _phase_of(head: Block | None, b: Block) -> bool:
     """A lead-in or a sub-heading whose name is part of the heading's ("Cat:" and "Cow:"
     under "Cat-Cow Stretch", "#### Cow (Bitilasana) - Inhale:" under "### Marjaryasana-
@@ -290,7 +317,7 @@ def _phase_of(head: Block | None, b: Block) -> bool:
         return False
     if b.lead:
         part = set(re.findall(r"[a-z]+", b.text[: b.lead].lower()))
-    elif b.kind is BlockKind.HEADING and b.level > head.level:
+    elif b.kind is BlockKind.HEADING and b.level > head.level and _phase_like(b):
         part = set(re.findall(r"[a-z]+", clean_name(b.text).lower()))
     else:
         return False
@@ -418,6 +445,8 @@ def _collect(
                 and _table_dose(b) is None
             )
             dose = b.kind is BlockKind.HEADING and is_dose_line(b.text)
+            if b.kind is BlockKind.HEADING and key in labels and b.level <= head.level:
+                key = None  # a label heading of the head's level is the document's, not its
             if not body and b.kind is BlockKind.HEADING and b.text.lower() == head.text.lower():
                 dose = True  # the name again, an image's caption: "Knee extension" twice
             if key in labels or sibling or row or dose:
@@ -464,7 +493,7 @@ def _collect(
         # prose about the whole set of exercises, not the one above it; right under a
         # heading that names an exercise, a caution about "these exercises" is its own
         set_level = after_head and b.kind is BlockKind.PARAGRAPH and is_set_level(b.text)
-        if set_level and (body or head is None or name_score(clean_name(head.text)).total < 1):
+        if set_level and (body or name_score(clean_name(head.text if head else "")).total < 1):
             break
         if b.number == 1 and max_number > 1 and b.kind in (BlockKind.LIST_ITEM, BlockKind.STEP):
             break  # a new numbered list: a different exercise
@@ -523,9 +552,9 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
 
 
 _NUMBERING = re.compile(
-    r"^\s*(?:\d{1,2}[.):]|\(\d{1,2}\)|\d{1,2}(?=[A-Z][a-z])|#\d{1,2}|(?:stretch|exercise|move|movement|pose|step|minute|day|"
+    r"^\s*(?:\d{1,2}[.):]|\(\d{1,2}\)|(?-i:\d{1,2}(?=[A-Z][a-z]))|#\d{1,2}|(?:stretch|exercise|move|movement|pose|step|minute|day|"
     r"week|part|level|round|drill|no\.?|number)\s*#?\d{1,2}\s*(?:[:.)\-–—]|$)"
-    r"|(?-i:[A-Z]{1,4}-?\d{1,4})\s*[:.)\-–—]\s)\s*",  # a catalogue code: "ST001 - "
+    r"|(?-i:[A-Z]{1,4}-?\d{2,4})\s*[:.)\-–—]\s)\s*",  # a catalogue code: "ST001 - "
     re.I,
 )
 _TAGLINE = re.compile(r"\s+[-–—:|]\s+(?P<tag>.+)$")

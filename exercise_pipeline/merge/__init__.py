@@ -102,11 +102,11 @@ def _evidence_cannot(mentions: Sequence[Mention]) -> tuple[list[tuple[int, int]]
 
     An author who names two sections differently means two exercises ("Piriformis Stretch"
     and "Knee to Chest" share their steps' words, not their identity); one who repeats a name
-    for two sections ("Sitting on Ball" twice) means two as well. Only names with one core or
-    one synonym group ("Knee to Chest", "Knee to Chest Stretch") may describe one exercise
-    twice; a name repeated in a plan's short lines is one exercise dosed twice. A shared
-    synonym or a shared parenthesis does not: an author who gives "Child's Pose" and "Prayer
-    Stretch" two sections, or writes "(Dynamic)" after three names, means two exercises.
+    for two sections ("Sitting on Ball" twice) means two as well. Only names with one core
+    ("Knee to Chest", "Knee to Chest Stretch"), or a name and its alternative, may describe
+    one exercise twice; a name repeated in a plan's short lines is one exercise dosed twice.
+    A shared synonym or a shared parenthesis does not: an author who gives "Child's Pose"
+    and "Prayer Stretch" two sections, or writes "(Dynamic)" after three names, means two.
     Returns the pairs, and those of a repeated name (worth a curator's look when they score
     high).
     """
@@ -122,12 +122,12 @@ def _evidence_cannot(mentions: Sequence[Mention]) -> tuple[list[tuple[int, int]]
                 repeated = "same_name_in_source" in ma.flags and normalize(ma.name) == normalize(
                     mb.name
                 )
+                if repeated and not (_routine_line(ma) and _routine_line(mb)):
+                    repeats.add(frozenset((ma.key, mb.key)))  # a curator's look when close
                 if repeated and (_routine_line(ma) or _routine_line(mb)):
                     continue  # a plan naming it again ("Psoas Hold" on day 1 and day 4)
                 if repeated or not _one_name(ma, mb):
                     out.append((a, b))
-                if repeated:
-                    repeats.add(frozenset((ma.key, mb.key)))
     return out, repeats
 
 

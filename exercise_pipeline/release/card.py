@@ -106,7 +106,18 @@ SECTIONS = (
 
 
 def check(template: str) -> None:
-    """A card template names only sections the card has (before any work is done)."""
+    """A card template names only sections the card has, keeps the health disclaimer, and
+    opens with the front matter when it has it (checked before any work is done)."""
+    if "$disclaimer" not in template and "${disclaimer}" not in template:
+        raise PipelineError(
+            "--card-template", "leaves out $disclaimer", "a card of this data keeps its warning"
+        )
+    if "$front_matter" in template and not template.lstrip().startswith("$front_matter"):
+        raise PipelineError(
+            "--card-template",
+            "puts $front_matter after other text",
+            "start with it: Hugging Face reads the YAML only at the top",
+        )
     for m in Template.pattern.finditer(template):
         name = m.group("named") or m.group("braced")
         if m.group("invalid") is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from exercise_pipeline.release.diff import DatasetDiff
+from exercise_pipeline.release.diff import TEXT_FIELDS, DatasetDiff
 
 HEADER = (
     "# Dataset changelog\n\n"
@@ -25,14 +25,17 @@ def entry(diff: DatasetDiff, version: str, *, previous: str | None, date: str | 
         lines.append(f"First release: {counts}.")
     else:
         lines.append(f"Compared with {previous}: {bump or 'no'} change ({why}). Now {counts}.")
-    for name, items in diff.sections(lambda text: f"`{text}`"):
+    texts = dict(diff.values)
+    for name, items in diff.sections(lambda text: f"`{text}`", diffs=False):
         if name != "Added" or previous is not None:  # a first release adds everything
             lines += ["", f"### {name}", ""]
-            for item in items:  # an item's further lines (a steps diff) indented under it
-                head, *rest = item.split("\n")
-                lines.append(f"- {head}")
-                lines += [f"  {line}".rstrip() if line.endswith(":") else f"      {line}"
-                          for line in rest]  # fmt: skip
+            changed = [i for i, _ in diff.changed] if name == "Changed" else []
+            for n, item in enumerate(items):
+                lines.append(f"- {item}")
+                for change in texts.get(changed[n], ()) if changed else ():
+                    if change.path in TEXT_FIELDS and change.unified():
+                        # a fenced diff under the item (a blank line opens the block)
+                        lines += ["", "  ```diff", *(f"  {x}" for x in change.unified()), "  ```"]
     return "\n".join(lines) + "\n"
 
 

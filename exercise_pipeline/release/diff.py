@@ -84,7 +84,7 @@ class Version:
 
 
 # Parts of a record that are text, one line per item: shown as a unified diff.
-_TEXTS = ("steps", "description", "tips", "variations")
+TEXT_FIELDS = ("steps", "description", "tips", "variations")
 
 
 def _value(value: Any) -> str:
@@ -114,8 +114,9 @@ class FieldChange:
     new: Any
 
     def text(self) -> str:
-        """One line: "position: supine → prone", "equipment: +mat −towel", "steps: 2 lines"."""
-        if self.path in _TEXTS and self.unified():
+        """One line: "position: supine → prone", "equipment: +mat −towel", "steps: +1 −1
+        line(s)"."""
+        if self.path in TEXT_FIELDS and self.unified():
             lines = self.unified()
             plus = sum(1 for x in lines if x.startswith("+"))
             minus = sum(1 for x in lines if x.startswith("-"))
@@ -134,18 +135,19 @@ class FieldChange:
 
     def unified(self) -> list[str]:
         """A text field's change as unified-diff lines (no header), one item per line."""
-        return [
-            line
-            for line in difflib.unified_diff(
-                [str(x) for x in self.old or []], [str(x) for x in self.new or []], n=0,
+        lines = list(
+            difflib.unified_diff(
+                [str(x) for x in self.old or []],
+                [str(x) for x in self.new or []],
+                n=0,
                 lineterm="",
             )
-            if not line.startswith(("---", "+++", "@@"))
-        ]  # fmt: skip
+        )[2:]  # the "---" and "+++" header; a step may itself start with "--"
+        return [line for line in lines if not line.startswith("@@")]  # fmt: skip
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"field": self.path, "old": self.old, "new": self.new}
-        if self.path in _TEXTS:
+        if self.path in TEXT_FIELDS:
             out["diff"] = self.unified()
         return out
 
@@ -220,15 +222,18 @@ class DatasetDiff:
             ) or "schema version: patch change"
         return None, "no change"
 
-    def sections(self, code: Callable[[str], str] = str) -> list[tuple[str, list[str]]]:
+    def sections(
+        self, code: Callable[[str], str] = str, *, diffs: bool = True
+    ) -> list[tuple[str, list[str]]]:
         """Each kind of change with its items as text, ids passed through ``code`` (Markdown
-        wraps them in backticks); kinds without items are left out."""
+        wraps them in backticks); kinds without items are left out. ``diffs``: a changed
+        item's text fields follow it as unified-diff lines (else its line says the counts)."""
         kinds = [
             ("Added", [f"{code(i)} {n}" for i, n in self.added]),
             ("Merged", [f"{code(o)} → {code(n)}" for o, n in self.merged]),
             ("Removed", [f"{code(i)} {n}" for i, n in self.removed]),
             ("Renamed", [f"{code(i)}: {o} → {n}" for i, o, n in self.renamed]),
-            ("Changed", [self._changed_item(i, f, code) for i, f in self.changed]),
+            ("Changed", [self._changed_item(i, f, code, diffs) for i, f in self.changed]),
             ("Fields added", [code(f) for f in self.fields_added]),
             ("Fields removed", [code(f) for f in self.fields_removed]),
             ("Sources added", [code(i) for i in self.sources_added]),
@@ -238,19 +243,23 @@ class DatasetDiff:
         ]
         return [(kind, items) for kind, items in kinds if items]
 
-    def _changed_item(self, i: str, fields: tuple[str, ...], code: Callable[[str], str]) -> str:
+    def _changed_item(
+        self, i: str, fields: tuple[str, ...], code: Callable[[str], str], diffs: bool = True
+    ) -> str:
         """ "`id`: position: supine → prone; steps: +1 −1 line(s)", then each text field's
         unified diff, one line each (the changelog indents them under the item)."""
         changes = dict(self.values).get(i)
         if not changes:
             return f"{code(i)}: {', '.join(fields)}"
         head = f"{code(i)}: " + "; ".join(c.text() for c in changes)
-        diffs = [
+        if not diffs:
+            return head
+        texts = [
             f"{c.path}:\n" + "\n".join(c.unified())
             for c in changes
-            if c.path in _TEXTS and c.unified()
+            if c.path in TEXT_FIELDS and c.unified()
         ]
-        return "\n".join([head, *diffs])
+        return "\n".join([head, *texts])
 
     def as_json(self) -> dict[str, Any]:
         bump, why = self.bump()

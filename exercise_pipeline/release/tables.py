@@ -4,8 +4,9 @@ the dataset as JSON Lines for streaming readers.
 The JSON dataset stays the reference; the tables drop per-source detail (spans, evidence) and
 keep what an analyst filters on. Lists are Frictionless ``list`` fields in CSV (joined with
 "; ", steps and variations one per line) and lists in Parquet. Ranges become ``*_min`` /
-``*_max`` columns; counts (repetitions, sets, breaths, mentions, conflicts) are integers. The
-Table Schemas are generated from the JSON Schema, so that enums and types never disagree.
+``*_max`` columns; counts (repetitions, sets, breaths, mentions, conflicts) are integers (a
+fractional count is refused, naming the exercise). The Table Schemas read their enums and
+the id's pattern from the JSON Schema, so that the two never disagree.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+
+from exercise_pipeline.errors import PipelineError
 
 JSON = Mapping[str, Any]
 
@@ -61,13 +64,17 @@ def _delimiter(column: str) -> str:
     return DELIMITERS.get(column, "; ")
 
 
-def _count(value: Any, end: str, column: str) -> int | float | None:
+def _count(value: Any, end: str, column: str, exercise: str) -> int | float | None:
     if not isinstance(value, Mapping):
         return None
     x = float(value[end])
     if column in _COUNTS:
         if not x.is_integer():
-            raise ValueError(f"{column} {end} is {x}: a count is a whole number")
+            raise PipelineError(
+                f"exercise {exercise}",
+                f"dosage.{column}.{end} is {x}, not a whole number of {column}",
+                "correct the source or record a decision; the tables type counts as integers",
+            )
         return int(x)
     return x
 
@@ -89,8 +96,8 @@ def rows(doc: JSON) -> list[dict[str, Any]]:
             "target_areas": list(e.get("target_areas", [])),
         }
         for r in _RANGES:
-            row[f"{r}_min"] = _count(dosage.get(r), "min", r)
-            row[f"{r}_max"] = _count(dosage.get(r), "max", r)
+            row[f"{r}_min"] = _count(dosage.get(r), "min", r, e["id"])
+            row[f"{r}_max"] = _count(dosage.get(r), "max", r, e["id"])
         frequency = dosage.get("frequency")
         row["per_side"] = dosage.get("per_side")
         row["frequency"] = frequency.get("text") if isinstance(frequency, Mapping) else None
@@ -218,7 +225,8 @@ def table_schema(schema: JSON) -> dict[str, Any]:
 
 
 def _ordered(record: JSON, order: list[str]) -> dict[str, Any]:
-    """A record's keys in the schema's order (id, name, aliases, ...), nested keys sorted."""
+    """A record's keys in the schema's order (id, name, aliases, ...); any other after them,
+    sorted (nested objects keep the order they have)."""
     return {k: record[k] for k in order if k in record} | {
         k: record[k] for k in sorted(record) if k not in order
     }
