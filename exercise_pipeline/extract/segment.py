@@ -325,14 +325,27 @@ def _phase_of(head: Block | None, b: Block) -> bool:
     return bool(part) and part < whole
 
 
-def _complete_entry(body: list[Block]) -> bool:
-    """Labelled lines that already gave the instructions ("Instructions: ...", "Tips: ...").
+class _Entry:
+    """Whether a body so far is labelled lines that already gave the instructions
+    ("Instructions: ...", "Tips: ..."), kept up as the body grows (each block read once).
 
     Plain prose after them is about something else; after labels that only introduce the
     exercise ("Target:", "Difficulty:", "Hold:") the description and the steps are to come.
     """
-    roles = [label_of(b.text) for b in body]
-    return bool(body) and all(roles) and any(r[0] in ("instructions", "tips") for r in roles if r)
+
+    def __init__(self) -> None:
+        self.seen = 0
+        self.all_labelled = True
+        self.instructed = False
+
+    def complete(self, blocks: list[Block], body: list[int]) -> bool:
+        for k in body[self.seen :]:
+            role = label_of(blocks[k].text)
+            self.all_labelled = self.all_labelled and role is not None
+            self.instructed = self.instructed or (role is not None and role[0] in
+                                                  ("instructions", "tips"))  # fmt: skip
+        self.seen = len(body)
+        return bool(body) and self.all_labelled and self.instructed
 
 
 def _continues_list(b: Block, previous: Block | None) -> bool:
@@ -424,6 +437,7 @@ def _collect(
 ) -> tuple[list[int], int]:
     """Body blocks from ``start`` up to the next candidate or a natural end."""
     body: list[int] = []
+    entry = _Entry()
     max_number = 0
     field_level: int | None = None  # the level of the field line the body is in
     j = start
@@ -498,7 +512,7 @@ def _collect(
         if b.number == 1 and max_number > 1 and b.kind in (BlockKind.LIST_ITEM, BlockKind.STEP):
             break  # a new numbered list: a different exercise
         prose = b.kind is BlockKind.PARAGRAPH and not _labelled(b)
-        if prose and after_head and _complete_entry([blocks[k] for k in body]):
+        if prose and after_head and entry.complete(blocks, body):
             break  # the end of a labelled entry
         if b.number is not None and b.kind in (BlockKind.LIST_ITEM, BlockKind.STEP):
             max_number = max(max_number, b.number)
