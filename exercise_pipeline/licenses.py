@@ -101,7 +101,7 @@ def derive(licenses: Sequence[str | None]) -> DatasetLicense:
         )
     if len(distinct) == 1:
         return DatasetLicense(distinct[0], "every source's licence")
-    if any(c is None or not _combinable(s) for s, c in ranked.items()):
+    if any(c is None or not _combinable(s, c) for s, c in ranked.items()):
         return DatasetLicense(
             NOASSERTION, "licences that do not combine into one: " + ", ".join(distinct)
         )
@@ -118,13 +118,10 @@ def derive(licenses: Sequence[str | None]) -> DatasetLicense:
     )
 
 
-def _combinable(license_id: str) -> bool:
+def _combinable(license_id: str, conditions: frozenset[str]) -> bool:
     """Creative Commons, permissive and public-domain licences rank against each other; a
     copyleft software licence (GPL, ODbL) combines only with itself."""
-    return license_id.startswith("CC-BY") or _conditions(license_id) in (
-        frozenset(),
-        frozenset({"attribution"}),
-    )
+    return license_id.startswith("CC-BY") or conditions in (frozenset(), frozenset({"attribution"}))
 
 
 def dataset_license(meta: Mapping[str, Any]) -> DatasetLicense:

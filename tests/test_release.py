@@ -465,6 +465,11 @@ def test_every_release_has_a_dataset_card_generated_from_its_schema() -> None:
         assert ("Released 2026-12-01." in body) == (created is not None)
         assert ("records no date" in body) == (created is None)
         assert "README.md" in files["SHA256SUMS"].decode()
+    # a template may name exactly the sections the card has (check() reads SECTIONS)
+    from exercise_pipeline.release.card import DEFAULT_TEMPLATE, SECTIONS, check, sections
+
+    assert list(sections(dataset, json.loads(schema), created=None)) == list(SECTIONS)
+    check(DEFAULT_TEMPLATE)
 
 
 def _rehashed(folder: Path, name: str, data: bytes) -> None:

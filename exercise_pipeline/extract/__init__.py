@@ -400,7 +400,7 @@ def _qualifiers_dropped(mentions: list[Mention]) -> list[Mention]:
     """Alternative names that several mentions of the document give are qualifiers, not
     names: "Arm Circles (Dynamic)", "Neck Circles (Dynamic)". An alias names one exercise."""
     given = Counter(  # by distinct exercises: "Cat-Cow (Marjaryasana)" twice is one
-        n.lower() for slug, names in _alts_by_name(mentions).items() for n in names
+        n.lower() for names in _alts_by_name(mentions).values() for n in names
     )
     return [
         dataclasses.replace(m, alt_names=tuple(n for n in m.alt_names if given[n.lower()] < 2))

@@ -247,6 +247,10 @@ def is_lead_in(text: str) -> bool:
     return len(body.split()) >= 4 or "following" in body.lower()
 
 
+# What a "Label: value" line opens with: a few words before a colon.
+LEADING_LABEL = re.compile(r"^\s*([A-Za-z][A-Za-z' /&-]{0,40}?)\s*:\s*")
+
+
 def label_of(text: str) -> tuple[str, str, int] | None:
     """A "Label: value" line: (role, label, offset of the value), for known labels only.
 
@@ -255,7 +259,7 @@ def label_of(text: str) -> tuple[str, str, int] | None:
     >>> label_of("Ankle Pumps: Lie flat on your back.") is None
     True
     """
-    m = re.match(r"^\s*([A-Za-z][A-Za-z' /&-]{0,40}?)\s*:\s*", text)
+    m = LEADING_LABEL.match(text)
     if not m:
         return None
     label = m.group(1).strip().lower()

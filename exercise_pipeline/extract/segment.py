@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from exercise_pipeline.extract.features import (
+    LEADING_LABEL,
     NameScore,
     defines_exercise,
     has_dosage,
@@ -372,7 +373,6 @@ def _sibling_item(b: Block, head: Block | None) -> bool:
     return is_title_like(b.text, max_words=8) or bool(_NAME_SPLIT.match(b.text))
 
 
-_LABEL_KEY = re.compile(r"^\s*([A-Za-z][A-Za-z' /&-]{0,40}?)\s*:")
 _FIELD_HEADINGS = 3  # a label is the document's when it recurs under this many headings
 
 
@@ -383,7 +383,7 @@ def label_key(block: Block) -> str | None:
     if block.kind is BlockKind.HEADING:
         key = block.text
     elif block.kind in (BlockKind.LIST_ITEM, BlockKind.PARAGRAPH, BlockKind.TABLE_ROW):
-        m = _LABEL_KEY.match(block.text)
+        m = LEADING_LABEL.match(block.text)
         key = m.group(1) if m else block.text[: block.lead] if block.lead else ""
         if block.kind is BlockKind.TABLE_ROW and not key:
             key = block.text.split(" | ", 1)[0]  # a header row's first cell: "Aspect"
@@ -408,15 +408,14 @@ def enclosing(blocks: Sequence[Block]) -> list[int | None]:
     return out
 
 
-def field_labels(blocks: Sequence[Block]) -> frozenset[str]:
+def field_labels(blocks: Sequence[Block], keys: Sequence[str | None]) -> frozenset[str]:
     """The labels of the document's entries: an entry's fields repeat under every heading of
     a run ("Type:", "Hold:", "Form Cues:" under each of 115 stretches), while an exercise's
     name does not. A label (a line's lead or a heading of its own) that recurs under several
     headings and does not read as an exercise name is a field of the entry it is in, never
     an exercise of its own."""
     under: dict[str, set[int]] = {}
-    for b, heading in zip(blocks, enclosing(blocks), strict=True):
-        key = label_key(b)
+    for key, heading in zip(keys, enclosing(blocks), strict=True):  # keys: their label_key
         if key is not None and heading is not None:
             under.setdefault(key, set()).add(heading)
     return frozenset(
@@ -433,9 +432,11 @@ def _collect(
     after_head: bool,
     head: Block | None = None,
     labels: frozenset[str] = frozenset(),
+    keys: Sequence[str | None],
     sibling_cues: bool = False,
 ) -> tuple[list[int], int]:
-    """Body blocks from ``start`` up to the next candidate or a natural end."""
+    """Body blocks from ``start`` up to the next candidate or a natural end (``keys``: the
+    ``label_key`` of each block)."""
     body: list[int] = []
     entry = _Entry()
     max_number = 0
@@ -443,9 +444,9 @@ def _collect(
     j = start
     while j < len(blocks):
         b = blocks[j]
+        previous = blocks[body[-1]] if body else None
         if after_head and head is not None and head.kind is BlockKind.HEADING:
-            key = label_key(b)
-            previous = blocks[body[-1]] if body else None
+            key = keys[j]
             sibling = (  # the next field line of a run of them ("- *Deeper:*" after "Easier")
                 field_level is not None
                 and key is not None
@@ -455,7 +456,7 @@ def _collect(
             row = (  # the next row of a table of fields ("| **Primary Benefits** | ..."),
                 previous is not None  # not of a plan ("| 1 | Pull Ups | 3 | 5 |")
                 and previous.kind is b.kind is BlockKind.TABLE_ROW
-                and label_key(previous) in labels
+                and keys[body[-1]] in labels
                 and _table_dose(b) is None
             )
             dose = b.kind is BlockKind.HEADING and is_dose_line(b.text)
@@ -476,7 +477,6 @@ def _collect(
             field_level = None
         if _sibling_item(b, head) or _named_by_sentence(blocks, j) or _prescribed(blocks, j):
             break  # the next name: "2. Neck roll. Roll your head ...", "2. Cobra - 10 reps"
-        previous = blocks[body[-1]] if body else None
         under_label = previous is not None and previous.kind is BlockKind.HEADING
         if after_head and under_label and b.kind is not BlockKind.HEADING and not b.lead:
             body.append(j)  # what a label heading ("How to:") introduces belongs to it
@@ -524,40 +524,45 @@ def _collect(
 def group_blocks(blocks: list[Block]) -> list[Group]:
     """Blocks in groups: one per candidate heading, and runs of loose text between them."""
     groups: list[Group] = []
-    labels = field_labels(blocks)
+    keys = [label_key(b) for b in blocks]
+    labels = field_labels(blocks, keys)
     cue_levels: set[int] = set()  # heading levels whose last section took bullet cues
     i = 0
     while i < len(blocks):
         b = blocks[i]
-        plan = None if label_key(b) in labels else _prescribed(blocks, i)
-        split = (
-            None
-            if label_key(b) in labels
-            else (b.kind is BlockKind.TABLE_ROW and plan)  # a plan's row
-            or name_split(b)
-            or plan
-            or _named_by_sentence(blocks, i)
-        )
+        field = keys[i] in labels  # a field of an entry: never a name
+        plan = None if field else _prescribed(blocks, i)
+        # a row of a table with dose columns ("Exercise | Sets | Reps"): a plan's entry
+        prescribed = plan is not None and b.kind is BlockKind.TABLE_ROW
+        if field:
+            split = None
+        elif prescribed:
+            split = plan
+        else:
+            split = name_split(b) or plan or _named_by_sentence(blocks, i)
         if split:
-            # a row of a table with dose columns ("Exercise | Sets | Reps"): a plan's entry
-            prescribed = plan is not None and split == plan and b.kind is BlockKind.TABLE_ROW
             groups.append(Group(head=i, name=split[0], rest_at=split[1], prescribed=prescribed))
             i += 1
-        elif is_candidate(b) and label_key(b) not in labels:
+        elif is_candidate(b) and not field:
             siblings = b.kind is BlockKind.HEADING and b.level in cue_levels
             body, j = _collect(
-                blocks, i + 1, after_head=True, head=b, labels=labels, sibling_cues=siblings
-            )
+                blocks, i + 1, after_head=True, head=b, labels=labels, keys=keys,
+                sibling_cues=siblings,
+            )  # fmt: skip
             if b.kind is BlockKind.HEADING:
                 first = blocks[body[0]] if body else None
-                took = first is not None and first.kind is BlockKind.LIST_ITEM and not first.lead
                 cue_levels = {lv for lv in cue_levels if lv < b.level}  # a new section
-                if took and first is not None and first.number is None:
+                if (
+                    first is not None
+                    and first.kind is BlockKind.LIST_ITEM
+                    and not first.lead
+                    and first.number is None
+                ):
                     cue_levels.add(b.level)
             groups.append(Group(head=i, name=b.text, body=body))
             i = j
         else:
-            body, j = _collect(blocks, i, after_head=False)
+            body, j = _collect(blocks, i, after_head=False, keys=keys)
             if not body:  # a block _collect refuses at the start (a restarted list)
                 body, j = [i], i + 1
             groups.append(Group(head=None, body=body))
@@ -566,7 +571,8 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
 
 
 _NUMBERING = re.compile(
-    r"^\s*(?:\d{1,2}[.):]|\(\d{1,2}\)|(?-i:\d{1,2}(?=[A-Z][a-z]))|#\d{1,2}|(?:stretch|exercise|move|movement|pose|step|minute|day|"
+    r"^\s*(?:\d{1,2}[.):]|\(\d{1,2}\)|(?-i:\d{1,2}(?=[A-Z][a-z]))|#\d{1,2}|"
+    r"(?:stretch|exercise|move|movement|pose|step|minute|day|"
     r"week|part|level|round|drill|no\.?|number)\s*#?\d{1,2}\s*(?:[:.)\-–—]|$)"
     r"|(?-i:[A-Z]{1,4}-?\d{2,4})\s*[:.)\-–—]\s)\s*",  # a catalogue code: "ST001 - "
     re.I,
@@ -614,11 +620,15 @@ def split_name(text: str) -> tuple[str, tuple[str, ...]]:
     return name, tuple(alts)
 
 
+@functools.cache
+def _variant_words() -> frozenset[str]:
+    return frozenset({*load("synonyms")["modifiers"], *load("synonyms")["directions"]})
+
+
 def _variant(tail: str) -> bool:
     """A tail that names the variant, not a tagline: "Single-Leg Hop - Lateral"."""
     found = re.findall(r"[a-z]+", tail.lower())
-    variant = {*load("synonyms")["modifiers"], *load("synonyms")["directions"]}
-    return bool(found) and all(w in variant for w in found)
+    return bool(found) and all(w in _variant_words() for w in found)
 
 
 @functools.cache

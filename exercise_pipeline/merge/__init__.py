@@ -122,11 +122,13 @@ def _evidence_cannot(mentions: Sequence[Mention]) -> tuple[list[tuple[int, int]]
                 repeated = "same_name_in_source" in ma.flags and normalize(ma.name) == normalize(
                     mb.name
                 )
-                if repeated and not (_routine_line(ma) and _routine_line(mb)):
-                    repeats.add(frozenset((ma.key, mb.key)))  # a curator's look when close
-                if repeated and (_routine_line(ma) or _routine_line(mb)):
-                    continue  # a plan naming it again ("Psoas Hold" on day 1 and day 4)
-                if repeated or not _one_name(ma, mb):
+                if repeated:
+                    routine = (_routine_line(ma), _routine_line(mb))
+                    if not all(routine):
+                        repeats.add(frozenset((ma.key, mb.key)))  # a curator's look when close
+                    if not any(routine):  # a plan naming it again ("Psoas Hold" on day 1 and
+                        out.append((a, b))  # day 4) may merge; two sections stay two
+                elif not _one_name(ma, mb):
                     out.append((a, b))
     return out, repeats
 

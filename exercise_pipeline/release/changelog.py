@@ -25,17 +25,17 @@ def entry(diff: DatasetDiff, version: str, *, previous: str | None, date: str | 
         lines.append(f"First release: {counts}.")
     else:
         lines.append(f"Compared with {previous}: {bump or 'no'} change ({why}). Now {counts}.")
-    texts = dict(diff.values)
     for name, items in diff.sections(lambda text: f"`{text}`", diffs=False):
         if name != "Added" or previous is not None:  # a first release adds everything
             lines += ["", f"### {name}", ""]
-            changed = [i for i, _ in diff.changed] if name == "Changed" else []
-            for n, item in enumerate(items):
+            # the Changed items are the diff's values, in order
+            changes = [c for _, c in diff.values] if name == "Changed" else [()] * len(items)
+            for item, fields in zip(items, changes, strict=True):
                 lines.append(f"- {item}")
-                for change in texts.get(changed[n], ()) if changed else ():
-                    if change.path in TEXT_FIELDS and change.unified():
+                for change in fields:
+                    if change.path in TEXT_FIELDS and (diff_lines := change.unified()):
                         # a fenced diff under the item (a blank line opens the block)
-                        lines += ["", "  ```diff", *(f"  {x}" for x in change.unified()), "  ```"]
+                        lines += ["", "  ```diff", *(f"  {x}" for x in diff_lines), "  ```"]
     return "\n".join(lines) + "\n"
 
 

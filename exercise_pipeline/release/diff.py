@@ -116,8 +116,7 @@ class FieldChange:
     def text(self) -> str:
         """One line: "position: supine → prone", "equipment: +mat −towel", "steps: +1 −1
         line(s)"."""
-        if self.path in TEXT_FIELDS and self.unified():
-            lines = self.unified()
+        if self.path in TEXT_FIELDS and (lines := self.unified()):
             plus = sum(1 for x in lines if x.startswith("+"))
             minus = sum(1 for x in lines if x.startswith("-"))
             return f"{self.path}: +{plus} −{minus} line(s)"
@@ -164,7 +163,7 @@ class DatasetDiff:
     removed: tuple[tuple[str, str], ...]  # (id, name)
     merged: tuple[tuple[str, str], ...]  # (old id, new id)
     renamed: tuple[tuple[str, str, str], ...]  # (id, old name, new name)
-    changed: tuple[tuple[str, tuple[str, ...]], ...]  # (id, field paths)
+    values: tuple[tuple[str, tuple[FieldChange, ...]], ...]  # (id, its changed fields)
     fields_added: tuple[str, ...]
     fields_removed: tuple[str, ...]
     counts: tuple[tuple[str, int, int], ...]  # (what, old, new)
@@ -173,7 +172,11 @@ class DatasetDiff:
     sources_updated: tuple[str, ...] = ()  # the same source id: other bytes or metadata
     metadata_changed: tuple[str, ...] = ()  # dataset-level keys: license, title, schema...
     schema_step: str | None = None  # the bump of the schema version, if it changed
-    values: tuple[tuple[str, tuple[FieldChange, ...]], ...] = ()  # (id, changes), as changed
+
+    @property
+    def changed(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(id, field paths) of each changed exercise."""
+        return tuple((i, tuple(c.path for c in changes)) for i, changes in self.values)
 
     @property
     def empty(self) -> bool:
@@ -182,7 +185,7 @@ class DatasetDiff:
             or self.removed
             or self.merged
             or self.renamed
-            or self.changed
+            or self.values
             or self.fields_added
             or self.fields_removed
             or self.sources_added
@@ -213,7 +216,7 @@ class DatasetDiff:
                 (self.schema_step == "minor", schema),
             )
         if not self.empty:
-            corrected = len(self.renamed) + len(self.changed)
+            corrected = len(self.renamed) + len(self.values)
             sources = self.sources_added + self.sources_removed + self.sources_updated
             return "patch", why(
                 (corrected, f"{corrected} exercise(s) corrected"),
@@ -233,7 +236,7 @@ class DatasetDiff:
             ("Merged", [f"{code(o)} → {code(n)}" for o, n in self.merged]),
             ("Removed", [f"{code(i)} {n}" for i, n in self.removed]),
             ("Renamed", [f"{code(i)}: {o} → {n}" for i, o, n in self.renamed]),
-            ("Changed", [self._changed_item(i, f, code, diffs) for i, f in self.changed]),
+            ("Changed", [_changed_item(i, c, code, diffs) for i, c in self.values]),
             ("Fields added", [code(f) for f in self.fields_added]),
             ("Fields removed", [code(f) for f in self.fields_removed]),
             ("Sources added", [code(i) for i in self.sources_added]),
@@ -242,24 +245,6 @@ class DatasetDiff:
             ("Metadata changed", [code(k) for k in self.metadata_changed]),
         ]
         return [(kind, items) for kind, items in kinds if items]
-
-    def _changed_item(
-        self, i: str, fields: tuple[str, ...], code: Callable[[str], str], diffs: bool = True
-    ) -> str:
-        """ "`id`: position: supine → prone; steps: +1 −1 line(s)", then each text field's
-        unified diff, one line each (the changelog indents them under the item)."""
-        changes = dict(self.values).get(i)
-        if not changes:
-            return f"{code(i)}: {', '.join(fields)}"
-        head = f"{code(i)}: " + "; ".join(c.text() for c in changes)
-        if not diffs:
-            return head
-        texts = [
-            f"{c.path}:\n" + "\n".join(c.unified())
-            for c in changes
-            if c.path in TEXT_FIELDS and c.unified()
-        ]
-        return "\n".join([head, *texts])
 
     def as_json(self) -> dict[str, Any]:
         bump, why = self.bump()
@@ -271,12 +256,8 @@ class DatasetDiff:
             "merged": [{"old": o, "new": n} for o, n in self.merged],
             "renamed": [{"id": i, "old": o, "new": n} for i, o, n in self.renamed],
             "changed": [
-                {
-                    "id": i,
-                    "fields": list(f),
-                    "changes": [c.as_json() for c in dict(self.values).get(i, ())],
-                }
-                for i, f in self.changed
+                {"id": i, "fields": [c.path for c in cs], "changes": [c.as_json() for c in cs]}
+                for i, cs in self.values
             ],
             "fields_added": list(self.fields_added),
             "fields_removed": list(self.fields_removed),
@@ -286,6 +267,22 @@ class DatasetDiff:
             "metadata_changed": list(self.metadata_changed),
             "counts": {what: {"old": old, "new": new} for what, old, new in self.counts},
         }
+
+
+def _changed_item(
+    i: str, changes: tuple[FieldChange, ...], code: Callable[[str], str], diffs: bool
+) -> str:
+    """ "`id`: position: supine → prone; steps: +1 −1 line(s)" and, with ``diffs``, each text
+    field's unified diff under it, one line each."""
+    head = f"{code(i)}: " + "; ".join(c.text() for c in changes)
+    if not diffs:
+        return head
+    texts = [
+        f"{c.path}:\n" + "\n".join(lines)
+        for c in changes
+        if c.path in TEXT_FIELDS and (lines := c.unified())
+    ]
+    return "\n".join([head, *texts])
 
 
 def _paths(record: JSON) -> set[str]:
@@ -359,7 +356,6 @@ def diff_datasets(
         if before[i]["name"] != after[i]["name"]
     ]
     values = [(i, c) for i in common if (c := _changes(before[i], after[i]))]
-    changed = [(i, tuple(x.path for x in c)) for i, c in values]
     old_paths = set().union(*(_paths(r) for r in before.values())) if before else set()
     new_paths = set().union(*(_paths(r) for r in after.values())) if after else set()
     if not before or not after:  # nothing to compare field sets with
@@ -386,7 +382,7 @@ def diff_datasets(
         removed=tuple(removed),
         merged=tuple(merged),
         renamed=tuple(renamed),
-        changed=tuple(changed),
+        values=tuple(values),
         fields_added=tuple(sorted(new_paths - old_paths)),
         fields_removed=tuple(sorted(old_paths - new_paths)),
         counts=(
@@ -403,5 +399,4 @@ def diff_datasets(
             k for k in _METADATA if old_meta and old_meta.get(k) != new_meta.get(k)
         ),
         schema_step=schema_step,
-        values=tuple(values),
     )

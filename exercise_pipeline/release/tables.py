@@ -244,7 +244,7 @@ def jsonl_bytes(doc: JSON, schema: JSON) -> bytes:
 
 def jsonl_schema(schema: JSON) -> dict[str, Any]:
     """The Table Schema frictionless checks ``exercises.jsonl`` against: every top-level
-    property, its JSON type, the enums of the scalar ones, the id's pattern and uniqueness."""
+    property, its JSON type, the enums of the scalar ones, a required and unique id."""
     record = schema["$defs"]["exercise"]
     fields = []
     for key, prop in record["properties"].items():
