@@ -1,6 +1,7 @@
 """Publish stage: the only writer of output files. Atomic, deterministic, one generation.
 
-Every file is rendered first (sorted keys, two-space indent, UTF-8, a final newline). The
+Every file is rendered first (sorted keys, two-space indent, UTF-8, a final newline; the
+records of ``exercises.json`` keep the schema's key order, so each starts with its id). The
 files of a build are one *generation*: ``generation.json`` lists each file's sha256, and the
 switch from the old generation to the new one is journalled so that it happens entirely or
 not at all:
@@ -64,6 +65,57 @@ def render_json(obj: Any, *, indent: int = 2) -> bytes:
         except orjson.JSONEncodeError:
             pass
     return (json.dumps(obj, indent=indent, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+DATASET = "exercises.json"
+
+
+def in_record_order(doc: Any, order: Sequence[str]) -> Any:
+    """The dataset document with each exercise's keys in ``order`` (the schema's: id, name,
+    aliases, ...; any other after them, sorted) and every other object's keys sorted: what
+    renders with no key sort as ``render_json`` would, but for the records' key order."""
+
+    def canonical(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: canonical(value[k]) for k in sorted(value)}
+        if isinstance(value, list):
+            return [canonical(v) for v in value]
+        return value
+
+    def record(exercise: Any) -> Any:
+        if not isinstance(exercise, dict):
+            return canonical(exercise)
+        keys = [k for k in order if k in exercise] + sorted(k for k in exercise if k not in order)
+        return {k: canonical(exercise[k]) for k in keys}
+
+    if not isinstance(doc, dict):
+        return canonical(doc)
+    return {
+        k: [record(e) for e in doc[k]]
+        if k == "exercises" and isinstance(doc[k], list)
+        else canonical(doc[k])
+        for k in sorted(doc)
+    }
+
+
+def render_dataset(doc: Any, *, indent: int = 2) -> bytes:
+    """``exercises.json``'s bytes: ``render_json``'s, each record's keys in the schema's order."""
+    from exercise_pipeline.schemas import record_order
+
+    ordered = in_record_order(doc, record_order())
+    if indent == 2:
+        try:
+            return orjson.dumps(ordered, option=_ORJSON & ~orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:
+            pass
+    return (json.dumps(ordered, indent=indent, ensure_ascii=False) + "\n").encode()
+
+
+def render(name: str, doc: Any, *, indent: int = 2) -> bytes:
+    """A file's bytes: the dataset in record order, any other JSON document with sorted keys."""
+    if name == DATASET:
+        return render_dataset(doc, indent=indent)
+    return render_json(doc, indent=indent)
 
 
 def _umask() -> int:
@@ -198,7 +250,7 @@ def publish(
     """
     settings = settings or PublishSettings()
     rendered = {
-        name: doc if isinstance(doc, bytes) else render_json(doc, indent=settings.indent)
+        name: doc if isinstance(doc, bytes) else render(name, doc, indent=settings.indent)
         for name, doc in files.items()
     }
     rendered[GENERATION] = render_json(generation_document(rendered), indent=settings.indent)

@@ -31,6 +31,12 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 @functools.cache
+def record_order() -> tuple[str, ...]:
+    """An exercise record's keys in the order the schema lists them (id, name, aliases, ...)."""
+    return tuple(load_schema("exercise.schema.json")["$defs"]["exercise"]["properties"])
+
+
+@functools.cache
 def validator(name: str) -> Draft202012Validator:
     """A Draft 2020-12 validator with format checking (dates, URIs) for a schema file."""
     schema = load_schema(name)

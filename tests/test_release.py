@@ -496,8 +496,12 @@ def test_release_tables_are_typed_from_the_schema_and_each_corruption_is_caught(
     lines = (release / "exercises.jsonl").read_text(encoding="utf-8").splitlines()
     records = [json.loads(line) for line in lines]
     assert records == doc["exercises"]  # the same records, one per line
-    assert all(list(r)[:3] == ["id", "name", "aliases"] for r in records)
-    assert list(records[0]) == list(schema["$defs"]["exercise"]["properties"])
+    order = list(schema["$defs"]["exercise"]["properties"])
+    for record in doc["exercises"]:  # exercises.json too: a record reads from its id
+        assert list(record) == order
+        assert list(record["dosage"]) == sorted(record["dosage"])  # nested objects sorted
+        assert all(list(s) == sorted(s) for s in record["sources"])
+    assert all(list(r) == order for r in records)
     table = pq.read_table(release / "exercises.parquet").schema
     assert str(table.field("repetitions_min").type) == "int64"
     assert str(table.field("hold_seconds_min").type) == "double"
@@ -589,6 +593,45 @@ def test_datasets_and_duckdb_load_a_release_in_one_line_with_the_same_rows(
     for e in exercises:
         dose = e["dosage"]["repetitions"]
         assert reps[e["id"]] == (dose["min"] if dose else None)
+
+
+def test_the_csv_read_by_its_table_schema_gives_the_parquet_rows_empty_lists_and_nulls_apart(
+    session: Session,
+) -> None:
+    """A consumer's reading of the CSV, from the descriptor alone: a list column's empty cell is
+    an empty list (lists are never null), another column's empty cell is a null. Read so, the
+    CSV holds exactly the Parquet table's values."""
+    import csv
+
+    import pyarrow.parquet as pq
+
+    release = session.release("0.2.0")
+    package = load(release / "datapackage.json")
+    (resource,) = [r for r in package["resources"] if r["path"] == "exercises.csv"]
+    fields = {f["name"]: f for f in resource["schema"]["fields"]}
+    missing = resource["schema"]["missingValues"]
+
+    def cell(name: str, text: str) -> Any:
+        field = fields[name]
+        if field["type"] == "list":
+            return text.split(field["delimiter"]) if text else []
+        if text in missing:
+            return None
+        if field["type"] == "integer":
+            return int(text)
+        if field["type"] == "number":
+            return float(text)
+        if field["type"] == "boolean":
+            return text in field["trueValues"]
+        return text
+
+    with (release / "exercises.csv").open(encoding="utf-8", newline="") as f:
+        read = [{k: cell(k, v) for k, v in row.items()} for row in csv.DictReader(f)]
+    table = pq.read_table(release / "exercises.parquet").to_pylist()
+    assert list(read[0]) == list(table[0]) == list(fields)
+    assert read == table
+    assert any(r["aliases"] == [] for r in read)  # empty lists ...
+    assert any(r["position"] is None for r in read)  # ... and nulls, both present and apart
 
 
 def test_the_id_map_of_a_release_holds_only_ids_a_release_shipped() -> None:

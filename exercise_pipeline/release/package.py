@@ -13,13 +13,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from exercise_pipeline.licenses import NOASSERTION, dataset_license
-from exercise_pipeline.publish import render_json
+from exercise_pipeline.publish import DATASET, render_dataset, render_json
 from exercise_pipeline.release import tables
 from exercise_pipeline.release.card import card, shipped_evaluation
 
 JSON = Mapping[str, Any]
 
-DATASET = "exercises.json"
 JSONL = "exercises.jsonl"
 SCHEMA = "exercise.schema.json"
 CSV = "exercises.csv"
@@ -174,7 +173,7 @@ def release_files(
     kind, for the card; ``card_template``: a team's layout of the card)."""
     schema_doc = json.loads(schema)
     files = {
-        DATASET: render_json(dataset_doc),
+        DATASET: render_dataset(dataset_doc),
         JSONL: tables.jsonl_bytes(dataset_doc, schema_doc),
         SCHEMA: schema,
         CSV: tables.csv_bytes(dataset_doc),

@@ -23,11 +23,19 @@ from exercise_pipeline.errors import PipelineError
 from exercise_pipeline.ingest import is_date
 from exercise_pipeline.licenses import spdx
 from exercise_pipeline.locks import writing
-from exercise_pipeline.publish import checkpoint, publish, render_json, write_atomic, write_folder
+from exercise_pipeline.publish import (
+    DATASET,
+    checkpoint,
+    publish,
+    render_dataset,
+    render_json,
+    write_atomic,
+    write_folder,
+)
 from exercise_pipeline.release import changelog
 from exercise_pipeline.release.card import check as card_check
 from exercise_pipeline.release.diff import BUMPS, DatasetDiff, Version, diff_datasets
-from exercise_pipeline.release.package import CHANGELOG, DATASET, ID_MAP, release_files
+from exercise_pipeline.release.package import CHANGELOG, ID_MAP, release_files
 from exercise_pipeline.runner import BuildResult, Progress, Settings, build_in_memory
 from exercise_pipeline.schemas import schema_dir
 from exercise_pipeline.sources import MANIFEST, load_manifest, manifest_json
@@ -398,7 +406,7 @@ def _finish(
         files = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
     except OSError as exc:
         raise PipelineError(str(folder), f"cannot be read: {exc.strerror}", "restore it") from exc
-    if files.get(DATASET) != render_json(result.files[DATASET]):
+    if files.get(DATASET) != render_dataset(result.files[DATASET]):
         raise PipelineError(
             str(folder),
             f"was never recorded in {MANIFEST} and holds another dataset than this build",

@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from exercise_pipeline.errors import PipelineError
+from exercise_pipeline.publish import in_record_order
 
 JSON = Mapping[str, Any]
 
@@ -224,20 +225,13 @@ def table_schema(schema: JSON) -> dict[str, Any]:
     return {"fields": fields, "primaryKey": ["id"], "missingValues": [""]}
 
 
-def _ordered(record: JSON, order: list[str]) -> dict[str, Any]:
-    """A record's keys in the schema's order (id, name, aliases, ...); any other after them,
-    sorted (nested objects keep the order they have)."""
-    return {k: record[k] for k in order if k in record} | {
-        k: record[k] for k in sorted(record) if k not in order
-    }
-
-
 def jsonl_bytes(doc: JSON, schema: JSON) -> bytes:
-    """``exercises.jsonl``: one exercise per line, its keys in the schema's order."""
+    """``exercises.jsonl``: one exercise per line, as in ``exercises.json`` (its keys in the
+    schema's order, those of nested objects sorted)."""
     order = list(schema["$defs"]["exercise"]["properties"])
     lines = [
-        json.dumps(_ordered(e, order), ensure_ascii=False, sort_keys=False, allow_nan=False)
-        for e in doc.get("exercises", [])
+        json.dumps(e, ensure_ascii=False, allow_nan=False)
+        for e in in_record_order(doc, order).get("exercises", [])
     ]
     return "".join(line + "\n" for line in lines).encode("utf-8")
 
