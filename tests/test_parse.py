@@ -261,3 +261,22 @@ def test_pipe_rows_without_a_delimiter_row_are_table_rows() -> None:
         (BlockKind.PARAGRAPH, "A line with a | bar is prose."),
     ]
     assert_spans_exact(result)
+
+
+def test_heading_attributes_are_markup_not_title() -> None:
+    # Pandoc's and kramdown's "{#id}" / "{.class key=value}" after an ATX heading's text
+    md = (
+        "## Summary {#summary}\n\nText.\n\n### Tips ## {.aside lang=en}\n\n- a\n\n"
+        "## Sets {of} three\n"
+    )
+    result = parse(doc_of(md, Format.MARKDOWN))
+    assert [(b.kind, b.text) for b in result.blocks] == [
+        (BlockKind.HEADING, "Summary"),
+        (BlockKind.PARAGRAPH, "Text."),
+        (BlockKind.HEADING, "Tips"),
+        (BlockKind.LIST_ITEM, "a"),
+        (BlockKind.HEADING, "Sets {of} three"),  # braces that hold no attributes stay
+    ]
+    removed = [r.text for r in result.removals if r.rule == "md-heading-attributes"]
+    assert removed == [" {#summary}", " {.aside lang=en}"]
+    assert_spans_exact(result)

@@ -42,6 +42,10 @@ ATX = re.compile(r"(?P<hashes>#{1,6})(?:[ \t]+|$)")
 # The closing sequence of an ATX heading, in the text after the opening one ("Title ##",
 # or "#" alone: "# #" is an empty heading).
 ATX_CLOSE = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+# Pandoc's and kramdown's heading attributes at the end of an ATX heading ("## Notes {#notes}",
+# "## Tips ## {.aside lang=en}"): markup, not part of the title.
+_ATTR = r"(?:[#.][\w:.-]+|[\w-]+=(?:\"[^\"]*\"|[^\s}]+))"
+ATX_ATTRS = re.compile(rf"[ \t]+\{{[ \t]*{_ATTR}(?:[ \t]+{_ATTR})*[ \t]*\}}[ \t]*$")
 # "•" is no CommonMark list marker, but scraped text uses it for one.
 BULLET = re.compile(r"^[ \t]*•(?:[ \t]+|$)")
 # A table cell: up to an unescaped "|" ("5 \\| 10" is one cell).
@@ -316,6 +320,10 @@ def _heading(st: _State, tok: Token, inline: Token, item: _Item | None) -> None:
         st.prefix(first, at, keep)
         start = line.start + (at if keep is None else keep)
         rest = line.text[m.end() :]
+        attrs = ATX_ATTRS.search(rest)
+        if attrs:
+            st.remove(line.start + m.end() + attrs.start(), line.end, "md-heading-attributes")
+            rest = rest[: attrs.start()]
         close = ATX_CLOSE.search(rest)
         stop = close.start() if close else len(rest)
         content = Aligned.from_source(rest[:stop], line.start + m.end()).strip()
@@ -325,7 +333,8 @@ def _heading(st: _State, tok: Token, inline: Token, item: _Item | None) -> None:
         if item is not None:
             st.remove(line.start + at, line.start + m.end(), "md-heading-marker")
         if close:
-            st.remove(line.start + m.end() + close.start(), line.end, "md-heading-marker")
+            end_of = line.start + m.end() + len(rest)
+            st.remove(line.start + m.end() + close.start(), end_of, "md-heading-marker")
         st.emit(BlockKind.HEADING, content, (start, line.end), level=len(tok.markup),
                 marker=marker if item else tok.markup, number=number)  # fmt: skip
         return
