@@ -577,3 +577,131 @@ def test_what_a_review_found_the_structure_rules_must_not_take() -> None:
 
 def names_of(md: str) -> list[str]:
     return [m.name for m in extracted(md, Format.MARKDOWN).mentions]
+
+
+@pytest.mark.exercises(
+    "Wrist Circles", "Finger Curls", "Finger Flexors", "Hamstrings", "Calf",
+)  # fmt: skip
+def test_terse_siblings_under_section_titles_are_exercises_when_the_series_doses() -> None:
+    # sections of one shape under bodiless titles ("## Lower body") are one series; a series
+    # whose bodies dose is a list of exercises, its terse members ("- primary 20s") included
+    md = (
+        "# Warm-up and stretches\n\n## General\n\n"
+        "### Wrist Circles\n\n- make slow circles with both wrists\n- 10 reps each way\n\n"
+        "### Finger Curls\n\n- close the hands into a loose fist, then open them wide\n"
+        "- 2 reps per second\n\n## Upper body\n\n"
+        "### Finger Flexors\n\n- hold for 20s\n\n## Lower body\n\n"
+        "### Hamstrings\n\n- primary 10s\n- secondary 20-30s\n\n"
+        "### Calf\n\n- primary 20s\n- secondary 30-60s\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == [
+        "Wrist Circles", "Finger Curls", "Finger Flexors", "Hamstrings", "Calf",
+    ]  # fmt: skip
+    got = {m.name: m for m in result.mentions}
+    assert got["Calf"].fields.hold_seconds == Range(20, 20) or got["Calf"].steps
+
+
+def test_terse_sibling_sections_that_do_not_dose_stay_out() -> None:
+    # the same shape, but the bodies are settings, not doses: no exercises
+    md = (
+        "# Setting up your desk\n\n## Chair\n\n### Seat Height\n\n- knees level with hips\n\n"
+        "### Back Rest\n\n- upright, supporting the lower back\n\n## Screen\n\n"
+        "### Distance\n\n- an arm's length away\n\n### Height\n\n- top of the screen at eye level\n"
+    )
+    assert [m.name for m in extracted(md, Format.MARKDOWN).mentions] == []
+
+
+@pytest.mark.exercises(
+    "Band Shoulder Warm-up", "Squat Sky Reaches", "Dead Bugs", "Child's Pose to Table Top",
+    "Cat / Cow", "Pull Ups",
+)  # fmt: skip
+def test_a_tables_header_says_which_column_names_the_exercise() -> None:
+    # "| Reps | Exercise | Comments |": the name is the second cell; a dose before it is the
+    # row's dose; a table of names alone ("| # | Exercise |") is a plan too, verbs and all
+    md = (
+        "## Warm-up\n\n| Reps | Exercise | Comments |\n|---|---|---|\n"
+        "| 5-10 | Band Shoulder Warm-up | a broomstick works too |\n"
+        "| 5-10 | Squat Sky Reaches | hold on to something if needed |\n"
+        "| 30s | Dead Bugs | |\n\n"
+        "## Floor\n\n| # | Exercise |\n|---|---|\n| 1 | Child's Pose to Table Top |\n"
+        "| 2 | Cat / Cow |\n| 3 | Pull Ups |\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    got = {m.name: m for m in result.mentions}
+    assert list(got) == [
+        "Band Shoulder Warm-up", "Squat Sky Reaches", "Dead Bugs", "Child's Pose to Table Top",
+        "Cat / Cow", "Pull Ups",
+    ]  # fmt: skip
+    assert got["Dead Bugs"].fields.duration_seconds == Range(30, 30)
+
+
+@pytest.mark.exercises("Pull-up progression", "Squat progression", "Lateral Arm Walk")
+def test_plan_lines_that_dose_first_name_their_exercise_after_the_dose() -> None:
+    md = (
+        "## Strength\n\n- 3x5-8 Pull-up progression\n- 3x5-8 Squat progression\n"
+        "- 12 reps Lateral Arm Walk\n\n## Cues\n\n- 10 forward circles, growing\n"
+        "- 10 backward circles\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    got = {m.name: m for m in result.mentions}
+    assert list(got) == ["Pull-up progression", "Squat progression", "Lateral Arm Walk"]
+    assert got["Pull-up progression"].fields.sets == Range(3, 3)
+    assert got["Pull-up progression"].fields.repetitions == Range(5, 8)
+    assert got["Lateral Arm Walk"].fields.repetitions == Range(12, 12)
+
+
+def test_a_logs_dates_and_a_plans_days_are_never_names() -> None:
+    md = (
+        "## Log\n\n2015-03-04: pushups 1x60, then planks for 2 minutes\n\n"
+        "2015-03-05: bouldering for an hour, then hold a dead hang for 30s\n\n"
+        "2015-03-06: walk for 20 minutes and stretch the calves for 30s\n"
+    )
+    names = [m.name for m in extracted(md, Format.MARKDOWN).mentions]
+    assert not any(n[:4].isdigit() for n in names), names
+
+
+def test_a_table_row_naming_a_described_exercise_by_its_short_name_is_a_reference() -> None:
+    # "Knee-to-Chest" in a comparison table names "Knee-to-Chest Stretch", described above:
+    # evidence for it, never a second mention
+    md = (
+        "## 1. Knee-to-Chest Stretch\n\nLie on your back with both knees bent. Pull one knee "
+        "toward your chest and hold for 30 seconds. Lower it and repeat with the other leg.\n\n"
+        "## 2. Cat-Cow Stretch\n\nKneel on all fours. Arch your back toward the ceiling, then "
+        "let it sag toward the floor. Move slowly for 10 breaths.\n\n"
+        "## Comparison\n\n| Exercise | Target | Difficulty |\n|---|---|---|\n"
+        "| Knee-to-Chest | Lower back | Beginner |\n| Cat-Cow | Spinal mobility | Beginner |\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == ["Knee-to-Chest Stretch", "Cat-Cow Stretch"]
+    references = [s.title for s in result.sections if s.kind == "reference"]
+    assert references == ["Knee-to-Chest", "Cat-Cow"]
+    assert all(any(e.field == "reference" for e in m.evidence) for m in result.mentions)
+
+
+def test_an_agendas_timed_items_are_no_plan_of_exercises() -> None:
+    # "Name (30 mins)" items dose like a circuit's, but a duration alone is any plan's
+    md = (
+        "## Agenda\n\n1. Two or three lightning talks (30 mins)\n"
+        "2. Knowledge exchange (1 hour)\n3. Small groups (30 mins)\n4. Presentations (15 mins)\n"
+    )
+    assert [m.name for m in extracted(md, Format.MARKDOWN).mentions] == []
+
+
+def test_a_plan_that_describes_nothing_keeps_its_repeated_entries_as_mentions() -> None:
+    # the same exercises day after day, described nowhere: a reference points at the
+    # mention of its name, and here there is none to point at
+    days = (
+        ("Psoas Hold", "Pigeon", "Butterfly"),
+        ("Straight Leg Raise", "Psoas Hold", "Pigeon"),
+        ("Butterfly", "Straight Leg Raise", "Psoas Hold"),
+    )
+    md = "# Five-Day Hips\n\n" + "".join(
+        f"## Day {d}\n\n| Exercise | Sets | Time |\n|---|---|---|\n"
+        + "".join(f"| {n} | 2 | {30 + 15 * k} seconds |\n" for k, n in enumerate(names))
+        + "\n"
+        for d, names in enumerate(days, 1)
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == [n for names in days for n in names]
+    assert not [s for s in result.sections if s.kind == "reference"]

@@ -130,3 +130,44 @@ def test_the_shipped_evaluation_is_what_the_held_out_run_gives(tmp_path: Path) -
     )
     figures = json.loads(shipped.read_text(encoding="utf-8"))
     assert figures["labelled_articles"] >= 16 and 0 < figures["extraction"]["recall"] <= 1
+
+
+def test_what_the_labeller_left_open_teaches_nothing() -> None:
+    from exercise_pipeline.extract.train import load_labels
+
+    gold = {
+        "sources": ["s"],
+        "mentions": [
+            {"source": "s", "names": ["Cobra"], "keep": ["Press up"], "status": "required"},
+            {"source": "s", "names": ["Mindful Breathing"], "keep": None, "status": "optional"},
+        ],
+        "extra_ok": {"s": ["Child's Pose"]},
+    }
+    labels = load_labels(gold)["s"]
+    assert labels.mentions == ((("Cobra",), "Press up"),)
+    assert labels.optional == ((("Mindful Breathing",), None), (("Child's Pose",), None))
+    assert load_labels({**gold, "extra_ok": {}})["s"].optional == ((("Mindful Breathing",), None),)
+
+
+def test_a_plans_short_name_for_a_described_exercise_is_labelled_a_reference(
+    tmp_path: Path,
+) -> None:
+    from exercise_pipeline.extract.train import article_blocks, label_groups, load_labels
+
+    md = (
+        "## Knee-to-Chest Stretch\n\nLie on your back. Pull one knee toward your chest and "
+        "hold for 30 seconds.\n\n## Plan\n\n| Exercise | Sets | Reps |\n|---|---|---|\n"
+        "| Knee-to-Chest | 2 | 5 |\n| Child's Pose | 1 | 3 |\n"
+    )
+    path = tmp_path / "s.md"
+    path.write_text(md, encoding="utf-8")
+    source, blocks = article_blocks(path)
+    gold = {
+        "sources": [source],
+        "mentions": [{"source": source, "names": ["Knee-to-Chest Stretch"], "keep": ["Pull one"]}],
+        "extra_ok": {source: ["Child's Pose"]},
+    }
+    examples = label_groups(blocks, load_labels(gold)[source], threshold=2.0)
+    # the described exercise, its plan row (a reference), the plan's title; the open
+    # "Child's Pose" row gives no example at all
+    assert sorted(e.role for e in examples) == ["exercise", "reference", "title"]

@@ -108,6 +108,8 @@ def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligne
     cues = _cue_lists(blocks, group.body)
     if group.rest_at and group.head is not None:
         head = blocks[group.head].content
+        if group.dose_to:  # "3x5-8 Pull-up progression": the dose before the name
+            items.append(("dose", head.slice(0, group.dose_to).strip()))
         add_sentences(head.slice(group.rest_at, len(head.text)).strip(), None)
     elif group.head is not None and blocks[group.head].kind is BlockKind.HEADING:
         head = blocks[group.head].content  # "Leg Swings (30 seconds per leg)": its dose
@@ -439,11 +441,13 @@ def _references(doc_id: str, mentions: list[Mention]) -> tuple[list[Mention], li
     def words(m: Mention) -> int:
         return sum(len(t.split()) for t in said(m))
 
+    from exercise_pipeline.merge.names import core  # merge imports this package first
+
     fullest: dict[str, int] = {}  # words in the fullest description: steps and more
     for m in mentions:
         if m.name and m.steps and len(said(m)) >= 2:
             for name in (m.name, *m.alt_names):  # "Cat-Cow" names "Marjaryasana (Cat-Cow)"
-                fullest[slugify(name)] = max(fullest.get(slugify(name), 0), words(m))
+                fullest[core(name)] = max(fullest.get(core(name), 0), words(m))
     kept: list[Mention] = []
     refs: list[Section] = []
     for m in mentions:
@@ -452,16 +456,12 @@ def _references(doc_id: str, mentions: list[Mention]) -> tuple[list[Mention], li
             m.name
             and len(said(m)) <= 1
             and n <= _REFERENCE_WORDS
-            and fullest.get(slugify(m.name), 0) >= 2 * max(n, 1)
+            and fullest.get(core(m.name), 0) >= 2 * max(n, 1)  # "Knee-to-Chest" -> "... Stretch"
         ):
             refs.append(Section(doc_id, "reference", m.name, m.span, m.blocks))
         else:
             kept.append(m)
     return kept, refs
-
-
-def _comparable(name: str) -> str:
-    return re.sub(r"s\b", "", re.sub(r"[^a-z0-9 ]+", " ", name.lower())).replace(" ", "")
 
 
 def _link_references(
@@ -470,16 +470,18 @@ def _link_references(
     """Each reference (a contents line, a plan's "Knee-to-Chest: 3 x 20-second holds per
     side", a table row) joins the mention it names as evidence: a dose it gives fills a field
     the mention leaves open, with the reference's span; it never becomes a mention itself."""
-    by_name: dict[str, int] = {}
+    from exercise_pipeline.merge.names import core  # merge imports this package first
+
+    by_name: dict[str, int] = {}  # by core name: "Knee-to-Chest" names "Knee-to-Chest Stretch"
     for n, mention in enumerate(mentions):
         if mention.name:  # an unnamed step list is named by no reference
             for name in (mention.name, *mention.alt_names):
-                by_name.setdefault(_comparable(name), n)
+                by_name.setdefault(core(name), n)
     text_of = {b.index: b.text for b in blocks}
     out = list(mentions)
     for ref in references:
         title = clean_name(ref.title or "")
-        i = by_name.get(_comparable(title)) if title else None
+        i = by_name.get(core(title)) if title else None
         if i is None:
             continue
         m = out[i]

@@ -19,6 +19,7 @@ _DOSAGE = re.compile(
     r"(?:^|\s)[x×]\s?\d+|\b\d+\s?[x×]\s?\d+|"
     r"\b(?:hold(?:ing)?\b.{0,40}?\b(?:seconds?|secs?|minutes?|mins?|breaths?|count)|"
     r"repeat\b|\d+\s*(?:-|–|to)?\s*\d*\s*(?:times|reps|repetitions|sets)\b|"
+    r"\b\d{1,3}(?:\s*(?:-|–|to)\s*\d{1,3})?\s*(?:s|secs?|seconds?)\b|"  # not "the 1970s"
     r"(?:one|two|three|four|five|six|eight|ten|twelve|fifteen|twenty)\s+(?:times|reps|repetitions))",
     re.I,
 )
@@ -183,6 +184,13 @@ def is_caution(sentence: str) -> bool:
 
 
 def has_dosage(text: str) -> bool:
+    """Whether a text doses.
+
+    >>> has_dosage("hold for 20s"), has_dosage("primary 10-20s"), has_dosage("3 sets of 10")
+    (True, True, True)
+    >>> has_dosage("made popular in the 1970s"), has_dosage("a 5 minute read")
+    (False, False)
+    """
     return bool(_DOSAGE.search(text))
 
 
@@ -202,6 +210,25 @@ _DOSE_UNIT = re.compile(
     r"laps\b|rounds\b)|[x×]\s*\d",
     re.I,
 )
+
+
+def has_dose_unit(text: str) -> bool:
+    """A count with its unit ("12 reps", "3x5-8", "30s"), not a bare number."""
+    return bool(_DOSE_UNIT.search(text))
+
+
+_EXERCISE_COUNT = re.compile(
+    r"\d\s*(?:[x×]|sets?\b|reps?\b|repetitions?\b|times\b|seconds?\b|secs?\b|s\b|"
+    r"breaths?\b|passes\b|cycles\b|circles\b|laps\b|rounds\b)|[x×]\s*\d|\b(?:each|per)\s+"
+    r"(?:side|leg|arm)\b",
+    re.I,
+)
+
+
+def counts_an_exercise(text: str) -> bool:
+    """A dose only an exercise has: repetitions, sets, seconds, breaths, sides ("3x5-8",
+    "30s per side"), not a duration any plan has ("Small groups (30 mins)")."""
+    return bool(_EXERCISE_COUNT.search(text))
 
 
 def is_dose_line(text: str) -> bool:

@@ -122,7 +122,7 @@ class Candidate:
     evidence: tuple[tuple[str, float], ...]
     rule_score: float
     rule_exercise: bool
-    sibling_key: tuple[object, ...]
+    run: int  # the series of siblings it is in (segment.sibling_runs)
     section: str = ""  # the heading the candidate is under ("Lifestyle Adjustments")
 
 
@@ -140,13 +140,12 @@ def _evidence_name(part: str) -> str:
 
 def features(candidates: Sequence[Candidate], *, threshold: float) -> list[Features]:
     """One feature dict per candidate, in order; the structure features need them all."""
-    runs: list[list[int]] = []
-    key: tuple[object, ...] | None = None
+    from exercise_pipeline.merge.names import core  # merge imports the extract package first
+
+    by_run: dict[int, list[int]] = {}
     for i, c in enumerate(candidates):
-        if c.sibling_key != key:
-            runs.append([])
-            key = c.sibling_key
-        runs[-1].append(i)
+        by_run.setdefault(c.run, []).append(i)
+    runs = list(by_run.values())
     run_of = {i: run for run in runs for i in run}
     share = {
         id(run): (
@@ -159,8 +158,8 @@ def features(candidates: Sequence[Candidate], *, threshold: float) -> list[Featu
     fullest: Counter[str] = Counter()
     seen: Counter[str] = Counter()
     for c in candidates:
-        seen[c.slug] += 1
-        fullest[c.slug] = max(fullest[c.slug], _said(c))
+        seen[core(c.name)] += 1  # "Knee-to-Chest" is "Knee-to-Chest Stretch" again
+        fullest[core(c.name)] = max(fullest[core(c.name)], _said(c))
     out: list[Features] = []
     n = max(len(candidates), 1)
     for i, c in enumerate(candidates):
@@ -191,8 +190,11 @@ def features(candidates: Sequence[Candidate], *, threshold: float) -> list[Featu
             exercises = bool(_EXERCISE_SECTION.search(c.section))
             x["section_of_exercises"] = float(exercises)
             x["section_of_other"] = float(not exercises)
-        x["repeated_name"] = float(seen[c.slug] > 1)
-        x["fuller_elsewhere"] = float(seen[c.slug] > 1 and fullest[c.slug] > 2 * max(words, 1))
+        again = core(c.name)
+        x["repeated_name"] = float(seen[again] > 1)
+        # described in full elsewhere: more than twice its words, and more than a plan line
+        full = fullest[again] > max(2 * max(words, 1), _FULL_WORDS)
+        x["fuller_elsewhere"] = float(seen[again] > 1 and full)
         x["position"] = i / n
         out.append(x)
     return out
@@ -201,6 +203,9 @@ def features(candidates: Sequence[Candidate], *, threshold: float) -> list[Featu
 def _known(c: Candidate) -> bool:
     """The candidate's name is one the vocabularies know ("Bird-Dog", "Glute Bridges")."""
     return any(part == "known name" for part, _ in c.evidence)
+
+
+_FULL_WORDS = 20  # a description longer than a plan's line or a contents entry
 
 
 def _said(c: Candidate) -> int:

@@ -17,12 +17,15 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple, cast
 
 from exercise_pipeline.extract.features import (
     LEADING_LABEL,
     NameScore,
+    counts_an_exercise,
     defines_exercise,
     has_dosage,
+    has_dose_unit,
     is_avoid_heading,
     is_dose_line,
     is_gear_heading,
@@ -48,6 +51,16 @@ _NAME_DOSE = re.compile(r"^(?P<name>[^()]{2,60}?)\s*\((?P<dose>[^()]*\d[^()]*)\)
 _TABLE_SPLIT = re.compile(r"^(?P<name>[A-Z0-9][^|.!?]{1,60}?)\s*\|\s+(?P<rest>\S.*)$", re.S)
 
 
+class Split(NamedTuple):
+    """Where a named item's parts are in its text: "Ankle Pumps: Lie flat ..." names "Ankle
+    Pumps" and its instructions start at ``rest_at`` 13; a plan line that doses first ("3x5-8
+    Pull-up progression") has its dose before the name, in ``text[:dose_to]``."""
+
+    name: str
+    rest_at: int
+    dose_to: int = 0
+
+
 @dataclass(slots=True)
 class Group:
     """Blocks that belong together, before the decision whether they are an exercise."""
@@ -55,7 +68,8 @@ class Group:
     head: int | None  # position of the candidate block, None for loose text
     name: str = ""
     rest_at: int = 0  # for "Name: instructions" blocks, where the instructions start
-    prescribed: bool = False  # a plan table's dosed row ("| Pull Ups | 3 | 5 |")
+    dose_to: int = 0  # for "3x5-8 Pull-up progression", where the dose before the name ends
+    prescribed: bool = False  # a plan's entry: a dosed table row, a circuit's dose item
     body: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)
     score: float = 0.0
@@ -72,7 +86,7 @@ class Group:
 _AFTER_LEAD = re.compile(r"\s*[:\-–—.|]?\s*")
 
 
-def name_split(block: Block) -> tuple[str, int] | None:
+def name_split(block: Block) -> Split | None:
     """ "Ankle Pumps: Lie flat on your back ..." -> ("Ankle Pumps", offset of "Lie").
 
     A bold lead-in ("**Ankle Pushout** - Hunter found a video ...") names an item whatever
@@ -86,7 +100,7 @@ def name_split(block: Block) -> tuple[str, int] | None:
         rest_at = _AFTER_LEAD.match(block.text, block.lead)
         start = rest_at.end() if rest_at else block.lead
         if start < len(block.text) and not label_of(name + ": x") and len(name.split()) <= 8:
-            return name, start
+            return Split(name, start)
         return None
     if block.kind is BlockKind.TABLE_ROW:  # "Bridge | Lie on your back ... | 10 reps"
         m = _TABLE_SPLIT.match(block.text)
@@ -96,11 +110,11 @@ def name_split(block: Block) -> tuple[str, int] | None:
         return None
     name = m.group("name").strip()
     bare = _NUMBERING.sub("", name)  # a counter ("Minute 2 -") is not part of the name
-    if not bare or len(bare.split()) > 7 or not is_title_like(bare):
-        return None
+    if not bare or len(bare.split()) > 7 or not is_title_like(bare) or _NOT_A_NAME.match(bare):
+        return None  # no name, or a plan's day or a log's date: "2015-03-08: bouldering"
     rest = m.group("rest")
     if sum(c.isalpha() for c in bare) >= 4 and bare.upper() == bare:
-        return name, m.start("rest")  # "HAMSTRING STRETCH: ..." names an item like bold does
+        return Split(name, m.start("rest"))  # "HAMSTRING STRETCH: ..." names an item like bold does
     said = sentences(rest)
     # Instructions, not a routine summary line such as "Pelvic tilts: 10 reps"; or what the
     # item is ("Child's Pose: A resting yoga pose that gently stretches the lower back").
@@ -109,7 +123,7 @@ def name_split(block: Block) -> tuple[str, int] | None:
         for s in said
     ):
         return None
-    return name, m.start("rest")
+    return Split(name, m.start("rest"))
 
 
 _APPOSITIVE = re.compile(
@@ -124,37 +138,91 @@ _CHECKBOX = re.compile(r"[☐☑✓✔□■x×]?")
 # What a plan's line or row names that is not an exercise: a day, a week, a break.
 _NOT_A_NAME = re.compile(
     r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend|day|week|session|round|break|"
-    r"rest|recovery)\b",
+    r"rest|recovery)\b"
+    r"|^\d{4}-\d{1,2}-\d{1,2}\b|^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b",  # a log's date: "2015-03-21:"
     re.I,
 )
 
 
-def _table_dose(block: Block) -> tuple[str, int] | None:
-    """ "| Psoas Hold | 2 - 4 reps, each side | 30 - 60 seconds |" (a plan's row, its checkbox
-    columns left out) -> ("Psoas Hold", offset of the dose)."""
+_SMALL_WORDS = frozenset(
+    {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
+)
+
+
+def _plan_name(name: str) -> bool:
+    """Whether a plan's entry names an exercise: a title ("Hinge Progression", "Pull Ups",
+    verbs as they may read) or a short phrase that does not instruct; no day, week, rest or
+    date of the plan."""
+    words = [w for w in name.split() if w[0].isalpha() and w.lower() not in _SMALL_WORDS]
+    capitalised = is_title_like(name, max_words=7) and all(w[0].isupper() for w in words)
+    return (
+        bool(name)
+        and len(name.split()) <= 7
+        and (capitalised or not is_instruction(name))
+        and not is_dose_line(name)  # a dose in the name's column: "| 30s | |" shifted left
+        and not _NOT_A_NAME.match(name)
+        and not label_of(name)
+    )
+
+
+# A table column that names the row's exercise ("| Reps | Exercise | Comments |").
+_NAME_COLUMN = re.compile(
+    r"(?:exercises?|stretch(?:es)?|movements?|moves?|names?|drills?|poses?|asanas?|"
+    r"activit(?:y|ies))",
+    re.I,
+)
+
+
+def _table_entry(block: Block, header: Block | None = None) -> Split | None:
+    """A plan's row -> its exercise's name, the rest after it. The table's header row says
+    which column names the exercise ("| 5-10 | Squat Sky Reaches | ... |" under "| Reps |
+    Exercise | Comments |"): that cell names it, dosed or not. Without one the first cell
+    after any index column does, when the others dose it ("| 1 | Psoas Hold | 2 - 4 reps,
+    each side | 30 - 60 seconds |", checkbox columns left out)."""
     cells = block.text.split(" | ")
-    lead = 0  # an index column before the name: "| 1 | Scapular Pull Ups | 3 | 5 |"
-    while lead < len(cells) - 1 and re.fullmatch(r"#?\d{1,3}\.?", cells[lead].strip()):
-        lead += 1
-    if len(cells) - lead < 2:
+    heads = header.text.split(" | ") if header is not None else []
+    named = [c for c, h in enumerate(heads) if _NAME_COLUMN.fullmatch(h.strip())]
+    if named and named[0] < len(cells) <= len(heads):  # trailing empty cells may be gone
+        at = named[0]
+    else:
+        at = 0  # an index column before the name: "| 1 | Scapular Pull Ups | 3 | 5 |"
+        while at < len(cells) - 1 and re.fullmatch(r"#?\d{1,3}\.?", cells[at].strip()):
+            at += 1
+        if len(cells) - at < 2:
+            return None
+        dose = " ".join(c for c in cells[at + 1 :] if not _CHECKBOX.fullmatch(c.strip()))
+        if not dose or not is_dose_line(dose):
+            return None
+    name = cells[at].strip()
+    if not is_title_like(name, max_words=7) or not _plan_name(name):
         return None
-    dose = " ".join(c for c in cells[lead + 1 :] if not _CHECKBOX.fullmatch(c.strip()))
-    name = cells[lead].strip()
-    if not dose or not is_dose_line(dose) or not is_title_like(name, max_words=7):
-        return None
-    if _NOT_A_NAME.match(name):
-        return None
-    return name, sum(len(c) + 3 for c in cells[: lead + 1])
+    name_at = sum(len(c) + 3 for c in cells[:at])
+    before = " ".join(c for c in cells[:at] if not re.fullmatch(r"#?\d{1,3}\.?", c.strip()))
+    dose_to = name_at - 3 if before and is_dose_line(before) else 0  # "| 30s | Deadbugs |"
+    return Split(name, min(name_at + len(cells[at]) + 3, len(block.text)), dose_to)
 
 
-def dose_item(block: Block) -> tuple[str, int] | None:
-    """ "Low lunges (30s left, 30s right)", "foam roll IT band - 10 passes" or a plan's table
-    row -> (the name, offset of the dose)."""
+_DOSE_FIRST = re.compile(
+    r"^(?P<dose>(?:\d+\s*[x×]\s*)?\d+(?:\s*[-–]\s*\d+)?\s*(?:[x×]|reps?\b|repetitions\b|"
+    r"seconds?\b|secs?\b|s\b|minutes?\b|mins?\b|breaths?\b)?(?:\s*(?:each|per)\s+"
+    r"(?:side|leg|arm)\b)?)[\s:,-]+(?:of\s+)?(?P<name>[A-Za-z][^.!?;,]{1,60})$",
+)
+
+
+def dose_item(block: Block) -> Split | None:
+    """ "Low lunges (30s left, 30s right)", "foam roll IT band - 10 passes", a dose first
+    ("3x5-8 Pull-up progression", "12 reps Lateral Arm Walk") or a plan's table row -> where
+    the name and its dose are."""
     if block.kind is BlockKind.TABLE_ROW:
-        split = _table_dose(block)
-        return split if split and not is_instruction(split[0]) else None
+        split = _table_entry(block)
+        return split if split and not is_instruction(split.name) else None
     if block.kind is not BlockKind.LIST_ITEM or block.lead:
         return None
+    first = _DOSE_FIRST.match(block.text)
+    if first and has_dose_unit(first.group("dose")):  # "12 reps", "3x5-8"; not "10"
+        name = first.group("name").strip()
+        if _plan_name(name):
+            return Split(name, len(block.text), first.end("dose"))
     m = _NAME_DOSE.match(block.text)
     dash = _NAME_DASH_DOSE.match(block.text)
     if m is None and dash is not None and is_dose_line(dash.group("dose")):
@@ -171,7 +239,7 @@ def dose_item(block: Block) -> tuple[str, int] | None:
     )
     if not bare or not titled or is_instruction(bare):
         return None
-    return m.group("name").strip(), m.start("dose")
+    return Split(m.group("name").strip(), m.start("dose"))
 
 
 _HEADER_REACH = 200
@@ -180,18 +248,31 @@ _DOSE_COLUMNS = re.compile(
 )
 
 
-def _prescribed(blocks: list[Block], i: int) -> tuple[str, int] | None:
+def _table_header(blocks: list[Block], i: int) -> Block | None:
+    """The header row of the table a row is in: its first row, looked for at most
+    _HEADER_REACH rows up (linear in the rows); None for the first row itself."""
+    k = i
+    while k > max(0, i - _HEADER_REACH) and blocks[k - 1].kind is BlockKind.TABLE_ROW:
+        k -= 1
+    return blocks[k] if k < i else None
+
+
+def _prescribed(blocks: list[Block], i: int) -> Split | None:
     """A dose item in a list of dose items (a circuit), not a lone outline line such as
-    "Warm-up (5 minutes)" among bare names."""
+    "Warm-up (5 minutes)" among bare names; a row of a table whose header names an exercise
+    column or dose columns."""
+    header = _table_header(blocks, i) if blocks[i].kind is BlockKind.TABLE_ROW else None
+    if header is not None:
+        split = _table_entry(blocks[i], header)
+        named = any(_NAME_COLUMN.fullmatch(h.strip()) for h in header.text.split(" | "))
+        # a cell of the exercise column names one even when it reads as a verb ("Pull Ups")
+        if split and (
+            named or (_DOSE_COLUMNS.search(header.text) and not is_instruction(split.name))
+        ):
+            return split
     split = dose_item(blocks[i])
     if not split:
         return None
-    if blocks[i].kind is BlockKind.TABLE_ROW:  # a table whose header names dose columns
-        k = i  # back to the header row, at most _HEADER_REACH rows up (linear in the rows)
-        while k > max(0, i - _HEADER_REACH) and blocks[k - 1].kind is BlockKind.TABLE_ROW:
-            k -= 1
-        if k < i and _DOSE_COLUMNS.search(blocks[k].text):
-            return split
     # a neighbour in the same list dosed too, one item apart at most ("Squat - 10 reps",
     # "Rest - 60 seconds", "Lunge - 10 reps")
     kind = blocks[i].kind
@@ -209,7 +290,7 @@ _SENTENCE_NAME = re.compile(
 )
 
 
-def sentence_name(block: Block) -> tuple[str, int] | None:
+def sentence_name(block: Block) -> Split | None:
     """ "1. Head tilt. Put your right hand on ..." -> ("Head tilt", offset of "Put"): a list
     item whose first sentence is a short name and whose rest instructs."""
     if block.kind is not BlockKind.LIST_ITEM or block.lead:
@@ -221,10 +302,10 @@ def sentence_name(block: Block) -> tuple[str, int] | None:
         opens_with_verb(s) for s in sentences(m.group("rest"))
     ):
         return None
-    return m.group("name"), m.start("rest")
+    return Split(m.group("name"), m.start("rest"))
 
 
-def _named_by_sentence(blocks: list[Block], i: int) -> tuple[str, int] | None:
+def _named_by_sentence(blocks: list[Block], i: int) -> Split | None:
     """A sentence-named item among siblings named the same way (five numbered stretches),
     not one item of a step list that happens to open with a short sentence."""
     split = sentence_name(blocks[i])
@@ -408,16 +489,20 @@ def enclosing(blocks: Sequence[Block]) -> list[int | None]:
     return out
 
 
-def field_labels(blocks: Sequence[Block], keys: Sequence[str | None]) -> frozenset[str]:
+def field_labels(blocks: list[Block], keys: Sequence[str | None]) -> frozenset[str]:
     """The labels of the document's entries: an entry's fields repeat under every heading of
     a run ("Type:", "Hold:", "Form Cues:" under each of 115 stretches), while an exercise's
     name does not. A label (a line's lead or a heading of its own) that recurs under several
     headings and does not read as an exercise name is a field of the entry it is in, never
-    an exercise of its own."""
+    an exercise of its own. A plan's entries repeat too ("| Psoas Hold | 2 | 30 seconds |"
+    on day 1, 2 and 3): they are names, not labels."""
     under: dict[str, set[int]] = {}
-    for key, heading in zip(keys, enclosing(blocks), strict=True):  # keys: their label_key
-        if key is not None and heading is not None:
-            under.setdefault(key, set()).add(heading)
+    for k, (key, heading) in enumerate(zip(keys, enclosing(blocks), strict=True)):
+        if key is None or heading is None:  # keys: their label_key
+            continue
+        if blocks[k].kind is BlockKind.TABLE_ROW and _prescribed(blocks, k):
+            continue
+        under.setdefault(key, set()).add(heading)
     return frozenset(
         key
         for key, heads in under.items()
@@ -457,7 +542,7 @@ def _collect(
                 previous is not None  # not of a plan ("| 1 | Pull Ups | 3 | 5 |")
                 and previous.kind is b.kind is BlockKind.TABLE_ROW
                 and keys[body[-1]] in labels
-                and _table_dose(b) is None
+                and _table_entry(b) is None
             )
             dose = b.kind is BlockKind.HEADING and is_dose_line(b.text)
             if b.kind is BlockKind.HEADING and key in labels and b.level <= head.level:
@@ -540,8 +625,15 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
             split = plan
         else:
             split = name_split(b) or plan or _named_by_sentence(blocks, i)
+            # a circuit's "3x5-8 Squat", not an agenda's "Small groups (30 mins)"
+            prescribed = split is not None and split is plan and counts_an_exercise(b.text)
         if split:
-            groups.append(Group(head=i, name=split[0], rest_at=split[1], prescribed=prescribed))
+            groups.append(
+                Group(
+                    head=i, name=split.name, rest_at=split.rest_at, dose_to=split.dose_to,
+                    prescribed=prescribed,
+                )
+            )  # fmt: skip
             i += 1
         elif is_candidate(b) and not field:
             siblings = b.kind is BlockKind.HEADING and b.level in cue_levels
@@ -746,30 +838,71 @@ def _sibling_key(blocks: list[Block], g: Group) -> tuple[object, ...] | None:
     return (b.kind, b.level, bool(g.rest_at), b.bold)
 
 
-def _siblings(blocks: list[Block], groups: list[Group], threshold: float) -> None:
-    """Items of one series (headings of one level, lead-in items of one list) are alike: when
-    most of a series are exercises, a member with instructions and a little less evidence is
-    one too, unless something speaks against it."""
-    runs: list[list[Group]] = []
+def sibling_runs(blocks: list[Block], groups: list[Group]) -> list[int | None]:
+    """The run of siblings each group is in (None for a group with no head): consecutive
+    groups of one shape (headings of one level, lead-in items of one list). Section titles
+    above them (a bodiless heading of a higher rank: "## Upper body") do not end a run, so
+    the stretches under "## Upper body" and "## Lower body" are one series."""
+    out: list[int | None] = []
     key: tuple[object, ...] | None = None
+    run = count = 0
     for g in groups:
         k = _sibling_key(blocks, g)
         if k is None:
+            out.append(None)
             continue
-        if k != key:
-            runs.append([])
-            key = k
-        runs[-1].append(g)
-    for run in runs:
-        if len(run) < 3 or sum(g.exercise for g in run) < 0.6 * len(run):
+        if k == key:
+            out.append(run)
+            continue
+        count += 1
+        b = blocks[g.head] if g.head is not None else None
+        if (
+            key is not None
+            and b is not None
+            and key[0] is BlockKind.HEADING
+            and b.kind is BlockKind.HEADING
+            and b.level < cast(int, key[1])
+            and not g.body
+        ):
+            out.append(count)  # a title over the run: its own run, the series goes on
+            continue
+        key, run = k, count
+        out.append(run)
+    return out
+
+
+def _doses(blocks: list[Block], g: Group) -> bool:
+    """Whether a group's body doses ("hold for 20s", "primary 10-20s")."""
+    return any(has_dosage(blocks[k].text) for k in g.body)
+
+
+def _siblings(blocks: list[Block], groups: list[Group], threshold: float) -> None:
+    """Items of one series are alike: when most of a series are exercises, a member with
+    instructions and a little less evidence is one too; when most of a series dose their
+    bodies, so that the series is a list of exercises, a dosed member is one, however terse
+    ("### Calf" / "- primary 20s"); unless something speaks against it."""
+    runs: dict[int, list[Group]] = {}
+    for g, at in zip(groups, sibling_runs(blocks, groups), strict=True):
+        if at is not None:
+            runs.setdefault(at, []).append(g)
+    for run in runs.values():
+        if len(run) < 3:
+            continue
+        exercises = sum(g.exercise for g in run) >= 0.6 * len(run)
+        doses = sum(_doses(blocks, g) for g in run) >= 0.6 * len(run)
+        if not exercises and not doses:
             continue
         for g in run:
             names = {part for part, _ in g.evidence}
             has_body = bool(g.body) or bool(g.rest_at)
-            if g.exercise or not has_body or names & _HARD_NO or g.score < threshold - 1.25:
+            if g.exercise or not has_body or names & _HARD_NO:
                 continue
-            g.evidence.append(("siblings are exercises", 1.25))
-            g.score += 1.25
+            if exercises and g.score >= threshold - 1.25:
+                g.evidence.append(("siblings are exercises", 1.25))
+                g.score += 1.25
+            elif doses and _doses(blocks, g) and not _NOT_A_NAME.match(clean_name(g.name)):
+                g.evidence.append(("dosed like its siblings", 1.5))
+                g.score += 1.5
             g.exercise = g.score >= threshold
 
 
@@ -790,7 +923,10 @@ def decide(
     _rules(blocks, groups, threshold)
     if model is None:
         return
+    from exercise_pipeline.merge.names import core  # merge imports the extract package first
+
     named = [g for g in groups if g.head is not None]
+    ruled = [g.exercise for g in named]
     for g, x in zip(named, features(candidates(blocks, named), threshold=threshold), strict=True):
         scores = model.scores(x)
         role = max(model.classes, key=lambda c: (scores[c], -model.classes.index(c)))
@@ -798,6 +934,19 @@ def decide(
             continue
         g.role = role
         g.exercise = (bool(g.body) or bool(g.rest_at)) and role == "exercise"
+    # A reference points at the description of its name. Where the article has none (a
+    # plan's lines naming what nothing describes; another plan line describes nothing) it
+    # points at nothing: the rules decide.
+    described = {core(n) for g in named if g.exercise and not g.prescribed for n in _names(g)}
+    for g, rule in zip(named, ruled, strict=True):
+        if g.role == "reference" and not described & {core(n) for n in _names(g)}:
+            g.role = ""
+            g.exercise = rule
+
+
+def _names(g: Group) -> list[str]:
+    name, alt_names = split_name(g.name)
+    return [name, *alt_names]
 
 
 def candidates(blocks: list[Block], groups: list[Group]) -> list[Candidate]:
@@ -806,7 +955,7 @@ def candidates(blocks: list[Block], groups: list[Group]) -> list[Candidate]:
 
     out = []
     section = [blocks[h].text if h is not None else "" for h in enclosing(blocks)]
-    for g in groups:
+    for g, run in zip(groups, sibling_runs(blocks, groups), strict=True):
         assert g.head is not None
         name = clean_name(g.name)
         out.append(
@@ -819,7 +968,7 @@ def candidates(blocks: list[Block], groups: list[Group]) -> list[Candidate]:
                 evidence=tuple(g.evidence),
                 rule_score=g.score,
                 rule_exercise=g.exercise,
-                sibling_key=_sibling_key(blocks, g) or (),
+                run=run or 0,
                 section=section[g.head],
             )
         )

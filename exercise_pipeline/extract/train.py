@@ -36,6 +36,7 @@ from exercise_pipeline.evaluation import fold
 from exercise_pipeline.extract import ExtractSettings, slugify
 from exercise_pipeline.extract.roles import ROLES, Features, RoleModel, dump, features
 from exercise_pipeline.extract.segment import candidates, clean_name, decide, group_blocks
+from exercise_pipeline.merge.names import core
 from exercise_pipeline.models import Block, BlockKind, Document, Format, SourceMeta
 from exercise_pipeline.parse import parse
 from exercise_pipeline.sources import RawFile, SourcesSettings, decode, sha256
@@ -58,6 +59,9 @@ class Labels:
     renamed: tuple[str, ...] = ()  # mention slugs a curator renamed (so: exercises)
     spans: tuple[tuple[int, int, str], ...] = ()  # exact mentions (start, end, name), if known
     references: tuple[tuple[int, int], ...] = ()  # exact references, if known
+    # what the labeller left open (an "optional" mention, an "extra_ok" name: an exercise
+    # or not, either is right): their groups teach nothing either way
+    optional: tuple[tuple[tuple[str, ...], str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +78,13 @@ def load_labels(
 ) -> dict[str, Labels]:
     """Labels per source id from the gold file, golden cases and curator decisions."""
     mentions: dict[str, list[tuple[tuple[str, ...], str | None]]] = {}
+    optional: dict[str, list[tuple[tuple[str, ...], str | None]]] = {}
     nonex: dict[str, list[str]] = {}
     for m in gold.get("mentions", []):
-        mentions.setdefault(m["source"], []).append(
-            (tuple(m["names"]), (m.get("keep") or [None])[0])
-        )
+        into = optional if m.get("status") == "optional" else mentions
+        into.setdefault(m["source"], []).append((tuple(m["names"]), (m.get("keep") or [None])[0]))
+    for source, extra in gold.get("extra_ok", {}).items():  # names any answer is right for
+        optional.setdefault(source, []).extend(((name,), None) for name in extra)
     for n in gold.get("not_exercises", []):
         nonex.setdefault(n["source"], []).append(n["heading"])
     for case in cases:
@@ -98,7 +104,7 @@ def load_labels(
                 rejected.setdefault(source, []).append(slug)
             elif d["kind"] == "rename":
                 renamed.setdefault(source, []).append(slug)
-    sources = sorted(set(mentions) | set(nonex) | set(gold.get("sources", [])))
+    sources = sorted(set(mentions) | set(optional) | set(nonex) | set(gold.get("sources", [])))
     return {
         s: Labels(
             s,
@@ -106,9 +112,17 @@ def load_labels(
             tuple(nonex.get(s, [])),
             tuple(rejected.get(s, [])),
             tuple(renamed.get(s, [])),
+            optional=tuple(optional.get(s, [])),
         )
         for s in sources
     }
+
+
+def _names_part(name: str, names: Sequence[str]) -> bool:
+    """Whether a name is a shorter form of one of ``names``: its core's words all in one of
+    theirs ("Knee-to-Chest", "Nerve Flossing" for "Sciatic Nerve Flossing")."""
+    words = set(core(name).split())
+    return bool(words) and any(words <= set(core(n).split()) for n in names)
 
 
 def _similar(a: str, names: Sequence[str]) -> float:
@@ -142,8 +156,8 @@ def label_groups(blocks: list[Block], labels: Labels, *, threshold: float) -> li
             if phrase and fold(phrase) in said and similar >= 0.6:
                 role = "exercise"
                 break
-            if similar >= 0.8 and role == "other":
-                role = "reference"
+            if role == "other" and (similar >= 0.8 or _names_part(name, names)):
+                role = "reference"  # "Nerve Flossing" in a table, for "Sciatic Nerve Flossing"
         if role == "other" and (
             fold(head.text) in nonex or head.kind is BlockKind.HEADING or head.bold
         ):
@@ -152,6 +166,12 @@ def label_groups(blocks: list[Block], labels: Labels, *, threshold: float) -> li
             role = "other"
         elif slug in labels.renamed:
             role = "exercise"
+        elif role == "other" and any(
+            (phrase and fold(phrase) in said and _similar(name, names) >= 0.6)
+            or _similar(name, names) >= 0.8
+            for names, phrase in labels.optional
+        ):
+            continue  # an optional mention: no label either way
         out.append(Example(labels.source_id, x, role))
     return out
 
