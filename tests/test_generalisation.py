@@ -705,3 +705,55 @@ def test_a_plan_that_describes_nothing_keeps_its_repeated_entries_as_mentions() 
     result = extracted(md, Format.MARKDOWN)
     assert [m.name for m in result.mentions] == [n for names in days for n in names]
     assert not [s for s in result.sections if s.kind == "reference"]
+
+
+@pytest.mark.exercises(
+    "Lateral Arm Walk", "Push-Up", "Banded Chest Press", "Archer pushups", "Wide pushups",
+    "Side Plank Thread the Needle",
+)  # fmt: skip
+def test_plan_lines_of_a_text_file_and_times_signs_name_their_exercises() -> None:
+    # a text file's short lines read as headings; a plan's lines dose first there too, and
+    # "Name × dose" is a dose item as "Name - dose" is
+    text = (
+        "Day 1: chest\n\nwarm up\n(2 exercises repeated twice)\n12 reps Lateral Arm Walk\n"
+        "12 reps Push-Up\n15 reps Banded Chest Press\nRest 30 seconds\n\n"
+        "Block A: Wide Press\n\n· Archer pushups × 12–18\n· Wide pushups × 12\n"
+        "· Side Plank Thread the Needle × 8 each side\n"
+    )
+    result = extracted(text, Format.TEXT)
+    got = {m.name: m for m in result.mentions}
+    assert list(got) == [
+        "Lateral Arm Walk", "Push-Up", "Banded Chest Press", "Archer pushups", "Wide pushups",
+        "Side Plank Thread the Needle",
+    ]  # fmt: skip
+    assert got["Banded Chest Press"].fields.repetitions == Range(15, 15)
+    assert got["Wide pushups"].fields.repetitions == Range(12, 12)
+
+
+def _one_exercise_page(title: str) -> str:
+    return (
+        f"# {title}\n\n## Quick answer\n\nAn advanced bodyweight exercise for the hamstrings."
+        "\n\n- **Equipment:** Body weight\n- **Difficulty:** Advanced\n\n## How to perform\n\n"
+        "1. Kneel on a pad with your feet anchored.\n2. Keep your body straight from knees to "
+        "head.\n3. Slowly lower yourself forward under control.\n4. Repeat for 5 repetitions."
+        "\n\n## Pro tips\n\n- Lower as slowly as you can.\n"
+    )
+
+
+def test_a_page_about_one_exercise_names_its_steps_by_its_title() -> None:
+    # its fields ("- **Difficulty:** Advanced") are never names; its one step list is the
+    # exercise its title names
+    result = extracted(_one_exercise_page("Nordic Hamstring Curl"), Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == ["Nordic Hamstring Curl"]
+    (mention,) = result.mentions
+    assert mention.steps[0] == "Kneel on a pad with your feet anchored."
+    assert "unnamed" not in mention.flags
+    assert mention.fields.repetitions == Range(5, 5)
+
+
+def test_only_a_title_that_reads_as_a_name_names_the_pages_steps() -> None:
+    page = _one_exercise_page("{}").replace("## Quick answer\n\n", "")
+    named = extracted(page.format("Nordic Hamstring Curl"), Format.MARKDOWN).mentions
+    assert [(m.name, "unnamed" in m.flags) for m in named] == [("Nordic Hamstring Curl", False)]
+    result = extracted(page.format("How to Ease Knee Pain"), Format.MARKDOWN)
+    assert [m.name for m in result.mentions if m.name] == []  # no name made up from it

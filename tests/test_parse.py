@@ -280,3 +280,29 @@ def test_heading_attributes_are_markup_not_title() -> None:
     removed = [r.text for r in result.removals if r.rule == "md-heading-attributes"]
     assert removed == [" {#summary}", " {.aside lang=en}"]
     assert_spans_exact(result)
+
+
+def test_a_header_that_holds_the_article_is_kept_and_a_banner_header_is_not() -> None:
+    poses = "".join(
+        f"<h1>{n}. {name}</h1><div><p>Sit on the mat and {cue}. Breathe slowly and hold the "
+        "pose for five breaths before you release it.</p></div>"
+        for n, (name, cue) in enumerate(
+            (("Padmasana", "cross your legs"), ("Nagasana", "lift your chest")), 1
+        )
+    )
+    html = (
+        "<html><body><nav><a href='/'>Home</a></nav><header>" + poses + "</header>"
+        "<footer>© Studio</footer></body></html>"
+    )
+    parsed = parse(doc_of(html, Format.HTML))
+    assert_spans_exact(parsed)
+    assert [b.text for b in parsed.blocks if b.kind is BlockKind.HEADING] == [
+        "1. Padmasana",
+        "2. Nagasana",
+    ]
+    banner = (
+        "<html><body><header><p>Studio News</p></header><main><h2>Cobra</h2><p>Lie face down "
+        "and press your chest up. Hold for ten seconds and lower slowly.</p></main></body></html>"
+    )
+    texts = [b.text for b in parse(doc_of(banner, Format.HTML)).blocks]
+    assert "Studio News" not in texts and texts[0] == "Cobra"

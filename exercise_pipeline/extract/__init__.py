@@ -345,14 +345,39 @@ def _named(doc_id: str, blocks: list[Block], group: Group) -> Mention:
     return dataclasses.replace(mention, alt_names=alt_names)
 
 
-def _unnamed(doc_id: str, blocks: list[Block], group: Group) -> tuple[Mention, list[list[int]]]:
-    """The numbered run of a loose group as an unnamed mention; text around it stays sections."""
+def _unnamed(
+    doc_id: str, blocks: list[Block], group: Group, title: Block | None = None
+) -> tuple[Mention, list[list[int]]]:
+    """The numbered run of a loose group as an unnamed mention, or one the page's ``title``
+    names; text around it stays sections."""
     run = [k for k in group.body if blocks[k].number is not None]
     first, last = group.body.index(run[0]), group.body.index(run[-1])
     steps = group.body[first : last + 1]
     rest = [part for part in (group.body[:first], group.body[last + 1 :]) if part]
     sub = Group(head=None, body=steps)
+    if title is not None:
+        return _mention(doc_id, blocks, sub, clean_name(title.text), title.text, []), rest
     return _mention(doc_id, blocks, sub, "", None, ["unnamed"]), rest
+
+
+def _page_title(blocks: list[Block], groups: list[Group]) -> Block | None:
+    """A page about one exercise ("# Nordic Hamstring Curl", its fields, "## How to perform"
+    and one numbered step list): where nothing else is named, the page's title names its one
+    exercise, an unnamed step list or a section that names nothing ("## Quick answer"). The
+    title is the only heading of the highest rank, and reads as a name."""
+    found = [g for g in groups if g.exercise]
+    if len(found) + sum(g.unnamed for g in groups) != 1:
+        return None
+    if found and name_score(clean_name(found[0].name)).total > 0:
+        return None  # it has a name of its own
+    heads = [b for b in blocks if b.kind is BlockKind.HEADING]
+    if not heads:
+        return None
+    top = min(b.level for b in heads)
+    first = [b for b in heads if b.level == top]
+    if len(first) != 1 or name_score(clean_name(first[0].text)).total < 2.0:
+        return None
+    return first[0]
 
 
 def _section(doc_id: str, blocks: list[Block], positions: list[int], group: Group) -> Section:
@@ -526,14 +551,19 @@ def extract(
     mentions: list[Mention] = []
     sections: list[Section] = []
     emitted: set[int] = set()  # list titles a mention stepped over, already a section
+    title = _page_title(blocks, groups)
     for g in groups:
-        if g.exercise:
+        if g.exercise and title is not None and g.head is not None:
+            mention = _named(doc_id, blocks, g)  # "## Quick answer" of "# Nordic Curl"
+            named = clean_name(title.text)
+            mentions.append(dataclasses.replace(mention, name=named, heading=title.text))
+        elif g.exercise:
             mentions.append(_named(doc_id, blocks, g))
             for k in g.skipped:
                 sections.append(_section(doc_id, blocks, [k], Group(head=k, name=blocks[k].text)))
                 emitted.add(k)
         elif g.unnamed and settings.keep_unnamed:
-            mention, rest = _unnamed(doc_id, blocks, g)
+            mention, rest = _unnamed(doc_id, blocks, g, title)
             mentions.append(mention)
             for part in rest:
                 sections.append(_section(doc_id, blocks, part, Group(head=None, body=part)))

@@ -239,6 +239,8 @@ def is_dose_line(text: str) -> bool:
     (True, True, False)
     >>> is_dose_line("Day 2"), is_dose_line("Week 1"), is_dose_line("5-10")
     (False, False, True)
+    >>> is_dose_line("8 each side")
+    True
     """
     if not re.search(r"\d", text):
         return False
@@ -247,8 +249,8 @@ def is_dose_line(text: str) -> bool:
         return True
     if re.search(r"[A-Za-z]", _DOSE_WORDS.sub(" ", text)):
         return False
-    # only numbers ("5-10", "3 | 5"), or a count of something: not "Day 2" or "Week 1"
-    return not re.search(r"[A-Za-z]", text) or bool(_DOSE_UNIT.search(text))
+    # only numbers ("5-10", "3 | 5"), or a count of something ("8 each side"): not "Day 2"
+    return not re.search(r"[A-Za-z]", text) or has_dose_unit(text) or counts_an_exercise(text)
 
 
 _LEAD_IN = re.compile(

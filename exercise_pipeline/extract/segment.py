@@ -133,7 +133,10 @@ _APPOSITIVE = re.compile(
 )
 
 
-_NAME_DASH_DOSE = re.compile(r"^(?P<name>[^|:]{2,60}?)\s+[-–—:]\s+(?P<dose>\S.*)$")
+# "foam roll IT band - 10 passes", "Archer pushups × 12–18", "Squats x 10"
+_NAME_DASH_DOSE = re.compile(
+    r"^(?P<name>[^|:]{2,60}?)\s+(?P<sep>[-–—:×]|x(?=\s+\d))\s+(?P<dose>\S.*)$", re.I
+)
 _CHECKBOX = re.compile(r"[☐☑✓✔□■x×]?")
 # What a plan's line or row names that is not an exercise: a day, a week, a break.
 _NOT_A_NAME = re.compile(
@@ -216,13 +219,19 @@ def dose_item(block: Block) -> Split | None:
     if block.kind is BlockKind.TABLE_ROW:
         split = _table_entry(block)
         return split if split and not is_instruction(split.name) else None
-    if block.kind is not BlockKind.LIST_ITEM or block.lead:
+    if block.lead or block.kind not in (
+        BlockKind.LIST_ITEM,
+        BlockKind.HEADING,
+        BlockKind.PARAGRAPH,
+    ):
         return None
-    first = _DOSE_FIRST.match(block.text)
+    first = _DOSE_FIRST.match(block.text)  # a plan's line in any block: "12 reps Push-Up"
     if first and has_dose_unit(first.group("dose")):  # "12 reps", "3x5-8"; not "10"
         name = first.group("name").strip()
         if _plan_name(name):
             return Split(name, len(block.text), first.end("dose"))
+    if block.kind is not BlockKind.LIST_ITEM:
+        return None
     m = _NAME_DOSE.match(block.text)
     dash = _NAME_DASH_DOSE.match(block.text)
     if m is None and dash is not None and is_dose_line(dash.group("dose")):
@@ -237,9 +246,10 @@ def dose_item(block: Block) -> Split | None:
     titled = is_title_like(bare, max_words=7) or (
         m is dash and len(bare.split()) <= 7 and not re.search(r"[.!?;,]", bare)
     )
-    if not bare or not titled or is_instruction(bare):
+    if not bare or not titled or not _plan_name(bare):  # "Side Plank Thread the Needle"
         return None
-    return Split(m.group("name").strip(), m.start("dose"))
+    times = m is dash and m.group("sep") in "×xX"  # "× 12" counts: the sign is the dose's
+    return Split(m.group("name").strip(), m.start("sep") if times else m.start("dose"))
 
 
 _HEADER_REACH = 200
@@ -329,6 +339,8 @@ def candidate_strength(block: Block) -> int:
     (which right after a heading is more likely a caption or a first step); 0 otherwise."""
     if block.kind is BlockKind.HEADING:
         return 0 if is_label_heading(block.text) or is_lead_in(block.text) else 2
+    if label_of(block.text) is not None:
+        return 0  # a field of the entry: "- **Difficulty:** Advanced", "Equipment: none"
     if block.kind is BlockKind.LIST_ITEM:  # a short item, not one that reads as a step
         short = is_title_like(block.text, max_words=8, max_chars=60)
         return 2 if short and not is_instruction(block.text) else 0

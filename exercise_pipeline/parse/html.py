@@ -372,9 +372,10 @@ def _zone_from(tag: Tag, main: Tag | None) -> tuple[str, str] | None:
 
 
 def _holds_the_article(tag: Tag, hit: tuple[str, str]) -> bool:
-    """A layout wrapper named by class ("page-content-sidebar-section") that holds most of the
-    page's paragraph text is the article's container, not furniture."""
-    if not hit[1].startswith("html-class-"):
+    """A layout wrapper named by class ("page-content-sidebar-section"), or a ``<header>``,
+    that holds most of the page's paragraph text is the article's container, not furniture
+    (a page whose poses all sit in its ``<header>``)."""
+    if not (hit[1].startswith("html-class-") or hit[1] == "html-header"):
         return False
     root = tag
     while isinstance(root.parent, Tag):
