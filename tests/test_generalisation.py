@@ -757,3 +757,23 @@ def test_only_a_title_that_reads_as_a_name_names_the_pages_steps() -> None:
     assert [(m.name, "unnamed" in m.flags) for m in named] == [("Nordic Hamstring Curl", False)]
     result = extracted(page.format("How to Ease Knee Pain"), Format.MARKDOWN)
     assert [m.name for m in result.mentions if m.name] == []  # no name made up from it
+
+
+@pytest.mark.exercises("Straight Kicks", "Crescent Kicks", "Side Kicks", "Pike", "Deep lunge")
+def test_dash_named_siblings_are_named_items() -> None:
+    # "Name - what it is" items in a run, and "Name- How to" with the hyphen on the name;
+    # a lone dashed line and a plan's "Squat - 10 reps" are not read so
+    md = (
+        "## Dynamic stretches\n\nFour kicks before the workout.\n\n"
+        "- Straight Kicks - up and down in front of the body\n"
+        "- Crescent Kicks - upwards, going from outside to inside\n"
+        "- Side Kicks - swinging the leg to the side\n\n"
+        "## So here is what you need to know about flexibility\n\n"
+        "1. Pike – Sitting on the ground, reach towards your toes. Hold for 30 seconds.\n"
+        "2. Deep lunge- Put one foot in front and square your hips. Hold for 30 seconds.\n\n"
+        "## Notes\n\n- Cat-Cow is a good start - try it first thing\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    got = {m.name: m for m in result.mentions}
+    assert list(got) == ["Straight Kicks", "Crescent Kicks", "Side Kicks", "Pike", "Deep lunge"]
+    assert got["Pike"].steps[0].startswith("Sitting on the ground")

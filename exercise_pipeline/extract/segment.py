@@ -329,6 +329,46 @@ def _named_by_sentence(blocks: list[Block], i: int) -> Split | None:
     return split if any(sentence_name(b) for b in around) else None
 
 
+# "Straight Kicks - up and down in front of the body", "Pike – Sitting on the ground ...",
+# "Deep lunge- Have one foot in front": a name, a dash, what it is or how to do it (a hyphen
+# inside a name, "Cat-Cow", has no space beside it)
+_DASH_NAME = re.compile(
+    r"^[\"“]?(?P<name>[A-Z][^:.!?;|–—]{1,50}?)[\"”]?(?:\s+[-–—]|\s*[–—]|-(?=\s+[A-Z]))\s*"
+    r"(?P<rest>\S.*)$",
+    re.S,
+)
+
+
+def dash_name(block: Block) -> Split | None:
+    """ "Crescent Kicks - Upwards going from outside to inside" -> ("Crescent Kicks", offset
+    of "Upwards"): a list item whose short title-like name a dash ends."""
+    if block.kind is not BlockKind.LIST_ITEM or block.lead:
+        return None
+    m = _DASH_NAME.match(block.text)
+    if not m:
+        return None
+    name = m.group("name").strip()
+    if not is_title_like(name, max_words=6) or is_instruction(name) or not _plan_name(name):
+        return None
+    if is_dose_line(m.group("rest")):
+        return None  # "Squat - 10 reps": a plan's dose item, read as one
+    return Split(name, m.start("rest"))
+
+
+def _named_by_dash(blocks: list[Block], i: int) -> Split | None:
+    """A dash-named item among siblings named the same way (four kicks of a warm-up), not a
+    lone line that happens to hold a dash."""
+    split = dash_name(blocks[i])
+    if not split:
+        return None
+    around = [
+        blocks[k]
+        for k in (i - 1, i + 1)
+        if 0 <= k < len(blocks) and blocks[k].level == blocks[i].level
+    ]
+    return split if any(dash_name(b) for b in around) else None
+
+
 def is_candidate(block: Block) -> bool:
     """A block that could name an exercise: a heading, or a short title-like item or bold line."""
     return candidate_strength(block) > 0
@@ -572,7 +612,12 @@ def _collect(
                 j += 1
                 continue
             field_level = None
-        if _sibling_item(b, head) or _named_by_sentence(blocks, j) or _prescribed(blocks, j):
+        if (
+            _sibling_item(b, head)
+            or _named_by_sentence(blocks, j)
+            or _named_by_dash(blocks, j)
+            or _prescribed(blocks, j)
+        ):
             break  # the next name: "2. Neck roll. Roll your head ...", "2. Cobra - 10 reps"
         under_label = previous is not None and previous.kind is BlockKind.HEADING
         if after_head and under_label and b.kind is not BlockKind.HEADING and not b.lead:
@@ -636,7 +681,9 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
         elif prescribed:
             split = plan
         else:
-            split = name_split(b) or plan or _named_by_sentence(blocks, i)
+            split = (
+                name_split(b) or plan or _named_by_sentence(blocks, i) or _named_by_dash(blocks, i)
+            )
             # a circuit's "3x5-8 Squat", not an agenda's "Small groups (30 mins)"
             prescribed = split is not None and split is plan and counts_an_exercise(b.text)
         if split:
