@@ -777,3 +777,23 @@ def test_dash_named_siblings_are_named_items() -> None:
     got = {m.name: m for m in result.mentions}
     assert list(got) == ["Straight Kicks", "Crescent Kicks", "Side Kicks", "Pike", "Deep lunge"]
     assert got["Pike"].steps[0].startswith("Sitting on the ground")
+
+
+@pytest.mark.exercises("Seated Meditation", "Mountain Pose", "Child's Pose")
+def test_list_items_with_items_of_their_own_are_entries_with_fields() -> None:
+    # "- Pose" / "  - Duration: ..." / "  - Cue: ...": the nested items are the pose's, and
+    # the first pose under a dosed heading is an entry, not that heading's cue
+    md = (
+        "### Centering (2 minutes)\n\n- Seated Meditation (Sukhasana)\n  - Duration: 1 minute\n"
+        "  - Cue: Sit comfortably with crossed legs and lengthen your spine.\n"
+        "  - Modification: Sit on a cushion.\n- Mountain Pose (Tadasana)\n"
+        "  - Duration: 1 minute\n"
+        "  - Cue: Stand with your feet hip-width apart and press into the ground.\n\n"
+        "### Warm-up (3 minutes)\n\n- Child's Pose (Balasana)\n  - Duration: 1 minute\n"
+        "  - Cue: Kneel on the floor and sit back on your heels.\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    got = {m.name: m for m in result.mentions}
+    assert list(got) == ["Seated Meditation", "Mountain Pose", "Child's Pose"]
+    assert got["Mountain Pose"].alt_names == ("Tadasana",)
+    assert any("hip-width apart" in t for m in [got["Mountain Pose"]] for t in m.steps)

@@ -582,6 +582,17 @@ def _collect(
     while j < len(blocks):
         b = blocks[j]
         previous = blocks[body[-1]] if body else None
+        if (
+            after_head
+            and head is not None
+            and head.kind is b.kind is BlockKind.LIST_ITEM
+            and b.level > head.level
+            and not b.lead
+            and name_split(b) is None  # not a named choice: "Choose:" / "  - **Plank** - ..."
+        ):
+            body.append(j)  # the item's own items: "- Child's Pose" / "  - Cue: Kneel ..."
+            j += 1
+            continue
         if after_head and head is not None and head.kind is BlockKind.HEADING:
             key = keys[j]
             sibling = (  # the next field line of a run of them ("- *Deeper:*" after "Easier")
@@ -632,11 +643,16 @@ def _collect(
             continue
         strength = candidate_strength(b)
         after = blocks[j + 1] if j + 1 < len(blocks) else None
+        nests = (  # an item with items of its own ("- Child's Pose" / "  - Cue: ..."): an entry
+            after is not None
+            and b.kind is after.kind is BlockKind.LIST_ITEM
+            and after.level > b.level
+        )
         if after_head and not body and _subtitle_of(head, b, after, labels):
             body.append(j)  # "**Targets the common tension spot**" under the name
             j += 1
             continue
-        if after_head and not body and _cues_of(head, b, siblings=sibling_cues):
+        if after_head and not body and _cues_of(head, b, siblings=sibling_cues) and not nests:
             body.append(j)  # "**Neck Side Bends:**" then "- Ear toward shoulder": its cues
             j += 1
             continue
