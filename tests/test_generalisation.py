@@ -797,3 +797,37 @@ def test_list_items_with_items_of_their_own_are_entries_with_fields() -> None:
     assert list(got) == ["Seated Meditation", "Mountain Pose", "Child's Pose"]
     assert got["Mountain Pose"].alt_names == ("Tadasana",)
     assert any("hip-width apart" in t for m in [got["Mountain Pose"]] for t in m.steps)
+
+
+@pytest.mark.exercises("Knee raises", "Warrior pose", "Pigeon pose")
+def test_a_routines_list_of_names_names_its_exercises() -> None:
+    # a list of short names under a lead-in or a heading about exercises: each item is one,
+    # with no text of its own; a list of benefits is not, nor a list of one
+    md = (
+        "## My routine\n\nThe routine I do is as follows. Each movement lasts a minute.\n\n"
+        "* Knee raises\n* Warrior pose\n* Pigeon pose\n\n"
+        "### Essential Stretches\n\n- Hamstring Stretch\n\n"
+        "### Why stretch\n\n- Better posture\n- Fewer aches\n- More energy\n\n"
+        "### Stretches help with\n\n- Better posture\n- Calmer mind\n- Looser hips\n"
+    )
+    names = [m.name for m in extracted(md, Format.MARKDOWN).mentions]
+    assert names == ["Knee raises", "Warrior pose", "Pigeon pose"]
+
+
+@pytest.mark.exercises("Hamstring Stretch", "Quad Stretch", "Child's Pose")
+def test_a_list_of_names_under_a_heading_about_stretches_names_them() -> None:
+    md = "### Essential Stretches\n\n- Hamstring Stretch\n- Quad Stretch\n- Child's Pose\n"
+    assert [m.name for m in extracted(md, Format.MARKDOWN).mentions] == [
+        "Hamstring Stretch", "Quad Stretch", "Child's Pose",
+    ]  # fmt: skip
+
+
+def test_a_plans_weeks_and_warm_up_line_are_never_names() -> None:
+    md = (
+        "## Progression\n\n**Weeks 1-2:** Focus on form and complete all sets.\n\n"
+        "**Weeks 3-4:** Increase hold times by 5-10 seconds.\n\n"
+        "**Weeks 5-6:** Add an extra set to each exercise.\n\n"
+        "## Each workout\n\n- Warm-up - 5 minutes\n- Squats - 10 reps\n- Lunges - 10 reps\n"
+    )
+    names = [m.name for m in extracted(md, Format.MARKDOWN).mentions]
+    assert names == ["Squats", "Lunges"]

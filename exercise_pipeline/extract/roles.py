@@ -127,7 +127,7 @@ class Candidate:
 
 
 # A section title that announces exercises ("Recommended Exercises & Stretches").
-_EXERCISE_SECTION = re.compile(
+EXERCISE_SECTION = re.compile(
     r"\b(?:exercises?|stretch(?:es|ing)?|moves|movements|poses|workouts?|routines?|drills|"
     r"asanas|flows?|circuits?)\b",
     re.I,
@@ -187,7 +187,7 @@ def features(candidates: Sequence[Candidate], *, threshold: float) -> list[Featu
         x["run_length"] = math.log1p(len(run))
         x["run_rule_share"], x["run_body_share"], x["run_known_share"] = share[id(run)]
         if c.section:  # what the section the candidate is in is about
-            exercises = bool(_EXERCISE_SECTION.search(c.section))
+            exercises = bool(EXERCISE_SECTION.search(c.section))
             x["section_of_exercises"] = float(exercises)
             x["section_of_other"] = float(not exercises)
         again = core(c.name)

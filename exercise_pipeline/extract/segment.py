@@ -40,7 +40,7 @@ from exercise_pipeline.extract.features import (
     opens_with_verb,
     purpose_tail,
 )
-from exercise_pipeline.extract.roles import Candidate, RoleModel, features
+from exercise_pipeline.extract.roles import EXERCISE_SECTION, Candidate, RoleModel, features
 from exercise_pipeline.models import Block, BlockKind
 from exercise_pipeline.parse.lines import is_title_like
 from exercise_pipeline.sentences import sentences
@@ -99,8 +99,9 @@ def name_split(block: Block) -> Split | None:
         name = block.text[: block.lead].strip()
         rest_at = _AFTER_LEAD.match(block.text, block.lead)
         start = rest_at.end() if rest_at else block.lead
-        if start < len(block.text) and not label_of(name + ": x") and len(name.split()) <= 8:
-            return Split(name, start)
+        fits = start < len(block.text) and len(name.split()) <= 8
+        if fits and not label_of(name + ": x") and not _NOT_A_NAME.match(name):
+            return Split(name, start)  # not a plan's "**Weeks 3-4:** Increase hold times"
         return None
     if block.kind is BlockKind.TABLE_ROW:  # "Bridge | Lie on your back ... | 10 reps"
         m = _TABLE_SPLIT.match(block.text)
@@ -140,8 +141,8 @@ _NAME_DASH_DOSE = re.compile(
 _CHECKBOX = re.compile(r"[☐☑✓✔□■x×]?")
 # What a plan's line or row names that is not an exercise: a day, a week, a break.
 _NOT_A_NAME = re.compile(
-    r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend|day|week|session|round|break|"
-    r"rest|recovery)\b"
+    r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend|days?|weeks?|sessions?|rounds?|breaks?|"
+    r"rest|recovery|warm[\s-]?ups?|cool[\s-]?downs?)\b"
     r"|^\d{4}-\d{1,2}-\d{1,2}\b|^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b",  # a log's date: "2015-03-21:"
     re.I,
 )
@@ -367,6 +368,54 @@ def _named_by_dash(blocks: list[Block], i: int) -> Split | None:
         if 0 <= k < len(blocks) and blocks[k].level == blocks[i].level
     ]
     return split if any(dash_name(b) for b in around) else None
+
+
+_LIST_REACH = 40  # items looked at on either side of one, to see the list it is in
+
+
+def _listed(blocks: list[Block], i: int) -> Split | None:
+    """An item of a routine's list of names ("The routine is as follows. Each movement lasts
+    a minute." / "* Knee raises" / "* Warrior pose" / ...; "### Essential Stretches" / "-
+    Hamstring Stretch" / ...): a list of three or more short names, most of them reading as
+    exercises, under a heading or a lead-in about exercises. Each names one, with no text of
+    its own."""
+    b = blocks[i]
+    if b.kind is not BlockKind.LIST_ITEM or b.lead or not _short_name(b.text):
+        return None
+    lo = i
+    while lo > max(0, i - _LIST_REACH) and _same_list(blocks[lo - 1], b):
+        lo -= 1
+    hi = i
+    while hi < min(len(blocks) - 1, i + _LIST_REACH) and _same_list(blocks[hi + 1], b):
+        hi += 1
+    items = blocks[lo : hi + 1]
+    if len(items) < 3 or not all(_short_name(x.text) for x in items):
+        return None
+    if sum(name_score(clean_name(x.text)).total >= 1.0 for x in items) * 2 < len(items):
+        return None
+    before = blocks[lo - 1] if lo > 0 else None
+    if before is None or not EXERCISE_SECTION.search(before.text):
+        return None
+    if before.kind is BlockKind.PARAGRAPH and not (
+        is_lead_in(before.text) or re.search(r"\bfollow|:\s*$", before.text)
+    ):
+        return None  # a paragraph about exercises that does not introduce the list
+    if before.kind not in (BlockKind.HEADING, BlockKind.PARAGRAPH):
+        return None
+    return Split(b.text.strip(), len(b.text))
+
+
+def _same_list(x: Block, b: Block) -> bool:
+    return x.kind is BlockKind.LIST_ITEM and x.level == b.level
+
+
+def _short_name(text: str) -> bool:
+    """A list item that is a name alone: short, no sentence, no dose ("Warm-up (5 minutes)" is
+    a plan's dose item), nothing that reads as a section ("Warm-up", "Cool down")."""
+    if len(text) > 50 or re.search(r"[.!?]\s*$", text) or _NAME_DOSE.match(text):
+        return False
+    parts = {part for part, _ in name_score(clean_name(text)).parts}
+    return _plan_name(text.strip()) and not parts & _HARD_NO
 
 
 def is_candidate(block: Block) -> bool:
@@ -698,7 +747,11 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
             split = plan
         else:
             split = (
-                name_split(b) or plan or _named_by_sentence(blocks, i) or _named_by_dash(blocks, i)
+                name_split(b)
+                or plan
+                or _named_by_sentence(blocks, i)
+                or _named_by_dash(blocks, i)
+                or _listed(blocks, i)
             )
             # a circuit's "3x5-8 Squat", not an agenda's "Small groups (30 mins)"
             prescribed = split is not None and split is plan and counts_an_exercise(b.text)
