@@ -732,8 +732,8 @@ def test_plan_lines_of_a_text_file_and_times_signs_name_their_exercises() -> Non
 
 def _one_exercise_page(title: str) -> str:
     return (
-        f"# {title}\n\n## Quick answer\n\nAn advanced bodyweight exercise for the hamstrings."
-        "\n\n- **Equipment:** Body weight\n- **Difficulty:** Advanced\n\n## How to perform\n\n"
+        f"# {title}\n\n- **Target Muscle:** Hamstrings\n- **Secondary Muscles:** Glutes, core\n"
+        "- **Equipment:** Body weight\n- **Difficulty:** Advanced\n\n## How to perform\n\n"
         "1. Kneel on a pad with your feet anchored.\n2. Keep your body straight from knees to "
         "head.\n3. Slowly lower yourself forward under control.\n4. Repeat for 5 repetitions."
         "\n\n## Pro tips\n\n- Lower as slowly as you can.\n"
@@ -742,21 +742,15 @@ def _one_exercise_page(title: str) -> str:
 
 def test_a_page_about_one_exercise_names_its_steps_by_its_title() -> None:
     # its fields ("- **Difficulty:** Advanced") are never names; its one step list is the
-    # exercise its title names
+    # exercise its title names, when the title reads as a name
     result = extracted(_one_exercise_page("Nordic Hamstring Curl"), Format.MARKDOWN)
-    assert [m.name for m in result.mentions] == ["Nordic Hamstring Curl"]
-    (mention,) = result.mentions
-    assert mention.steps[0] == "Kneel on a pad with your feet anchored."
-    assert "unnamed" not in mention.flags
-    assert mention.fields.repetitions == Range(5, 5)
-
-
-def test_only_a_title_that_reads_as_a_name_names_the_pages_steps() -> None:
-    page = _one_exercise_page("{}").replace("## Quick answer\n\n", "")
-    named = extracted(page.format("Nordic Hamstring Curl"), Format.MARKDOWN).mentions
-    assert [(m.name, "unnamed" in m.flags) for m in named] == [("Nordic Hamstring Curl", False)]
-    result = extracted(page.format("How to Ease Knee Pain"), Format.MARKDOWN)
-    assert [m.name for m in result.mentions if m.name] == []  # no name made up from it
+    assert [(m.name, "unnamed" in m.flags) for m in result.mentions] == [
+        ("Nordic Hamstring Curl", False)
+    ]
+    assert result.mentions[0].steps[0] == "Kneel on a pad with your feet anchored."
+    assert result.mentions[0].fields.repetitions == Range(5, 5)
+    other = extracted(_one_exercise_page("How to Ease Knee Pain"), Format.MARKDOWN)
+    assert [m.name for m in other.mentions if m.name] == []  # no name made up from it
 
 
 @pytest.mark.exercises("Straight Kicks", "Crescent Kicks", "Side Kicks", "Pike", "Deep lunge")
@@ -831,3 +825,33 @@ def test_a_plans_weeks_and_warm_up_line_are_never_names() -> None:
     )
     names = [m.name for m in extracted(md, Format.MARKDOWN).mentions]
     assert names == ["Squats", "Lunges"]
+
+
+def test_plan_look_alikes_stay_what_they_are() -> None:
+    # a staff table, a list of gear, decades and ages, a field table under each exercise,
+    # and a category's own exercises: none is read as a new kind of exercise
+    staff = "## Our team\n\n| Name | Role |\n|---|---|\n| Sarah Johnson | Head Coach |\n"
+    staff += "| Mark Davis | Physio |\n| Lisa Chen | Yoga Teacher |\n"
+    gear = "## Exercise equipment\n\n- Pull-Up Bar\n- Squat Rack\n- Ab Wheel\n- Jump Rope\n"
+    ages = "".join(
+        f"### Running in your {n}s\n\n- Most runners slow down in their {n}s.\n\n"
+        for n in (40, 50, 60)
+    )
+    for md in (staff, gear, ages):
+        assert [m.name for m in extracted(md, Format.MARKDOWN).mentions] == [], md
+    fields = "".join(
+        f"## {name}\n\n{cue}\n\n| Field | Value |\n|---|---|\n| Sets | 3 |\n| Reps | 10 |\n\n"
+        for name, cue in (
+            ("Glute Bridge", "Lie on your back and lift your hips."),
+            ("Bird Dog", "Kneel on all fours and reach one arm forward."),
+            ("Dead Bug", "Lie on your back and lower one arm and the opposite leg."),
+        )
+    )
+    got = extracted(fields, Format.MARKDOWN).mentions
+    assert [m.name for m in got] == ["Glute Bridge", "Bird Dog", "Dead Bug"]  # no "Sets"
+    circuit = (
+        "## Circuit\n\n- Cardio\n  - Jumping Jacks - 30 seconds\n  - High Knees - 30 seconds\n"
+        "- Mobility\n  - Arm Circles - 10 reps\n  - Leg Swings - 10 reps\n"
+    )
+    names = [m.name for m in extracted(circuit, Format.MARKDOWN).mentions]
+    assert names == ["Jumping Jacks", "High Knees", "Arm Circles", "Leg Swings"]

@@ -306,3 +306,13 @@ def test_a_header_that_holds_the_article_is_kept_and_a_banner_header_is_not() ->
     )
     texts = [b.text for b in parse(doc_of(banner, Format.HTML)).blocks]
     assert "Studio News" not in texts and texts[0] == "Cobra"
+
+
+def test_heading_attributes_take_the_unnumbered_mark_and_never_backtrack() -> None:
+    blocks = parse(doc_of("## Cat-Cow Stretch {-}\n\nText.\n", Format.MARKDOWN)).blocks
+    assert blocks[0].text == "Cat-Cow Stretch"
+    # no closing brace, so no attributes: the pattern must not try every split of the 40
+    # pairs (it took 13 s at 25 pairs, doubling with each)
+    heading = "## Plank {" + ' k="v"' * 40 + " !\n"
+    blocks = parse(doc_of(heading, Format.MARKDOWN)).blocks
+    assert blocks[0].text.startswith("Plank {")

@@ -363,13 +363,10 @@ def _unnamed(
 def _page_title(blocks: list[Block], groups: list[Group]) -> Block | None:
     """A page about one exercise ("# Nordic Hamstring Curl", its fields, "## How to perform"
     and one numbered step list): where nothing else is named, the page's title names its one
-    exercise, an unnamed step list or a section that names nothing ("## Quick answer"). The
-    title is the only heading of the highest rank, and reads as a name."""
-    found = [g for g in groups if g.exercise]
-    if len(found) + sum(g.unnamed for g in groups) != 1:
+    unnamed step list. The title is the only heading of the highest rank, and reads as a
+    name."""
+    if any(g.exercise for g in groups) or sum(g.unnamed for g in groups) != 1:
         return None
-    if found and name_score(clean_name(found[0].name)).total > 0:
-        return None  # it has a name of its own
     heads = [b for b in blocks if b.kind is BlockKind.HEADING]
     if not heads:
         return None
@@ -553,11 +550,7 @@ def extract(
     emitted: set[int] = set()  # list titles a mention stepped over, already a section
     title = _page_title(blocks, groups)
     for g in groups:
-        if g.exercise and title is not None and g.head is not None:
-            mention = _named(doc_id, blocks, g)  # "## Quick answer" of "# Nordic Curl"
-            named = clean_name(title.text)
-            mentions.append(dataclasses.replace(mention, name=named, heading=title.text))
-        elif g.exercise:
+        if g.exercise:
             mentions.append(_named(doc_id, blocks, g))
             for k in g.skipped:
                 sections.append(_section(doc_id, blocks, [k], Group(head=k, name=blocks[k].text)))

@@ -15,11 +15,13 @@ from exercise_pipeline.vocab import load, words
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’/-][a-z0-9]+)*")
 _STEP_PREFIX = re.compile(r"^\s*step\s*\d{1,2}\s*[:.)\-–]\s*", re.I)
+# "20s" is twenty seconds, not "the 1970s", "the 80s" or "in your 40s"
+_NOT_A_DECADE = r"(?<!\bthe )(?<!\byour )(?<!\btheir )(?<!\bmy )(?<!\bour )(?<!\bhis )(?<!\bher )"
 _DOSAGE = re.compile(
     r"(?:^|\s)[x×]\s?\d+|\b\d+\s?[x×]\s?\d+|"
     r"\b(?:hold(?:ing)?\b.{0,40}?\b(?:seconds?|secs?|minutes?|mins?|breaths?|count)|"
     r"repeat\b|\d+\s*(?:-|–|to)?\s*\d*\s*(?:times|reps|repetitions|sets)\b|"
-    r"\b\d{1,3}(?:\s*(?:-|–|to)\s*\d{1,3})?\s*(?:s|secs?|seconds?)\b|"  # not "the 1970s"
+    rf"{_NOT_A_DECADE}\b\d{{1,3}}(?:\s*(?:-|–|to)\s*\d{{1,3}})?\s*(?:s|secs?|seconds?)\b|"
     r"(?:one|two|three|four|five|six|eight|ten|twelve|fifteen|twenty)\s+(?:times|reps|repetitions))",
     re.I,
 )
@@ -190,6 +192,8 @@ def has_dosage(text: str) -> bool:
     (True, True, True)
     >>> has_dosage("made popular in the 1970s"), has_dosage("a 5 minute read")
     (False, False)
+    >>> has_dosage("music of the 80s"), has_dosage("running in your 40s")
+    (False, False)
     """
     return bool(_DOSAGE.search(text))
 
@@ -204,12 +208,15 @@ _DOSE_WORDS = re.compile(
 )
 
 
-_DOSE_UNIT = re.compile(
-    r"\d\s*(?:[x×]|sets?\b|reps?\b|repetitions?\b|times\b|seconds?\b|secs?\b|s\b|"
-    r"minutes?\b|mins?\b|hours?\b|breaths?\b|passes\b|steps\b|cycles\b|circles\b|"
-    r"laps\b|rounds\b)|[x×]\s*\d",
-    re.I,
+# What a count counts: repetitions, sets, seconds, breaths ... (an exercise's), and spans of
+# time any plan has.
+_COUNTS = (
+    r"[x×]|sets?\b|reps?\b|repetitions?\b|times\b|seconds?\b|secs?\b|breaths?\b|"
+    r"passes\b|steps\b|cycles\b|circles\b|laps\b|rounds\b"
 )
+_SPANS = r"minutes?\b|mins?\b|hours?\b"
+_SECONDS = rf"{_NOT_A_DECADE}\b\d{{1,3}}\s?s\b"  # "30s", not "the 1960s"
+_DOSE_UNIT = re.compile(rf"\d\s*(?:{_COUNTS}|{_SPANS})|{_SECONDS}|[x×]\s*\d", re.I)
 
 
 def has_dose_unit(text: str) -> bool:
@@ -218,10 +225,7 @@ def has_dose_unit(text: str) -> bool:
 
 
 _EXERCISE_COUNT = re.compile(
-    r"\d\s*(?:[x×]|sets?\b|reps?\b|repetitions?\b|times\b|seconds?\b|secs?\b|s\b|"
-    r"breaths?\b|passes\b|cycles\b|circles\b|laps\b|rounds\b)|[x×]\s*\d|\b(?:each|per)\s+"
-    r"(?:side|leg|arm)\b",
-    re.I,
+    rf"\d\s*(?:{_COUNTS})|{_SECONDS}|[x×]\s*\d|\b(?:each|per)\s+(?:side|leg|arm)\b", re.I
 )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, cast
 
@@ -165,14 +165,13 @@ def _plan_name(name: str) -> bool:
         and (capitalised or not is_instruction(name))
         and not is_dose_line(name)  # a dose in the name's column: "| 30s | |" shifted left
         and not _NOT_A_NAME.match(name)
-        and not label_of(name)
+        and not label_of(name + ": x")  # "| Sets | 3 |" is a field's row
     )
 
 
 # A table column that names the row's exercise ("| Reps | Exercise | Comments |").
 _NAME_COLUMN = re.compile(
-    r"(?:exercises?|stretch(?:es)?|movements?|moves?|names?|drills?|poses?|asanas?|"
-    r"activit(?:y|ies))",
+    r"(?:exercises?|stretch(?:es)?|movements?|moves?|drills?|poses?|asanas?)",
     re.I,
 )
 
@@ -319,7 +318,14 @@ def sentence_name(block: Block) -> Split | None:
 def _named_by_sentence(blocks: list[Block], i: int) -> Split | None:
     """A sentence-named item among siblings named the same way (five numbered stretches),
     not one item of a step list that happens to open with a short sentence."""
-    split = sentence_name(blocks[i])
+    return _named_like_a_sibling(blocks, i, sentence_name)
+
+
+def _named_like_a_sibling(
+    blocks: list[Block], i: int, split_of: Callable[[Block], Split | None]
+) -> Split | None:
+    """``split_of`` of the block, if a neighbour of its level is named that way too."""
+    split = split_of(blocks[i])
     if not split:
         return None
     around = [
@@ -327,7 +333,7 @@ def _named_by_sentence(blocks: list[Block], i: int) -> Split | None:
         for k in (i - 1, i + 1)
         if 0 <= k < len(blocks) and blocks[k].level == blocks[i].level
     ]
-    return split if any(sentence_name(b) for b in around) else None
+    return split if any(split_of(b) for b in around) else None
 
 
 # "Straight Kicks - up and down in front of the body", "Pike – Sitting on the ground ...",
@@ -359,50 +365,55 @@ def dash_name(block: Block) -> Split | None:
 def _named_by_dash(blocks: list[Block], i: int) -> Split | None:
     """A dash-named item among siblings named the same way (four kicks of a warm-up), not a
     lone line that happens to hold a dash."""
-    split = dash_name(blocks[i])
-    if not split:
-        return None
-    around = [
-        blocks[k]
-        for k in (i - 1, i + 1)
-        if 0 <= k < len(blocks) and blocks[k].level == blocks[i].level
-    ]
-    return split if any(dash_name(b) for b in around) else None
+    return _named_like_a_sibling(blocks, i, dash_name)
 
 
-_LIST_REACH = 40  # items looked at on either side of one, to see the list it is in
+def _list_runs(blocks: list[Block]) -> list[tuple[int, int]]:
+    """For each block, the run of list items of one level it is in, (first, last): one pass."""
+    out: list[tuple[int, int]] = []
+    lo = 0
+    for k, b in enumerate(blocks):
+        if not (k and _same_list(blocks[k - 1], b)):
+            lo = k
+        out.append((lo, k))
+    hi = len(blocks) - 1
+    for k in range(len(blocks) - 1, -1, -1):
+        if k == len(blocks) - 1 or not _same_list(blocks[k + 1], blocks[k]):
+            hi = k
+        out[k] = (out[k][0], hi)
+    return out
 
 
-def _listed(blocks: list[Block], i: int) -> Split | None:
+def _listed(
+    blocks: list[Block], i: int, runs: list[tuple[int, int]], seen: dict[int, bool]
+) -> Split | None:
     """An item of a routine's list of names ("The routine is as follows. Each movement lasts
     a minute." / "* Knee raises" / "* Warrior pose" / ...; "### Essential Stretches" / "-
     Hamstring Stretch" / ...): a list of three or more short names, most of them reading as
     exercises, under a heading or a lead-in about exercises. Each names one, with no text of
-    its own."""
+    its own. ``runs``: ``_list_runs`` of the blocks; ``seen``: each list's verdict, by its
+    first item."""
     b = blocks[i]
-    if b.kind is not BlockKind.LIST_ITEM or b.lead or not _short_name(b.text):
+    if b.kind is not BlockKind.LIST_ITEM or b.lead:
         return None
-    lo = i
-    while lo > max(0, i - _LIST_REACH) and _same_list(blocks[lo - 1], b):
-        lo -= 1
-    hi = i
-    while hi < min(len(blocks) - 1, i + _LIST_REACH) and _same_list(blocks[hi + 1], b):
-        hi += 1
+    lo, hi = runs[i]
+    if lo not in seen:
+        seen[lo] = _routine_list(blocks, lo, hi)
+    return Split(b.text.strip(), len(b.text)) if seen[lo] else None
+
+
+def _routine_list(blocks: list[Block], lo: int, hi: int) -> bool:
     items = blocks[lo : hi + 1]
-    if len(items) < 3 or not all(_short_name(x.text) for x in items):
-        return None
+    if len(items) < 3 or any(x.lead or not _short_name(x.text) for x in items):
+        return False
     if sum(name_score(clean_name(x.text)).total >= 1.0 for x in items) * 2 < len(items):
-        return None
+        return False
     before = blocks[lo - 1] if lo > 0 else None
-    if before is None or not EXERCISE_SECTION.search(before.text):
-        return None
-    if before.kind is BlockKind.PARAGRAPH and not (
-        is_lead_in(before.text) or re.search(r"\bfollow|:\s*$", before.text)
-    ):
-        return None  # a paragraph about exercises that does not introduce the list
-    if before.kind not in (BlockKind.HEADING, BlockKind.PARAGRAPH):
-        return None
-    return Split(b.text.strip(), len(b.text))
+    if before is None or not EXERCISE_SECTION.search(before.text) or is_gear_heading(before.text):
+        return False  # not "## Exercise equipment" / "- Pull-Up Bar" / ...
+    if before.kind is BlockKind.PARAGRAPH:  # a paragraph that introduces the list
+        return is_lead_in(before.text) or bool(re.search(r"\bfollow|:\s*$", before.text))
+    return before.kind is BlockKind.HEADING
 
 
 def _same_list(x: Block, b: Block) -> bool:
@@ -638,6 +649,8 @@ def _collect(
             and b.level > head.level
             and not b.lead
             and name_split(b) is None  # not a named choice: "Choose:" / "  - **Plank** - ..."
+            and dose_item(b) is None  # nor a category's entries: "- Cardio" / "  - Squats - 30s"
+            and dash_name(b) is None
         ):
             body.append(j)  # the item's own items: "- Child's Pose" / "  - Cue: Kneel ..."
             j += 1
@@ -733,6 +746,8 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
     groups: list[Group] = []
     keys = [label_key(b) for b in blocks]
     labels = field_labels(blocks, keys)
+    runs = _list_runs(blocks)
+    lists: dict[int, bool] = {}  # a list's verdict (is it a routine of names), by its first item
     cue_levels: set[int] = set()  # heading levels whose last section took bullet cues
     i = 0
     while i < len(blocks):
@@ -751,7 +766,7 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
                 or plan
                 or _named_by_sentence(blocks, i)
                 or _named_by_dash(blocks, i)
-                or _listed(blocks, i)
+                or _listed(blocks, i, runs, lists)
             )
             # a circuit's "3x5-8 Squat", not an agenda's "Small groups (30 mins)"
             prescribed = split is not None and split is plan and counts_an_exercise(b.text)

@@ -44,7 +44,7 @@ ATX = re.compile(r"(?P<hashes>#{1,6})(?:[ \t]+|$)")
 ATX_CLOSE = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 # Pandoc's and kramdown's heading attributes at the end of an ATX heading ("## Notes {#notes}",
 # "## Tips ## {.aside lang=en}"): markup, not part of the title.
-_ATTR = r"(?:[#.][\w:.-]+|[\w-]+=(?:\"[^\"]*\"|[^\s}]+))"
+_ATTR = r"(?:[#.][\w:.-]+|-|[\w-]+=(?:\"[^\"]*\"|[^\s}\"]+))"  # "{-}": unnumbered
 ATX_ATTRS = re.compile(rf"[ \t]+\{{[ \t]*{_ATTR}(?:[ \t]+{_ATTR})*[ \t]*\}}[ \t]*$")
 # "•" is no CommonMark list marker, but scraped text uses it for one.
 BULLET = re.compile(r"^[ \t]*•(?:[ \t]+|$)")
