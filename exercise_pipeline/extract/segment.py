@@ -601,18 +601,21 @@ def enclosing(blocks: Sequence[Block]) -> list[int | None]:
     return out
 
 
-def field_labels(blocks: list[Block], keys: Sequence[str | None]) -> frozenset[str]:
+def field_labels(
+    blocks: list[Block], keys: Sequence[str | None], plans: Sequence[Split | None]
+) -> frozenset[str]:
     """The labels of the document's entries: an entry's fields repeat under every heading of
     a run ("Type:", "Hold:", "Form Cues:" under each of 115 stretches), while an exercise's
     name does not. A label (a line's lead or a heading of its own) that recurs under several
     headings and does not read as an exercise name is a field of the entry it is in, never
     an exercise of its own. A plan's entries repeat too ("| Psoas Hold | 2 | 30 seconds |"
-    on day 1, 2 and 3): they are names, not labels."""
+    on day 1, 2 and 3): they are names, not labels (``plans``: ``_prescribed`` of each
+    block)."""
     under: dict[str, set[int]] = {}
     for k, (key, heading) in enumerate(zip(keys, enclosing(blocks), strict=True)):
         if key is None or heading is None:  # keys: their label_key
             continue
-        if blocks[k].kind is BlockKind.TABLE_ROW and _prescribed(blocks, k):
+        if blocks[k].kind is BlockKind.TABLE_ROW and plans[k]:
             continue
         under.setdefault(key, set()).add(heading)
     return frozenset(
@@ -630,10 +633,11 @@ def _collect(
     head: Block | None = None,
     labels: frozenset[str] = frozenset(),
     keys: Sequence[str | None],
+    plans: Sequence[Split | None],
     sibling_cues: bool = False,
 ) -> tuple[list[int], int]:
     """Body blocks from ``start`` up to the next candidate or a natural end (``keys``: the
-    ``label_key`` of each block)."""
+    ``label_key`` of each block; ``plans``: its ``_prescribed``)."""
     body: list[int] = []
     entry = _Entry()
     max_number = 0
@@ -689,7 +693,7 @@ def _collect(
             _sibling_item(b, head)
             or _named_by_sentence(blocks, j)
             or _named_by_dash(blocks, j)
-            or _prescribed(blocks, j)
+            or plans[j]
         ):
             break  # the next name: "2. Neck roll. Roll your head ...", "2. Cobra - 10 reps"
         under_label = previous is not None and previous.kind is BlockKind.HEADING
@@ -745,7 +749,8 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
     """Blocks in groups: one per candidate heading, and runs of loose text between them."""
     groups: list[Group] = []
     keys = [label_key(b) for b in blocks]
-    labels = field_labels(blocks, keys)
+    plans = [_prescribed(blocks, k) for k in range(len(blocks))]  # each block's, once
+    labels = field_labels(blocks, keys, plans)
     runs = _list_runs(blocks)
     lists: dict[int, bool] = {}  # a list's verdict (is it a routine of names), by its first item
     cue_levels: set[int] = set()  # heading levels whose last section took bullet cues
@@ -753,7 +758,7 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
     while i < len(blocks):
         b = blocks[i]
         field = keys[i] in labels  # a field of an entry: never a name
-        plan = None if field else _prescribed(blocks, i)
+        plan = None if field else plans[i]
         # a row of a table with dose columns ("Exercise | Sets | Reps"): a plan's entry
         prescribed = plan is not None and b.kind is BlockKind.TABLE_ROW
         if field:
@@ -781,7 +786,7 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
         elif is_candidate(b) and not field:
             siblings = b.kind is BlockKind.HEADING and b.level in cue_levels
             body, j = _collect(
-                blocks, i + 1, after_head=True, head=b, labels=labels, keys=keys,
+                blocks, i + 1, after_head=True, head=b, labels=labels, keys=keys, plans=plans,
                 sibling_cues=siblings,
             )  # fmt: skip
             if b.kind is BlockKind.HEADING:
@@ -797,7 +802,7 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
             groups.append(Group(head=i, name=b.text, body=body))
             i = j
         else:
-            body, j = _collect(blocks, i, after_head=False, keys=keys)
+            body, j = _collect(blocks, i, after_head=False, keys=keys, plans=plans)
             if not body:  # a block _collect refuses at the start (a restarted list)
                 body, j = [i], i + 1
             groups.append(Group(head=None, body=body))
