@@ -1,6 +1,6 @@
 """HTML parser: the article body as blocks, everything else as accounted removals.
 
-beautifulsoup4 with the lxml parser gives the element tree; a small tokenizer over the source
+libxml2's HTML parser gives the element tree (``parse.tree``); a small tokenizer over the source
 gives every text node's exact offsets (entities decoded, each mapped back to its ``&...;``), and
 the two are matched in document order. The article body is the tightest element holding most of
 the page's paragraph text outside navigation, headers, footers, asides, forms and related-article
@@ -16,21 +16,21 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-
-from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import (
-    CData,
-    Comment,
-    Declaration,
-    Doctype,
-    ProcessingInstruction,
-    Script,
-    Stylesheet,
-    TemplateString,
-)
+from typing import NamedTuple
 
 from exercise_pipeline.align import Aligned, concat
 from exercise_pipeline.models import Block, BlockKind, Document, Removal
+from exercise_pipeline.parse.tree import (
+    COMMENT,
+    RUBY,
+    SCRIPT,
+    STYLE,
+    TEMPLATE,
+    TEXT,
+    Element,
+    Text,
+    Tree,
+)
 
 TOKEN = re.compile(
     r"""
@@ -45,7 +45,9 @@ TOKEN = re.compile(
     re.S | re.I | re.X,
 )
 ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
-SKIP_STRINGS = (Comment, CData, Declaration, Doctype, ProcessingInstruction, Script, Stylesheet)
+_ENTITY_OR_CR = re.compile(rf"{ENTITY.pattern}|\r\n?")
+SKIP_STRINGS = frozenset({COMMENT, SCRIPT, STYLE})  # kinds of text node that are never text
+_VISIBLE = frozenset({TEXT, TEMPLATE, RUBY})  # the others
 SKIP_TAGS = {"script", "style", "noscript", "template", "textarea", "svg", "math", "head", "title"}
 SKIP_TAGS |= {"select", "option", "button", "input", "iframe", "object", "embed", "canvas"}
 BLOCK_TAGS = {
@@ -82,17 +84,21 @@ FURNITURE_WORDS = {
 _WORDS = re.compile(r"[a-z]+")
 
 
+_Inline = list[Text | None]  # text nodes in order; None for a <br> or a cell boundary
+
+
 @dataclass(slots=True)
 class _Ctx:
     doc: Document
-    located: dict[int, Aligned]
+    tree: Tree
+    located: dict[int, Aligned]  # by text node position
     blocks: list[Block] = field(default_factory=list)
-    kept: set[int] = field(default_factory=set)  # ids of strings inside kept blocks
+    kept: set[int] = field(default_factory=set)  # positions of text nodes inside kept blocks
 
     def emit(
         self,
         kind: BlockKind,
-        strings: list[NavigableString | None],
+        strings: _Inline,
         *,
         level: int = 0,
         number: int | None = None,
@@ -106,7 +112,7 @@ class _Ctx:
                 if parts and parts[-1].text != " ":
                     parts.append(Aligned(" ", ()))
                 continue
-            located = self.located.get(id(s))
+            located = self.located.get(s.pos)
             if located is not None:
                 parts.append(located)
         content = _collapse(_join(parts))
@@ -114,7 +120,7 @@ class _Ctx:
             return
         for s in strings:
             if s is not None:
-                self.kept.add(id(s))
+                self.kept.add(s.pos)
         self.blocks.append(
             Block(
                 source_id=self.doc.source_id,
@@ -131,47 +137,48 @@ class _Ctx:
         )
 
 
-def _split_at_breaks(run: list[NavigableString | None]) -> list[list[NavigableString | None]]:
+def _is_bold(s: Text) -> bool:
+    return s.parent.name in ("strong", "b")
+
+
+def _split_at_breaks(run: _Inline) -> list[_Inline]:
     """Text separated by a blank line (<br><br>), or a line break before a bold label, is a
     paragraph of its own: "<strong>Purpose:</strong> ...<br><br><strong>Action:</strong> ..."."""
-    pieces: list[list[NavigableString | None]] = [[]]
+    pieces: list[_Inline] = [[]]
     pending_break = 0
     for s in run:
         if s is None:
             pending_break += 1
             pieces[-1].append(s)
             continue
-        if not s.strip():
+        if not s.text.strip():
             pieces[-1].append(s)
             continue
-        bold = isinstance(s.parent, Tag) and s.parent.name in ("strong", "b")
-        if pending_break >= 2 or (pending_break and bold):
+        if pending_break >= 2 or (pending_break and _is_bold(s)):
             pieces.append([])
         pending_break = 0
         pieces[-1].append(s)
     return [p for p in pieces if p]
 
 
-def _lead_of_strings(strings: list[NavigableString | None]) -> str:
+def _lead_of_strings(strings: _Inline) -> str:
     """The bold lead-in of a run of inline strings, as _lead_text for an element."""
-    texts = [s for s in strings if s is not None and s.strip()]
-    if len(texts) < 2 or not (
-        isinstance(texts[0].parent, Tag) and texts[0].parent.name in ("strong", "b")
-    ):
+    texts = [s for s in strings if s is not None and s.text.strip()]
+    if len(texts) < 2 or not _is_bold(texts[0]):
         return ""
-    name = " ".join(texts[0].split()).rstrip(":").strip()
-    rest = " ".join(" ".join(t.split()) for t in texts[1:]).strip()
+    name = " ".join(texts[0].text.split()).rstrip(":").strip()
+    rest = " ".join(" ".join(t.text.split()) for t in texts[1:]).strip()
     return name if name and rest and rest not in (":", ".") else ""
 
 
-def _lead_text(tag: Tag) -> str:
+def _lead_text(tree: Tree, tag: Element) -> str:
     """A bold lead-in: the element opens with <strong>/<b> and goes on with more text."""
-    children = [c for c in tag.children if not (isinstance(c, NavigableString) and not c.strip())]
+    children = [c for c in tag.children if not (isinstance(c, Text) and not c.text.strip())]
     first = children[0] if children else None
-    if not isinstance(first, Tag) or first.name not in ("strong", "b"):
+    if not isinstance(first, Element) or first.name not in ("strong", "b"):
         return ""
-    whole = " ".join(tag.get_text().split())
-    bold = " ".join(first.get_text().split())
+    whole = " ".join(tree.get_text(tag).split())
+    bold = " ".join(tree.get_text(first).split())
     rest = whole[len(bold) :].strip() if whole.startswith(bold) else ""
     name = bold.rstrip(":").strip()
     return name if name and rest and rest not in (":", ".") else ""
@@ -205,17 +212,19 @@ def _collapse(content: Aligned) -> Aligned:
 
 
 def _decode_text(text: str, start: int) -> Aligned:
+    """Source text as the parser reads it: entities decoded, and CR LF or a lone CR as LF."""
     aligned = Aligned.from_source(text, start)
+    if "&" not in text and "\r" not in text:
+        return aligned
     edits = []
-    for m in ENTITY.finditer(text):
-        decoded = html.unescape(m.group())
+    for m in _ENTITY_OR_CR.finditer(text):
+        decoded = "\n" if m.group()[0] == "\r" else html.unescape(m.group())
         if decoded != m.group():
             edits.append((m.start(), m.end(), decoded))
     return aligned.replace(edits)
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
     start: int
     end: int
     kind: str  # text | tag | comment | raw | decl
@@ -244,25 +253,24 @@ def tokenize(source: str) -> list[_Token]:
     return tokens
 
 
-def _in_skipped(s: NavigableString) -> bool:
+def _in_skipped(s: Text) -> bool:
     """Inside a script, style, form control or the like: not article text."""
-    return s.parent is not None and _skipped_tag(s.parent)
+    return _skipped_tag(s.parent)
 
 
-# Per-tag memos, kept in the tag's own __dict__ (``getattr`` on a bs4 Tag searches its
-# children for a tag of that name): asked for every text node, an answer about an element
-# holds for every node under it, so each element is looked at once.
-_SKIPPED, _ZONE = "_pipeline_skipped", "_pipeline_zone"
+# Per-element memos: asked for every text node, an answer about an element holds for every
+# node under it, so each element is looked at once.
+_SKIPPED, _ZONE = "skipped", "zone"
 
 
-def _skipped_tag(tag: Tag) -> bool:
-    chain: list[Tag] = []
-    node: Tag | None = tag
+def _skipped_tag(tag: Element) -> bool:
+    chain: list[Element] = []
+    node: Element | None = tag
     found = False
     while node is not None:
-        known = node.__dict__.get(_SKIPPED)
+        known = node.memo.get(_SKIPPED)
         if known is not None:
-            found = known
+            found = bool(known)
             break
         chain.append(node)
         if node.name in SKIP_TAGS:
@@ -270,39 +278,31 @@ def _skipped_tag(tag: Tag) -> bool:
             break
         node = node.parent
     for seen in chain:
-        seen.__dict__[_SKIPPED] = found
+        seen.memo[_SKIPPED] = found
     return found
 
 
-def _strings(root: Tag) -> Iterator[NavigableString]:
+def _strings(tree: Tree, root: Element) -> Iterator[Text]:
     """Text nodes in document order, leaving out comments, scripts, styles and the like."""
-    for s in root.descendants:
-        if not isinstance(s, NavigableString) or isinstance(s, SKIP_STRINGS):
-            continue
-        if isinstance(s, TemplateString):
-            continue
-        if _in_skipped(s):
-            continue
-        yield s
+    for s in tree.descendants(root):
+        if type(s) is Text and s.kind in (TEXT, RUBY) and not _in_skipped(s):
+            yield s
 
 
-def _locate(soup: BeautifulSoup, tokens: list[_Token], source: str) -> dict[int, Aligned]:
+def _locate(tree: Tree, tokens: list[_Token], source: str) -> dict[int, Aligned]:
     """Map each text node of the tree to its aligned source text, matching in order."""
     pieces = [_decode_text(source[t.start : t.end], t.start) for t in tokens if t.kind == "text"]
     stream = concat(pieces)
     located: dict[int, Aligned] = {}
     pos = 0
-    for s in _strings(soup):
-        text = str(s)
+    for s in _strings(tree, tree.root):
+        text = s.text
         if not text.strip():
             continue
         found = stream.text.find(text, pos)
-        if found < 0 and "\n" in text:
-            text = text.replace("\n", "\r\n")
-            found = stream.text.find(text, pos)
         if found < 0:
             continue
-        located[id(s)] = stream.slice(found, found + len(text))
+        located[s.pos] = stream.slice(found, found + len(text))
         pos = found + len(text)
     return located
 
@@ -312,195 +312,195 @@ def _locate(soup: BeautifulSoup, tokens: list[_Token], source: str) -> dict[int,
 _COMPONENTS = frozenset({"modal", "card", "panel", "accordion", "collapse", "dialog", "tab"})
 
 
-def _class_words(tag: Tag) -> set[str]:
+def _class_words(tag: Element) -> set[str]:
     words: set[str] = set()
     for attr in ("class", "id", "role"):
-        value = tag.get(attr)
-        if isinstance(value, list):
-            value = " ".join(value)
-        for token in (value or "").lower().split():
+        for token in (tag.get(attr) or "").lower().split():
             parts = _WORDS.findall(token)
             if parts and parts[0] not in _COMPONENTS:
                 words.update(parts)
     return words
 
 
-def furniture_of(tag: Tag) -> tuple[str, str] | None:
+def furniture_of(tag: Element) -> tuple[str, str] | None:
     """The (reason, rule) if this element is a page-furniture region itself."""
     if tag.name in FURNITURE_TAGS:
         return FURNITURE_TAGS[tag.name]
     if tag.get("role") in ("navigation", "banner", "contentinfo", "complementary"):
         return "navigation", f"html-role-{tag.get('role')}"
+    if not tag.attrs:
+        return None
     for word in sorted(_class_words(tag)):
         if word in FURNITURE_WORDS:
             return FURNITURE_WORDS[word], f"html-class-{word}"
     return None
 
 
-def _zone(s: NavigableString | Tag, main: Tag | None) -> tuple[str, str] | None:
+def _zone(tree: Tree, s: Text | Element, main: Element | None) -> tuple[str, str] | None:
     """The furniture region a node sits in, looking up to the article body; None inside it."""
-    return _zone_from(s.parent, main) if s.parent is not None else _outside(main)
+    return _zone_from(tree, s.parent, main) if s.parent is not None else _outside(main)
 
 
-def _outside(main: Tag | None) -> tuple[str, str] | None:
+def _outside(main: Element | None) -> tuple[str, str] | None:
     return None if main is None else ("page_furniture", "html-outside-article")
 
 
-def _zone_from(tag: Tag, main: Tag | None) -> tuple[str, str] | None:
+_Zone = tuple[str, str] | None
+
+
+def _zone_from(tree: Tree, tag: Element, main: Element | None) -> _Zone:
     """``_zone`` of whatever sits directly in ``tag``, memoised per element and body."""
-    chain: list[Tag] = []
-    node: Tag | None = tag
+    chain: list[Element] = []
+    node: Element | None = tag
     zone = _outside(main)
+    key = -1 if main is None else main.first
     while node is not None:
         if node is main:
             zone = None
             break
-        memo: dict[int, tuple[str, str] | None] | None = node.__dict__.get(_ZONE)
-        if memo is not None and id(main) in memo:
-            zone = memo[id(main)]
+        memo = node.memo.get(_ZONE)
+        if isinstance(memo, dict) and key in memo:
+            zone = memo[key]
             break
         chain.append(node)
         if node.name not in ("html", "body", "[document]"):
             hit = furniture_of(node)
-            if hit and not _holds_the_article(node, hit):
+            if hit and not _holds_the_article(tree, node, hit):
                 zone = hit
                 break
         node = node.parent
     for seen in chain:
-        seen.__dict__.setdefault(_ZONE, {})[id(main)] = zone
+        memo = seen.memo.setdefault(_ZONE, {})
+        assert isinstance(memo, dict)
+        memo[key] = zone
     return zone
 
 
-def _holds_the_article(tag: Tag, hit: tuple[str, str]) -> bool:
+def _holds_the_article(tree: Tree, tag: Element, hit: tuple[str, str]) -> bool:
     """A layout wrapper named by class ("page-content-sidebar-section"), or a ``<header>``,
     that holds most of the page's paragraph text is the article's container, not furniture
     (a page whose poses all sit in its ``<header>``)."""
     if not (hit[1].startswith("html-class-") or hit[1] == "html-header"):
         return False
-    root = tag
-    while isinstance(root.parent, Tag):
-        root = root.parent
-    total = _paragraph_text(root, root)
-    return total > 0 and _paragraph_text(tag, root) >= 0.5 * total
+    total = _paragraph_text(tree, tree.root)
+    return total > 0 and _paragraph_text(tree, tag) >= 0.5 * total
 
 
-_MEMO = "_pipeline_paragraph_text"  # per-document memo, kept on the parse tree's root
+def _paragraph_text(tree: Tree, tag: Element) -> int:
+    """Characters of paragraph and list text under ``tag``: a running total over the page
+    (asked for every furniture ancestor of every text node, a walk per question made one
+    real page take 285 s)."""
+
+    def own(node: Element | Text) -> int:
+        if type(node) is Element and node.name in ("p", "li"):
+            return len(tree.get_text(node, " ", strip=True))
+        return 0
+
+    return tree.sum_under(tag, "paragraph_text", own)
 
 
-def _paragraph_text(tag: Tag, root: Tag) -> int:
-    """Characters of paragraph and list text under ``tag``, computed once per tag: asked for
-    every furniture ancestor of every text node, it made one real page take 285 s. Tags
-    compare by structure, so the memo is keyed by identity and keeps the tag alive."""
-    memo: dict[int, tuple[Tag, int]] | None = getattr(root, _MEMO, None)
-    if memo is None:
-        memo = {}
-        setattr(root, _MEMO, memo)
-    hit = memo.get(id(tag))
-    if hit is None:
-        hit = (tag, sum(len(p.get_text(" ", strip=True)) for p in tag.find_all(["p", "li"])))
-        memo[id(tag)] = hit
-    return hit[1]
+def _text_len(tree: Tree, tag: Element) -> int:
+    def own(node: Element | Text) -> int:
+        return len(node.text.strip()) if type(node) is Text and node.kind in _VISIBLE else 0
+
+    return tree.sum_under(tag, "text_len", own)
 
 
-def _text_len(tag: Tag) -> int:
-    return sum(len(s.strip()) for s in tag.find_all(string=True) if not isinstance(s, SKIP_STRINGS))
-
-
-def find_main(soup: BeautifulSoup) -> Tag | None:
+def find_main(tree: Tree) -> Element | None:
     """The article body: where paragraph text outside furniture concentrates."""
     scores: dict[int, float] = {}
-    tags: dict[int, Tag] = {}
-    for el in soup.find_all(TEXT_TAGS):
-        if _zone(el, None) is not None or any(p.name in TEXT_TAGS for p in el.parents):
+    tags: dict[int, Element] = {}
+    for el in tree.find_all(tree.root, TEXT_TAGS):
+        if _zone(tree, el, None) is not None or any(p.name in TEXT_TAGS for p in el.parents):
             continue
-        length = _text_len(el)
-        links = sum(_text_len(a) for a in el.find_all("a"))
+        length = _text_len(tree, el)
+        links = sum(_text_len(tree, a) for a in tree.find_all(el, ("a",)))
         weight = length * (1 - links / length) if length else 0.0
         for p in el.parents:
-            if isinstance(p, Tag):
-                scores[id(p)] = scores.get(id(p), 0.0) + weight
-                tags[id(p)] = p
+            scores[p.first] = scores.get(p.first, 0.0) + weight
+            tags[p.first] = p
     if not scores:
-        return soup.body
-    best = max(tags.values(), key=lambda t: (scores[id(t)], -len(list(t.parents))))
+        return tree.find(tree.root, ("body",))
+    best = max(tags.values(), key=lambda t: (scores[t.first], -sum(1 for _ in t.parents)))
     while True:
-        children = [c for c in best.find_all(True, recursive=False) if id(c) in scores]
-        top = max(children, key=lambda t: scores[id(t)], default=None)
-        if top is None or scores[id(top)] < 0.85 * scores[id(best)] or top.name in TEXT_TAGS:
+        children = [c for c in best.elements() if c.first in scores]
+        top = max(children, key=lambda t: scores[t.first], default=None)
+        if top is None or scores[top.first] < 0.85 * scores[best.first] or top.name in TEXT_TAGS:
             return best
         best = top
 
 
-def _walk(ctx: _Ctx, el: Tag, main: Tag, depth: int = 0) -> None:
+def _walk(ctx: _Ctx, el: Element, main: Element, depth: int = 0) -> None:
     """Emit leaf blocks under ``el``; inline runs between block children become paragraphs."""
-    run: list[NavigableString | None] = []
+    run: _Inline = []
 
     def flush() -> None:
         for piece in _split_at_breaks(run):
-            if any(s is not None and s.strip() for s in piece):
+            if any(s is not None and s.text.strip() for s in piece):
                 ctx.emit(BlockKind.PARAGRAPH, piece, level=depth, lead=_lead_of_strings(piece))
         run.clear()
 
     for child in el.children:
-        if isinstance(child, NavigableString):
-            if not isinstance(child, SKIP_STRINGS):
+        if isinstance(child, Text):
+            if child.kind not in SKIP_STRINGS:
                 run.append(child)
-        elif isinstance(child, Tag):
-            if child.name in SKIP_TAGS or _zone(child, main) is not None:
-                continue
-            if furniture_of(child) is not None:
-                continue
-            if child.name == "br":
-                run.append(None)
-            elif child.name in BLOCK_TAGS or child.find(BLOCK_TAGS):
-                flush()
-                _block(ctx, child, main, depth)
-            else:
-                run.extend(_inline(child))
+            continue
+        if child.name in SKIP_TAGS or _zone(ctx.tree, child, main) is not None:
+            continue
+        if furniture_of(child) is not None:
+            continue
+        if child.name == "br":
+            run.append(None)
+        elif child.name in BLOCK_TAGS or child.holds_block:
+            flush()
+            _block(ctx, child, main, depth)
+        else:
+            run.extend(_inline(ctx.tree, child))
     flush()
 
 
-def _inline(tag: Tag) -> list[NavigableString | None]:
-    out: list[NavigableString | None] = []
-    for s in tag.descendants:
-        if isinstance(s, Tag) and s.name == "br":
-            out.append(None)
-        elif (
-            isinstance(s, NavigableString)
-            and not isinstance(s, SKIP_STRINGS)
-            and not _in_skipped(s)
-        ):
+def _inline(tree: Tree, tag: Element) -> _Inline:
+    out: _Inline = []
+    for s in tree.descendants(tag):
+        if isinstance(s, Element):
+            if s.name == "br":
+                out.append(None)
+        elif s.kind not in SKIP_STRINGS and not _in_skipped(s):
             out.append(s)
     return out
 
 
-def _only_bold(tag: Tag) -> bool:
+def _only_bold(tree: Tree, tag: Element) -> bool:
     """A paragraph whose whole text is bold reads as a heading."""
-    text = tag.get_text().strip()
-    bold = "".join(b.get_text() for b in tag.find_all(["strong", "b"])).strip()
+    text = tree.get_text(tag).strip()
+    bold = "".join(tree.get_text(b) for b in tree.find_all(tag, ("strong", "b"))).strip()
     return bool(text) and bold == text and len(text) <= 90
 
 
-def _block(ctx: _Ctx, el: Tag, main: Tag, depth: int) -> None:
-    name = el.name
+def _block(ctx: _Ctx, el: Element, main: Element, depth: int) -> None:
+    name, tree = el.name, ctx.tree
     if name in HEADINGS:
-        ctx.emit(BlockKind.HEADING, _inline(el), level=HEADINGS[name], marker=name)
+        ctx.emit(BlockKind.HEADING, _inline(tree, el), level=HEADINGS[name], marker=name)
     elif name == "li":
         _list_item(ctx, el, main, depth)
     elif name == "tr":
-        cells: list[NavigableString | None] = []
-        for cell in el.find_all(["td", "th"], recursive=False):
-            cells.extend([*_inline(cell), None])
+        cells: _Inline = []
+        for cell in el.elements():
+            if cell.name in ("td", "th"):
+                cells.extend([*_inline(tree, cell), None])
         ctx.emit(BlockKind.TABLE_ROW, cells, level=depth)
-    elif name in ("p", "dt", "dd", "figcaption", "pre", "caption", "summary") and not el.find(
-        BLOCK_TAGS
+    elif (
+        name in ("p", "dt", "dd", "figcaption", "pre", "caption", "summary") and not el.holds_block
     ):
-        if _only_bold(el):
-            ctx.emit(BlockKind.HEADING, _inline(el), level=4, bold=True)
+        if _only_bold(tree, el):
+            ctx.emit(BlockKind.HEADING, _inline(tree, el), level=4, bold=True)
         else:
-            pieces = _split_at_breaks(_inline(el))
+            pieces = _split_at_breaks(_inline(tree, el))
             for n, piece in enumerate(pieces):
-                lead = _lead_text(el) if n == 0 and len(pieces) == 1 else _lead_of_strings(piece)
+                if n == 0 and len(pieces) == 1:
+                    lead = _lead_text(tree, el)
+                else:
+                    lead = _lead_of_strings(piece)
                 ctx.emit(BlockKind.PARAGRAPH, piece, level=depth, lead=lead)
     elif name in ("hr",):
         return
@@ -508,42 +508,42 @@ def _block(ctx: _Ctx, el: Tag, main: Tag, depth: int) -> None:
         _walk(ctx, el, main, depth + (1 if name in ("ul", "ol") else 0))
 
 
-def _list_item(ctx: _Ctx, li: Tag, main: Tag, depth: int) -> None:
-    parent = li.parent
+def _list_item(ctx: _Ctx, li: Element, main: Element, depth: int) -> None:
+    parent, tree = li.parent, ctx.tree
     number = None
-    if isinstance(parent, Tag) and parent.name == "ol":
+    if parent is not None and parent.name == "ol":
         start = parent.get("start")
         first = int(start) if isinstance(start, str) and start.isdigit() else 1
-        number = first + list(parent.find_all("li", recursive=False)).index(li)
+        number = first + [c for c in parent.elements() if c.name == "li"].index(li)
     marker = f"{number}." if number is not None else "-"
     level = max(depth, 1)
-    if not li.find(BLOCK_TAGS):
+    if not li.holds_block:
         ctx.emit(
-            BlockKind.LIST_ITEM, _inline(li), level=level, number=number, marker=marker,
-            bold=_only_bold(li), lead=_lead_text(li),
+            BlockKind.LIST_ITEM, _inline(tree, li), level=level, number=number, marker=marker,
+            bold=_only_bold(tree, li), lead=_lead_text(tree, li),
         )  # fmt: skip
         return
     # An item holding paragraphs or nested lists: its first text is the item, the rest follows.
     first_done = False
-    run: list[NavigableString | None] = []
+    run: _Inline = []
     for child in li.children:
-        if isinstance(child, Tag) and (child.name in BLOCK_TAGS or child.find(BLOCK_TAGS)):
-            if run and any(s is not None and s.strip() for s in run):
+        if isinstance(child, Element) and (child.name in BLOCK_TAGS or child.holds_block):
+            if run and any(s is not None and s.text.strip() for s in run):
                 ctx.emit(BlockKind.LIST_ITEM, run, level=level, number=number, marker=marker)
                 first_done = True
             run = []
             if not first_done and child.name == "p":
-                ctx.emit(BlockKind.LIST_ITEM, _inline(child), level=level, number=number,
+                ctx.emit(BlockKind.LIST_ITEM, _inline(tree, child), level=level, number=number,
                          marker=marker)  # fmt: skip
                 first_done = True
             else:
                 _block(ctx, child, main, level + 1 if child.name in ("p", "div") else level)
-        elif isinstance(child, NavigableString):
-            if not isinstance(child, SKIP_STRINGS):
+        elif isinstance(child, Text):
+            if child.kind not in SKIP_STRINGS:
                 run.append(child)
-        elif isinstance(child, Tag) and child.name not in SKIP_TAGS:
-            run.extend(_inline(child))
-    if run and any(s is not None and s.strip() for s in run):
+        elif child.name not in SKIP_TAGS:
+            run.extend(_inline(tree, child))
+    if run and any(s is not None and s.text.strip() for s in run):
         kind = BlockKind.PARAGRAPH if first_done else BlockKind.LIST_ITEM
         ctx.emit(kind, run, level=level, number=number, marker=marker)
 
@@ -572,23 +572,23 @@ def _uncovered(token: _Token, spans: list[tuple[int, int]], text: str) -> list[t
 def _removals(
     doc: Document,
     tokens: list[_Token],
-    soup: BeautifulSoup,
+    tree: Tree,
     located: dict[int, Aligned],
     kept: set[int],
-    main: Tag | None,
+    main: Element | None,
     block_spans: list[tuple[int, int]],
 ) -> list[Removal]:
     """Everything outside the kept blocks: markup, and text labelled by its region."""
     by_start: dict[int, _Label] = {}
-    for s in _strings(soup):
-        where = located.get(id(s))
+    for s in _strings(tree, tree.root):
+        where = located.get(s.pos)
         if where is None or not where.text.strip():
             continue
         start = where.source_ranges(0, len(where.text))[0][0]
-        if id(s) in kept:
+        if s.pos in kept:
             by_start[start] = ("keep", "")
         else:
-            by_start[start] = _zone(s, main) or ("page_furniture", "html-unplaced-text")
+            by_start[start] = _zone(tree, s, main) or ("page_furniture", "html-unplaced-text")
     starts = sorted(by_start)
     head = _head_range(doc.text, tokens)
     labels: list[_Label | None] = []
@@ -658,21 +658,21 @@ def _head_range(source: str, tokens: list[_Token]) -> tuple[int, int]:
 
 def parse_html(doc: Document) -> tuple[list[Block], list[Removal]]:
     """Blocks of the article body and the removals for everything else on the page."""
-    soup = BeautifulSoup(doc.text, "lxml")
+    tree = Tree(doc.text, block_names=BLOCK_TAGS)
     tokens = tokenize(doc.text)
-    located = _locate(soup, tokens, doc.text)
-    main = find_main(soup)
-    ctx = _Ctx(doc, located)
+    located = _locate(tree, tokens, doc.text)
+    main = find_main(tree)
+    ctx = _Ctx(doc, tree, located)
     if main is not None:
-        if main.find("h1") is None:
-            titles = [h for h in soup.find_all("h1") if _zone(h, None) is None]
+        if tree.find(main, ("h1",)) is None:
+            titles = [h for h in tree.find_all(tree.root, ("h1",)) if _zone(tree, h, None) is None]
             if len(titles) == 1:
-                ctx.emit(BlockKind.HEADING, _inline(titles[0]), level=1, marker="h1")
+                ctx.emit(BlockKind.HEADING, _inline(tree, titles[0]), level=1, marker="h1")
         _walk(ctx, main, main)
     blocks = sorted(ctx.blocks, key=lambda b: b.span)
     blocks = [_reindex(b, i) for i, b in enumerate(blocks)]
     spans = [b.span for b in blocks]
-    return blocks, _removals(doc, tokens, soup, located, ctx.kept, main, spans)
+    return blocks, _removals(doc, tokens, tree, located, ctx.kept, main, spans)
 
 
 def _reindex(block: Block, index: int) -> Block:
