@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from exercise_pipeline.align import Aligned
-from exercise_pipeline.clean import clean
+from exercise_pipeline.clean import _within, clean
 from exercise_pipeline.clean.drugs import promotion_rule
 from exercise_pipeline.clean.repair import repair
 from exercise_pipeline.models import Format
@@ -185,3 +187,20 @@ def test_scrape_header_and_export_metadata_go() -> None:
         "Lie face down.",
     ]
     assert all(r.reason in ("markup", "page_furniture") for r in result.removals)
+
+
+_SPANS = st.lists(
+    st.tuples(st.integers(0, 60), st.integers(0, 20)).map(lambda t: (t[0], t[0] + t[1])),
+    max_size=12,
+)
+
+
+@given(_SPANS, _SPANS)
+def test_inside_a_removal_is_decided_as_the_naive_scan_decides(
+    removals: list[tuple[int, int]], repairs: list[tuple[int, int]]
+) -> None:
+    """A repair inside a removal is dropped: bisection over the removals' reach answers as
+    checking every removal does."""
+    inside = _within(sorted(removals))
+    for span in repairs:
+        assert inside(span) == any(a <= span[0] and span[1] <= b for a, b in removals)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from exercise_pipeline.align import Aligned
@@ -127,8 +129,8 @@ def clean(parsed: Parsed, *, settings: CleanSettings | None = None) -> Cleaned:
         if content.text:
             kept.append(dataclasses.replace(block, content=content))
 
-    spans = sorted(r.span for r in removals.items)
-    repairs = [r for r in repairs if not _inside_any(r.span, spans)]
+    inside = _within(sorted(r.span for r in removals.items))
+    repairs = [r for r in repairs if not inside(r.span)]
     blocks = tuple(dataclasses.replace(b, index=n) for n, b in enumerate(kept))
     return Cleaned(
         doc,
@@ -178,5 +180,14 @@ def _cut_sentences(
     return content.delete(cuts).strip()
 
 
-def _inside_any(span: Span, spans: list[Span]) -> bool:
-    return any(a <= span[0] and span[1] <= b for a, b in spans)
+def _within(spans: list[Span]) -> Callable[[Span], bool]:
+    """A test that a span lies inside one of ``spans`` (sorted): of the spans that start at
+    or before it, the furthest end decides, found by bisection."""
+    starts = [a for a, _ in spans]
+    reach = list(itertools.accumulate((b for _, b in spans), max))
+
+    def inside(span: Span) -> bool:
+        k = bisect.bisect_right(starts, span[0])
+        return k > 0 and reach[k - 1] >= span[1]
+
+    return inside

@@ -181,8 +181,10 @@ def product_promotion(sentence: str, document_text: str = "") -> bool:
     >>> product_promotion("Loop a Theraband around your knees and press out.")
     False
     """
+    if not _english(sentence):  # first: it is cheaper than counting names in the article
+        return False
     products = unknown_products(sentence, document_text)
-    if not products or not _english(sentence):
+    if not products:
         return False
     for name in products:  # a dose right after the name ("Tydol 50"), not a year ("March 2017")
         if re.search(rf"{re.escape(name)}\s+(?!(?:19|20)\d\d\b)\d{{2,4}}\b", sentence):
@@ -209,18 +211,25 @@ def promotion_rule(
     """
     if _caution().search(sentence):
         return None
-    names = drug_names(sentence, use_dictionary=use_dictionary)
-    if names and _promo().search(sentence):
-        return f"drug-{names[0][1]}"
+    # The names only matter beside a promotional cue or a claim of relief: found then only.
+    _, _, claim, context, _ = _shape()
+    promo = _promo().search(sentence) is not None
+    names = None
+    if promo:
+        names = drug_names(sentence, use_dictionary=use_dictionary)
+        if names:
+            return f"drug-{names[0][1]}"
     m = _SPLICE.match(sentence.strip())
     if m:
         name = m.group("name")
         words = {w.lower() for w in _TOKEN.findall(name)}
         if words and not words & _safe_words() and _occurrences(_lowered(document_text), name) <= 1:
             return "drug-spliced-claim"
-    _, _, claim, context, _ = _shape()
-    if names and claim.search(sentence) and context.search(sentence):
-        return f"drug-{names[0][1]}-claim"  # "Valium can help you relax ..."
+    if claim.search(sentence) and context.search(sentence):
+        if names is None:
+            names = drug_names(sentence, use_dictionary=use_dictionary)
+        if names:
+            return f"drug-{names[0][1]}-claim"  # "Valium can help you relax ..."
     if product_promotion(sentence, document_text):
         return "drug-product-shape"
     return None

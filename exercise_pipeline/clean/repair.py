@@ -29,6 +29,7 @@ _ODD_RUN = re.compile(r"[^ \t\r\n]*[^\x20-\x7e \t\r\n][^ \t\r\n]*")
 _FTFY_PIECE = 1024  # longer runs go to ftfy in pieces cut at ASCII characters
 
 
+@functools.lru_cache(maxsize=65536)  # a page's words with accents repeat ("für", "café")
 def _ftfy(text: str) -> str:
     return str(
         ftfy.fix_text(
