@@ -16,7 +16,7 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from exercise_pipeline.align import Aligned, concat
 from exercise_pipeline.models import Block, BlockKind, Document, Removal
@@ -234,22 +234,24 @@ class _Token(NamedTuple):
 def tokenize(source: str) -> list[_Token]:
     """Split HTML source into markup and text tokens with exact offsets."""
     tokens: list[_Token] = []
+    append = tokens.append
     pos = 0
     for m in TOKEN.finditer(source):
-        if m.start() > pos:
-            tokens.append(_Token(pos, m.start(), "text", "text"))
-        if m.group("comment") is not None:
-            tokens.append(_Token(m.start(), m.end(), "comment", "html-comment"))
-        elif m.group("raw") is not None:
-            rule = f"html-{m.group('rawname').lower()}"
-            tokens.append(_Token(m.start(), m.end(), "raw", rule))
-        elif m.group("tag") is not None:
-            tokens.append(_Token(m.start(), m.end(), "tag", "html-tag"))
+        start, end = m.span()
+        if start > pos:
+            append(_Token(pos, start, "text", "text"))
+        group = m.lastgroup
+        if group == "tag":
+            append(_Token(start, end, "tag", "html-tag"))
+        elif group == "raw":
+            append(_Token(start, end, "raw", f"html-{m.group('rawname').lower()}"))
+        elif group == "comment":
+            append(_Token(start, end, "comment", "html-comment"))
         else:
-            tokens.append(_Token(m.start(), m.end(), "decl", "html-declaration"))
-        pos = m.end()
+            append(_Token(start, end, "decl", "html-declaration"))
+        pos = end
     if pos < len(source):
-        tokens.append(_Token(pos, len(source), "text", "text"))
+        append(_Token(pos, len(source), "text", "text"))
     return tokens
 
 
@@ -289,10 +291,30 @@ def _strings(tree: Tree, root: Element) -> Iterator[Text]:
             yield s
 
 
+def _stream(source: str, tokens: list[_Token]) -> Aligned:
+    """The text tokens joined, as the parser reads them: ``concat`` of their ``_decode_text``,
+    built in one pass (text tokens are never adjacent, so no two of their runs merge)."""
+    text: list[str] = []
+    runs: list[tuple[int, int, int]] = []
+    at = 0
+    for t in tokens:
+        if t.kind != "text":
+            continue
+        piece = source[t.start : t.end]
+        if "&" in piece or "\r" in piece:
+            decoded = _decode_text(piece, t.start)
+            runs.extend((at + r[0], r[1], r[2]) for r in decoded.runs)
+            piece = decoded.text
+        else:
+            runs.append((at, t.start, t.end))
+        text.append(piece)
+        at += len(piece)
+    return Aligned("".join(text), tuple(runs))
+
+
 def _locate(tree: Tree, tokens: list[_Token], source: str) -> dict[int, Aligned]:
     """Map each text node of the tree to its aligned source text, matching in order."""
-    pieces = [_decode_text(source[t.start : t.end], t.start) for t in tokens if t.kind == "text"]
-    stream = concat(pieces)
+    stream = _stream(source, tokens)
     located: dict[int, Aligned] = {}
     pos = 0
     for s in _strings(tree, tree.root):
@@ -614,27 +636,24 @@ def _removals(
                 if labels[j] is not None:
                     labels[j] = lab
         last_text = (k, lab)
-    removals: list[Removal] = []
+    # [start, end, reason, rule], a removal's text cut once at the end: extended in place,
+    # a long run of markup costs what it is long.
+    spans: list[list[Any]] = []
+    text = doc.text
     for t, lab in zip(tokens, labels, strict=True):
-        if lab is not None and lab[0] == "keep":
-            # Text the tree dropped from a kept node (a stray "<?"): markup, not content.
-            for start, end in _uncovered(t, block_spans, doc.text):
-                removals.append(
-                    Removal(doc.source_id, (start, end), "markup", "html-unparsed-text",
-                            doc.text[start:end])
-                )  # fmt: skip
-            continue
         if lab is None:
             continue
-        reason, rule = lab
-        start, end = t.start, t.end
-        if removals and (removals[-1].reason, removals[-1].rule) == lab:
-            prev = removals[-1]
-            if not doc.text[prev.span[1] : start].strip():
-                start = prev.span[0]
-                removals.pop()
-        removals.append(Removal(doc.source_id, (start, end), reason, rule, doc.text[start:end]))
-    return removals
+        if lab[0] == "keep":
+            # Text the tree dropped from a kept node (a stray "<?"): markup, not content.
+            for start, end in _uncovered(t, block_spans, text):
+                spans.append([start, end, "markup", "html-unparsed-text"])
+            continue
+        last = spans[-1] if spans else None
+        if last and last[2:] == [*lab] and not text[last[1] : t.start].strip():
+            last[1] = t.end
+            continue
+        spans.append([t.start, t.end, lab[0], lab[1]])
+    return [Removal(doc.source_id, (a, b), why, rule, text[a:b]) for a, b, why, rule in spans]
 
 
 UNPLACED = ("page_furniture", "html-unplaced-text")
