@@ -215,7 +215,11 @@ def test_references_and_routine_summaries_are_not_new_mentions() -> None:
         "## Sample Routine\n\n1. Walking: 5-10 minutes\n2. Pelvic tilts: 10 reps\n"
         "3. Bird-dog: 5 each side\n"
     )
-    assert names(md) == ["Bird-Dog"]
+    # "Bird-dog: 5 each side" points at Bird-Dog; a plan's entries that the article describes
+    # nowhere are its mentions, "Name: dose" as "Name - dose" (labelled so in unseen plans)
+    assert names(md) == ["Bird-Dog", "Walking", "Pelvic tilts"]
+    refs = [s.title for s in extracted(md, Format.MARKDOWN).sections if s.kind == "reference"]
+    assert "Bird-dog" in refs
 
 
 def test_hard_wrapped_prose_article() -> None:

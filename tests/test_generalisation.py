@@ -688,9 +688,10 @@ def test_an_agendas_timed_items_are_no_plan_of_exercises() -> None:
     assert [m.name for m in extracted(md, Format.MARKDOWN).mentions] == []
 
 
-def test_a_plan_that_describes_nothing_keeps_its_repeated_entries_as_mentions() -> None:
-    # the same exercises day after day, described nowhere: a reference points at the
-    # mention of its name, and here there is none to point at
+def test_a_plans_later_days_point_at_the_first_mention_of_each_exercise() -> None:
+    # the same exercises day after day, described nowhere: each is one mention, named by its
+    # first row; a later day's row is a reference to it, its dose kept as evidence with its
+    # span, never a second mention nor a second time for the first
     days = (
         ("Psoas Hold", "Pigeon", "Butterfly"),
         ("Straight Leg Raise", "Psoas Hold", "Pigeon"),
@@ -703,8 +704,19 @@ def test_a_plan_that_describes_nothing_keeps_its_repeated_entries_as_mentions() 
         for d, names in enumerate(days, 1)
     )
     result = extracted(md, Format.MARKDOWN)
-    assert [m.name for m in result.mentions] == [n for names in days for n in names]
-    assert not [s for s in result.sections if s.kind == "reference"]
+    assert [m.name for m in result.mentions] == [
+        "Psoas Hold", "Pigeon", "Butterfly", "Straight Leg Raise",
+    ]  # fmt: skip
+    refs = [s for s in result.sections if s.kind == "reference"]
+    assert [s.title for s in refs] == [
+        "Psoas Hold", "Pigeon", "Butterfly", "Straight Leg Raise", "Psoas Hold",
+    ]  # fmt: skip
+    psoas = result.mentions[0]
+    times = [psoas.fields.hold_seconds, psoas.fields.duration_seconds]
+    assert [t for t in times if t is not None] == [Range(30, 30)]
+    pointed = [e.span for e in psoas.evidence if e.field == "reference"]
+    assert pointed == [refs[0].span, refs[-1].span]
+    assert md[pointed[1][0] : pointed[1][1]].startswith("| Psoas Hold | 2 | 60 seconds")
 
 
 @pytest.mark.exercises(
@@ -855,3 +867,102 @@ def test_plan_look_alikes_stay_what_they_are() -> None:
     )
     names = [m.name for m in extracted(circuit, Format.MARKDOWN).mentions]
     assert names == ["Jumping Jacks", "High Knees", "Arm Circles", "Leg Swings"]
+
+
+@pytest.mark.exercises(
+    "Arm circles", "Band pull-aparts", "Squat-to-Straddles", "Inch Worms", "Bench Press"
+)
+def test_colon_doses_and_doses_with_a_cue_name_a_plans_exercises() -> None:
+    # "Name: dose" as "Name - dose"; a dose then a cue after a semicolon is still a dose;
+    # "each direction" counts an exercise's sides; field lines stay fields
+    md = (
+        "## Warm-Up\n\n- Arm circles: 10 each direction\n- Band pull-aparts: 15 reps\n\n"
+        "## Prep\n\n- Squat-to-Straddles — 2 x 4; pausing 3s per position\n"
+        "- Inch Worms — 2 x 40s\n\n"
+        "### Exercise 1: Bench Press\n\n- Sets: 4\n- Reps: 6-8\n- Rest: 90 seconds\n"
+    )
+    got = extracted(md, Format.MARKDOWN).mentions
+    names = [m.name for m in got]
+    assert names == ["Arm circles", "Band pull-aparts", "Squat-to-Straddles", "Inch Worms",
+                     "Bench Press"]  # fmt: skip
+    assert got[-1].fields.sets == Range(4, 4) and got[-1].fields.repetitions == Range(6, 8)
+    assert got[2].fields.sets == Range(2, 2) and got[2].fields.repetitions == Range(4, 4)
+
+
+@pytest.mark.exercises("Couch stretch", "Calf stretch", "Pigeon pose")
+def test_a_plans_next_session_naming_an_exercise_again_is_a_reference() -> None:
+    # the same terse line on another day points at the first, it is no second mention;
+    # two same-named exercises that each instruct stay two; "All stretches" names none
+    md = (
+        "**Weekly:**\n\n- **Couch stretch**: 60 seconds each side\n"
+        "- **Calf stretch**: 60 seconds each leg\n- All stretches: 30 sec each\n\n"
+        "**Post-run:**\n\n- **Calf stretch**: 60 seconds each leg\n"
+        "- **Pigeon pose**: 60 seconds each side\n- **Couch stretch**: 60 seconds each side\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == ["Couch stretch", "Calf stretch", "Pigeon pose"]
+    assert [r.title for r in result.sections if r.kind == "reference"] == [
+        "Calf stretch", "Couch stretch",
+    ]  # fmt: skip
+    twins = (
+        "- Sitting on Ball: Sit on the ball and raise your right arm and left heel.\n"
+        "- Sitting on Ball: Raise each foot in turn, as if you were marching.\n"
+    )
+    got = extracted(twins, Format.TEXT).mentions
+    assert [m.name for m in got] == ["Sitting on Ball", "Sitting on Ball"]
+
+
+@pytest.mark.exercises(
+    "Bench Press", "Low Cable Fly", "Romanian Deadlift", "Lateral Raise", "Lat Pulldown",
+    "Seated Cable Row",
+)  # fmt: skip
+def test_a_logs_lines_that_count_last_name_their_exercises() -> None:
+    # "muscle: Name Nx" lines under weekday headings: short lines, not wrapped prose (the
+    # next word would have fitted); the muscle group is no part of the name; a note is no name
+    text = (
+        "MON\nchest: Bench Press 4x\nchest: Low Cable Fly 3x\n"
+        "hams: Romanian Deadlift 4x | maybe 5x\n"
+        "shoulders: Lateral Raise 3x (cable or dumbbells)\n\n"
+        "TUE\nback: Lat Pulldown 4x\nback: Seated Cable Row 3x\nNote: Bench 4x\n"
+    )
+    assert names(text, Format.TEXT) == [
+        "Bench Press", "Low Cable Fly", "Romanian Deadlift", "Lateral Raise", "Lat Pulldown",
+        "Seated Cable Row",
+    ]  # fmt: skip
+    prose = (
+        "I went to the gym this morning and did the bench press four times because\n"
+        "my coach said that it would help; then I stretched for a while and went\n"
+        "home again before it got dark.\n"
+    )
+    assert names(prose, Format.TEXT) == []
+
+
+@pytest.mark.exercises("lateral raise", "dumbell upright row", "hip circles", "neck circles",
+                       "shoulder circles")  # fmt: skip
+def test_short_lines_under_a_body_part_and_items_under_a_dosing_lead_in_are_routines() -> None:
+    text = "Shoulders:\nlateral raise (side & front)\ndumbell upright row\narnolds\n"
+    assert names(text, Format.TEXT)[:2] == ["lateral raise", "dumbell upright row"]
+    md = (
+        "## Upper Body\n\nGoal is to loosen up. Ten of each per direction:\n\n"
+        "- hip circles\n- neck circles\n- shoulder circles\n\n"
+        "## Why\n\nIt feels good:\n\n- better posture\n- fewer aches\n- more energy\n"
+    )
+    assert names(md, Format.MARKDOWN) == ["hip circles", "neck circles", "shoulder circles"]
+
+
+@pytest.mark.exercises("Mountain Pose", "Tree Pose", "Cobra Pose", "Triangle Pose")
+def test_colon_named_siblings_and_a_pose_name_column_name_exercises() -> None:
+    md = (
+        "# Yoga\n\n1. Mountain Pose (Tadasana): This is a simple standing pose for posture.\n"
+        "2. Tree Pose (Vrksasana): This is a balancing pose that builds strength.\n"
+        "3. Cobra Pose (Bhujangasana): This is a gentle backbend for the spine.\n\n"
+        "## Links\n\n| Pose Name | Sanskrit Name |\n|---|---|\n| Mountain Pose | Tadasana |\n"
+        "| Triangle Pose | Trikonasana |\n\n"
+        "## Notes\n\n- Note: practise on an empty stomach, in the morning.\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == [
+        "Mountain Pose", "Tree Pose", "Cobra Pose", "Triangle Pose",
+    ]  # fmt: skip
+    assert result.mentions[0].alt_names == ("Tadasana",)
+    assert "Mountain Pose" in [s.title for s in result.sections if s.kind == "reference"]

@@ -453,9 +453,15 @@ def _with_keys(doc_id: str, mentions: list[Mention]) -> list[Mention]:
 _REFERENCE_WORDS = 20
 
 
+def _instructs(text: str) -> bool:
+    """An instruction, not a dose ("60 seconds each leg" reads as one)."""
+    return is_instruction(text) and not is_dose_line(text)
+
+
 def _references(doc_id: str, mentions: list[Mention]) -> tuple[list[Mention], list[Section]]:
     """Split off cross-references: a routine line ("**Cobra** — 20s × 2") that names an exercise
-    the same article describes in full elsewhere is a pointer to it, not a second description."""
+    the same article describes in full elsewhere, or names again a terse line above it (a
+    plan's next session), is a pointer to it, not a second description."""
 
     def said(m: Mention) -> tuple[str, ...]:
         return (*m.steps, *m.description, *m.tips)
@@ -470,20 +476,35 @@ def _references(doc_id: str, mentions: list[Mention]) -> tuple[list[Mention], li
         if m.name and m.steps and len(said(m)) >= 2:
             for name in (m.name, *m.alt_names):  # "Cat-Cow" names "Marjaryasana (Cat-Cow)"
                 fullest[core(name)] = max(fullest.get(core(name), 0), words(m))
-    kept: list[Mention] = []
-    refs: list[Section] = []
+    named: set[str] = set()  # core names of the mentions so far
+    # per mention: "described" (points at a fuller description), "repeat" (names a terse
+    # line above again, nothing instructs), or "own"
+    kinds: list[str] = []
     for m in mentions:
         n = words(m)
-        if (
-            m.name
-            and len(said(m)) <= 1
-            and n <= _REFERENCE_WORDS
-            and fullest.get(core(m.name), 0) >= 2 * max(n, 1)  # "Knee-to-Chest" -> "... Stretch"
-        ):
+        terse = bool(m.name) and len(said(m)) <= 1 and n <= _REFERENCE_WORDS
+        quiet = terse and not any(_instructs(t) for t in said(m))
+        if terse and fullest.get(core(m.name), 0) >= 2 * max(n, 1):
+            kinds.append("described")  # "Knee-to-Chest" -> "Knee-to-Chest Stretch"
+        elif quiet and core(m.name) in named:
+            # a plan's next day: "Couch stretch: 60 seconds" again (not a second exercise of
+            # one name: "Sitting on Ball: Alternate raising each foot" instructs)
+            kinds.append("repeat")
+        else:
+            kinds.append("own")
+        if m.name:
+            named.update(core(name) for name in (m.name, *m.alt_names))
+    kept: list[Mention] = []
+    refs: list[Section] = []
+    for m, kind in zip(mentions, kinds, strict=True):
+        if kind in ("described", "repeat"):
             refs.append(Section(doc_id, "reference", m.name, m.span, m.blocks))
         else:
             kept.append(m)
     return kept, refs
+
+
+_TIMES = ("hold_seconds", "hold_breaths", "duration_seconds")
 
 
 def _link_references(
@@ -509,11 +530,14 @@ def _link_references(
         m = out[i]
         text = " ".join(text_of[k] for k in ref.blocks if k in text_of)
         found, _ = parse_fields(m.name, [("step", text)])
+        # a time the mention gives (held or lasting) is its time: a plan's other day does not
+        # add a second one ("Psoas Hold | 2 | 45 seconds" after its own "30 seconds")
+        timed = any(getattr(m.fields, f) is not None for f in _TIMES)
         filled = {
             f: getattr(found, f)
-            for f in ("hold_seconds", "hold_breaths", "duration_seconds", "repetitions", "sets",
-                      "per_side", "frequency")
+            for f in (*_TIMES, "repetitions", "sets", "per_side", "frequency")
             if getattr(m.fields, f) is None and getattr(found, f) is not None
+            and not (timed and f in _TIMES)
         }  # fmt: skip
         evidence = [Evidence("reference", ref.span, text)]
         evidence += [Evidence(f, ref.span, text) for f in sorted(filled)]

@@ -225,7 +225,8 @@ def has_dose_unit(text: str) -> bool:
 
 
 _EXERCISE_COUNT = re.compile(
-    rf"\d\s*(?:{_COUNTS})|{_SECONDS}|[x×]\s*\d|\b(?:each|per)\s+(?:side|leg|arm)\b", re.I
+    rf"\d\s*(?:{_COUNTS})|{_SECONDS}|[x×]\s*\d|\b(?:each|per)\s+(?:side|leg|arm|direction)\b",
+    re.I,
 )
 
 

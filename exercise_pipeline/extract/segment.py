@@ -48,6 +48,14 @@ from exercise_pipeline.vocab import load, words
 
 _NAME_SPLIT = re.compile(r"^(?P<name>[A-Z0-9][^:.!?]{1,60}?)\s*:\s+(?P<rest>\S.*)$", re.S)
 _NAME_DOSE = re.compile(r"^(?P<name>[^()]{2,60}?)\s*\((?P<dose>[^()]*\d[^()]*)\)\s*[.:]?$")
+# A log's line that counts last: "Bench Press 4x", "chest: Lateral Raise 3x (cable or
+# dumbbells)", "Squat 3x8 | maybe 5x" (a one-word label before it is the log's muscle group)
+_NAME_COUNT = re.compile(
+    r"^(?:(?P<group>[A-Za-z]{2,12}):\s+)?(?P<name>[A-Za-z0-9][^|:]{1,60}?)\s+"
+    r"(?P<dose>\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s*[x×](?:\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?)?)"
+    r"(?:\s+(?:\(.*\)|\|.*|each\s+side\b.*))?\s*$",
+    re.I,
+)
 _TABLE_SPLIT = re.compile(r"^(?P<name>[A-Z0-9][^|.!?]{1,60}?)\s*\|\s+(?P<rest>\S.*)$", re.S)
 
 
@@ -136,13 +144,14 @@ _APPOSITIVE = re.compile(
 
 # "foam roll IT band - 10 passes", "Archer pushups × 12–18", "Squats x 10"
 _NAME_DASH_DOSE = re.compile(
-    r"^(?P<name>[^|:]{2,60}?)\s+(?P<sep>[-–—:×]|x(?=\s+\d))\s+(?P<dose>\S.*)$", re.I
+    r"^(?P<name>[^|:]{2,60}?)(?:\s+(?P<sep>[-–—:×]|x(?=\s+\d))|(?P<colon>:))\s+(?P<dose>\S.*)$",
+    re.I,
 )
 _CHECKBOX = re.compile(r"[☐☑✓✔□■x×]?")
 # What a plan's line or row names that is not an exercise: a day, a week, a break.
 _NOT_A_NAME = re.compile(
     r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend|days?|weeks?|sessions?|rounds?|breaks?|"
-    r"rest|recovery|warm[\s-]?ups?|cool[\s-]?downs?)\b"
+    r"rest|recovery|warm[\s-]?ups?|cool[\s-]?downs?|all|every|both|remaining|other)\b"
     r"|^\d{4}-\d{1,2}-\d{1,2}\b|^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b",  # a log's date: "2015-03-21:"
     re.I,
 )
@@ -170,8 +179,11 @@ def _plan_name(name: str) -> bool:
 
 
 # A table column that names the row's exercise ("| Reps | Exercise | Comments |").
+# A column header that names exercises: "Exercise", "Pose Name", "Name of Stretch", "Yoga Pose"
+_EXERCISE_WORD = r"(?:exercises?|stretch(?:es)?|movements?|moves?|drills?|poses?|asanas?)"
 _NAME_COLUMN = re.compile(
-    r"(?:exercises?|stretch(?:es)?|movements?|moves?|drills?|poses?|asanas?)",
+    rf"(?:(?:yoga|exercise|stretch)\s+)?{_EXERCISE_WORD}(?:\s+names?)?"
+    rf"|names?\s+of\s+(?:the\s+)?{_EXERCISE_WORD}",
     re.I,
 )
 
@@ -230,11 +242,22 @@ def dose_item(block: Block) -> Split | None:
         name = first.group("name").strip()
         if _plan_name(name):
             return Split(name, len(block.text), first.end("dose"))
+    count = _NAME_COUNT.match(block.text)
+    if count:
+        name, group = count.group("name").strip(), count.group("group")
+        capitals = all(w[0].isupper() for w in name.split() if w[0].isalpha()
+                       and w.lower() not in _SMALL_WORDS)  # fmt: skip
+        titled = block.kind is BlockKind.LIST_ITEM or (
+            capitals and is_title_like(name, max_words=7)
+        )
+        if titled and _plan_name(name) and not (group and label_of(group + ": x")):
+            return Split(name, count.start("dose"))
     if block.kind is not BlockKind.LIST_ITEM:
         return None
     m = _NAME_DOSE.match(block.text)
     dash = _NAME_DASH_DOSE.match(block.text)
-    if m is None and dash is not None and is_dose_line(dash.group("dose")):
+    # the dose, then maybe a cue after a semicolon: "2 x 8; alternating slowly"
+    if m is None and dash is not None and is_dose_line(dash.group("dose").split(";")[0]):
         m = dash
     if not m:
         return None
@@ -248,7 +271,7 @@ def dose_item(block: Block) -> Split | None:
     )
     if not bare or not titled or not _plan_name(bare):  # "Side Plank Thread the Needle"
         return None
-    times = m is dash and m.group("sep") in "×xX"  # "× 12" counts: the sign is the dose's
+    times = m is dash and (m.group("sep") or "") in ("×", "x", "X")  # "× 12": the sign doses
     return Split(m.group("name").strip(), m.start("sep") if times else m.start("dose"))
 
 
@@ -362,6 +385,33 @@ def dash_name(block: Block) -> Split | None:
     return Split(name, m.start("rest"))
 
 
+# "Mountain Pose (Tadasana): This is a simple standing pose ...": a name, a colon, a sentence
+_COLON_NAME = re.compile(r"^(?P<name>[A-Z][^:.!?;|]{1,60}?)\s*:\s+(?P<rest>\S.*)$", re.S)
+
+
+def colon_name(block: Block) -> Split | None:
+    """ "Tree Pose (Vrksasana): This is a balancing pose ..." -> ("Tree Pose (Vrksasana)",
+    offset of "This"): a list item whose short title-like name a colon ends, before a
+    sentence (a field line's label is no name: "Hold: 30 seconds", "Tip: keep it slow")."""
+    if block.kind is not BlockKind.LIST_ITEM or block.lead:
+        return None
+    m = _COLON_NAME.match(block.text)
+    if not m:
+        return None
+    name, rest = m.group("name").strip(), m.group("rest")
+    if not is_title_like(name, max_words=8) or is_instruction(name) or not _plan_name(name):
+        return None
+    if is_dose_line(rest) or len(rest.split()) < 4:
+        return None  # "Squat: 10 reps" is a plan's dose item; "Focus: hips" a field
+    return Split(name, m.start("rest"))
+
+
+def _named_by_colon(blocks: list[Block], i: int) -> Split | None:
+    """A colon-named item among siblings named the same way (seven poses, each "Name:
+    what it is"), not a lone "Note: ..." line."""
+    return _named_like_a_sibling(blocks, i, colon_name)
+
+
 def _named_by_dash(blocks: list[Block], i: int) -> Split | None:
     """A dash-named item among siblings named the same way (four kicks of a warm-up), not a
     lone line that happens to hold a dash."""
@@ -394,12 +444,19 @@ def _listed(
     its own. ``runs``: ``_list_runs`` of the blocks; ``seen``: each list's verdict, by its
     first item."""
     b = blocks[i]
-    if b.kind is not BlockKind.LIST_ITEM or b.lead:
+    if (b.kind is not BlockKind.LIST_ITEM and not _line_item(b)) or b.lead:
         return None
     lo, hi = runs[i]
     if lo not in seen:
         seen[lo] = _routine_list(blocks, lo, hi)
     return Split(b.text.strip(), len(b.text)) if seen[lo] else None
+
+
+# A lead-in that doses each item of the list it opens: "Ten of each per direction:"
+_EACH = re.compile(
+    r"\b(?:\d{1,3}|one|two|three|four|five|six|eight|ten|twelve|fifteen|twenty)\s+(?:of\s+)?each\b",
+    re.I,
+)
 
 
 def _routine_list(blocks: list[Block], lo: int, hi: int) -> bool:
@@ -409,15 +466,35 @@ def _routine_list(blocks: list[Block], lo: int, hi: int) -> bool:
     if sum(name_score(clean_name(x.text)).total >= 1.0 for x in items) * 2 < len(items):
         return False
     before = blocks[lo - 1] if lo > 0 else None
-    if before is None or not EXERCISE_SECTION.search(before.text) or is_gear_heading(before.text):
+    if before is None or is_gear_heading(before.text):
         return False  # not "## Exercise equipment" / "- Pull-Up Bar" / ...
+    area = before.kind is BlockKind.HEADING and _body_area().fullmatch(before.text.strip(" :"))
+    dosed = before.text.rstrip().endswith(":") and _EACH.search(before.text)  # "10 each:"
+    if not EXERCISE_SECTION.search(before.text) and not area and not dosed:
+        return False
     if before.kind is BlockKind.PARAGRAPH:  # a paragraph that introduces the list
         return is_lead_in(before.text) or bool(re.search(r"\bfollow|:\s*$", before.text))
     return before.kind is BlockKind.HEADING
 
 
 def _same_list(x: Block, b: Block) -> bool:
+    """Two items of one list, or two short lines of one (a text file's "calf raises")."""
+    if x.kind is BlockKind.PARAGRAPH is b.kind:
+        return _line_item(x) and _line_item(b)
     return x.kind is BlockKind.LIST_ITEM and x.level == b.level
+
+
+def _line_item(b: Block) -> bool:
+    """A short plain line that could be a list's item: no sentence, no lead-in."""
+    return b.kind is BlockKind.PARAGRAPH and len(b.text) <= 50 and not b.lead
+
+
+# A heading that names a part of the body ("Shoulders:", "Core"): a routine's section
+@functools.cache
+def _body_area() -> re.Pattern[str]:
+    from exercise_pipeline.extract.fields import _vocab_regex
+
+    return _vocab_regex("body_areas")[0]
 
 
 def _short_name(text: str) -> bool:
@@ -635,9 +712,11 @@ def _collect(
     keys: Sequence[str | None],
     plans: Sequence[Split | None],
     sibling_cues: bool = False,
+    listed: Callable[[int], Split | None] | None = None,
 ) -> tuple[list[int], int]:
     """Body blocks from ``start`` up to the next candidate or a natural end (``keys``: the
-    ``label_key`` of each block; ``plans``: its ``_prescribed``)."""
+    ``label_key`` of each block; ``plans``: its ``_prescribed``; ``listed``: whether a block
+    is an item of a routine's list of names)."""
     body: list[int] = []
     entry = _Entry()
     max_number = 0
@@ -693,7 +772,9 @@ def _collect(
             _sibling_item(b, head)
             or _named_by_sentence(blocks, j)
             or _named_by_dash(blocks, j)
+            or _named_by_colon(blocks, j)
             or plans[j]
+            or (listed is not None and listed(j))
         ):
             break  # the next name: "2. Neck roll. Roll your head ...", "2. Cobra - 10 reps"
         under_label = previous is not None and previous.kind is BlockKind.HEADING
@@ -771,6 +852,7 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
                 or plan
                 or _named_by_sentence(blocks, i)
                 or _named_by_dash(blocks, i)
+                or _named_by_colon(blocks, i)
                 or _listed(blocks, i, runs, lists)
             )
             # a circuit's "3x5-8 Squat", not an agenda's "Small groups (30 mins)"
@@ -787,7 +869,7 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
             siblings = b.kind is BlockKind.HEADING and b.level in cue_levels
             body, j = _collect(
                 blocks, i + 1, after_head=True, head=b, labels=labels, keys=keys, plans=plans,
-                sibling_cues=siblings,
+                sibling_cues=siblings, listed=lambda k: _listed(blocks, k, runs, lists),
             )  # fmt: skip
             if b.kind is BlockKind.HEADING:
                 first = blocks[body[0]] if body else None
@@ -1033,7 +1115,9 @@ def _siblings(blocks: list[Block], groups: list[Group], threshold: float) -> Non
     for g, at in zip(groups, sibling_runs(blocks, groups), strict=True):
         if at is not None:
             runs.setdefault(at, []).append(g)
+    section = enclosing(blocks)
     for run in runs.values():
+        _advice_run(blocks, run, section, threshold)
         if len(run) < 3:
             continue
         exercises = sum(g.exercise for g in run) >= 0.6 * len(run)
@@ -1052,6 +1136,27 @@ def _siblings(blocks: list[Block], groups: list[Group], threshold: float) -> Non
                 g.evidence.append(("dosed like its siblings", 1.5))
                 g.score += 1.5
             g.exercise = g.score >= threshold
+
+
+def _advice_run(
+    blocks: list[Block], run: list[Group], section: list[int | None], threshold: float
+) -> None:
+    """Named items of a section about something else ("## Habits at Work" / "- Chair Setup:
+    Use a chair with lumbar support"), none of whose names reads as an exercise: what the
+    section is about and what its siblings are called decide, not each item's verbs."""
+    heads = {section[g.head] for g in run if g.head is not None}
+    if len(run) < 2 or len(heads) != 1 or not all(g.rest_at for g in run):
+        return
+    (at,) = heads
+    title = blocks[at].text if at is not None else ""
+    if not title or EXERCISE_SECTION.search(title) or _body_area().search(title):
+        return
+    if any({p for p, _ in g.evidence} & {"known name", "exercise word"} for g in run):
+        return
+    for g in run:
+        g.evidence.append(("siblings' names and section are no exercises'", -1.0))
+        g.score -= 1.0
+        g.exercise = g.exercise and g.score >= threshold
 
 
 def decide(
@@ -1085,11 +1190,23 @@ def decide(
     # A reference points at the description of its name. Where the article has none (a
     # plan's lines naming what nothing describes; another plan line describes nothing) it
     # points at nothing: the rules decide.
+    # A reference says nothing of its own: one that instructs ("- **Cat-Cow**: Arch and
+    # round your back slowly" again under another heading) is the rules' call as well.
     described = {core(n) for g in named if g.exercise and not g.prescribed for n in _names(g)}
     for g, rule in zip(named, ruled, strict=True):
-        if g.role == "reference" and not described & {core(n) for n in _names(g)}:
+        if g.role == "reference" and (
+            not described & {core(n) for n in _names(g)} or _instructs(blocks, g)
+        ):
             g.role = ""
             g.exercise = rule
+
+
+def _instructs(blocks: list[Block], g: Group) -> bool:
+    """Whether a named item's own text, after its name, instructs (what follows it may be
+    the article's prose: "Cool-down (5 minutes)" / "Excluding the warm-up, aim for ...")."""
+    assert g.head is not None
+    rest = blocks[g.head].text[g.rest_at :] if g.rest_at else ""
+    return bool(rest.strip()) and is_instruction(rest) and not is_dose_line(rest)
 
 
 def _names(g: Group) -> list[str]:

@@ -110,6 +110,9 @@ def is_wrapped(lines: list[Line]) -> bool:
         a_text = a.text.rstrip()
         if _SENTENCE_END.search(a_text):
             continue
+        word = b.text.split()[0] if b.text.split() else ""
+        if len(a_text) + 1 + len(word) <= width:
+            continue  # the next word fitted: the line ended, it did not wrap ("chest: Squat 4x")
         if b.text.lstrip()[:1].islower() or (len(lines) > 2 and len(a_text) >= 0.7 * width):
             breaks += 1
     full = sum(1 for line in lines[:-1] if len(line.text.rstrip()) >= 0.75 * width)
