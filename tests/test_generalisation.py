@@ -966,3 +966,27 @@ def test_colon_named_siblings_and_a_pose_name_column_name_exercises() -> None:
     ]  # fmt: skip
     assert result.mentions[0].alt_names == ("Tadasana",)
     assert "Mountain Pose" in [s.title for s in result.sections if s.kind == "reference"]
+
+
+@pytest.mark.exercises("Shoulder rolls", "Upper trapezius stretch", "Cat-cow stretch",
+                       "Chin Tucks", "Side Neck Stretch", "Calf Stretch")  # fmt: skip
+def test_lists_of_names_in_a_section_about_exercises_name_them() -> None:
+    # task-list boxes are markup; a list under a sub-heading ("Neck & Shoulders") or a group
+    # item ("on the seat") of a document about stretching names its exercises; the same
+    # lists in a section about something else name none
+    md = (
+        "# Stretching Checklist\n\n### Neck & Shoulders\n\n- [ ] Shoulder rolls\n"
+        "- [ ] Upper trapezius stretch\n- [x] Cat-cow stretch\n\n"
+        "# Regimen\n\n- on the seat\n  - Chin Tucks (neck)\n  - Side Neck Stretch (neck)\n"
+        "  - Calf Stretch (calves)\n\n"
+        "# Shopping\n\n### Neck & Shoulders\n\n- [ ] Neck pillow\n- [ ] Shoulder bag\n"
+        "- [ ] Heat pad\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == [
+        "Shoulder rolls", "Upper trapezius stretch", "Cat-cow stretch", "Chin Tucks",
+        "Side Neck Stretch", "Calf Stretch",
+    ]  # fmt: skip
+    assert "[ ]" not in " ".join(b.text for b in result.cleaned.blocks)
+    boxes = [r for r in result.cleaned.removals if r.rule == "md-task-box"]
+    assert len(boxes) == 6 and all(r.text in ("[ ]", "[x]", "[ ] ", "[x] ") for r in boxes)

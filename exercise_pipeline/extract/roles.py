@@ -129,7 +129,7 @@ class Candidate:
 # A section title that announces exercises ("Recommended Exercises & Stretches").
 EXERCISE_SECTION = re.compile(
     r"\b(?:exercises?|stretch(?:es|ing)?|moves|movements|poses|workouts?|routines?|drills|"
-    r"asanas|flows?|circuits?)\b",
+    r"asanas|flows?|circuits?|regimens?)\b",
     re.I,
 )
 

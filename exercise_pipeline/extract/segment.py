@@ -448,8 +448,31 @@ def _listed(
         return None
     lo, hi = runs[i]
     if lo not in seen:
-        seen[lo] = _routine_list(blocks, lo, hi)
+        seen[lo] = _routine_list(blocks, lo, hi) or _listed_in_a_routine(blocks, lo, hi)
     return Split(b.text.strip(), len(b.text)) if seen[lo] else None
+
+
+def _listed_in_a_routine(blocks: list[Block], lo: int, hi: int) -> bool:
+    """A list of names with no lead of its own, in a document section about exercises
+    ("# Stretching Checklist" / "### Neck & Shoulders" / "- [ ] Shoulder rolls" ...; "#
+    Regimen" / "- on the seat" / "  - Chin Tucks (neck)" ...): two thirds of its items read
+    as exercises, a stricter share than under a heading that says so."""
+    items = blocks[lo : hi + 1]
+    if len(items) < 3 or any(x.lead or not _short_name(x.text) for x in items):
+        return False
+    if sum(name_score(clean_name(x.text)).total >= 1.0 for x in items) * 3 < 2 * len(items):
+        return False
+    level = 99
+    for k in range(lo - 1, -1, -1):  # the headings above it, nearest first
+        b = blocks[k]
+        if b.kind is not BlockKind.HEADING or b.level >= level:
+            continue
+        if is_gear_heading(b.text) or is_avoid_heading(b.text):
+            return False
+        if EXERCISE_SECTION.search(b.text):
+            return True
+        level = b.level
+    return False
 
 
 # A lead-in that doses each item of the list it opens: "Ten of each per direction:"

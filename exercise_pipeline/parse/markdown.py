@@ -45,6 +45,7 @@ ATX_CLOSE = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 # Pandoc's and kramdown's heading attributes at the end of an ATX heading ("## Notes {#notes}",
 # "## Tips ## {.aside lang=en}"): markup, not part of the title.
 _ATTR = r"(?:[#.][\w:.-]+|-|[\w-]+=(?:\"[^\"]*\"|[^\s}\"]+))"  # "{-}": unnumbered
+TASK_BOX = re.compile(r"\[[ xX]\][ \t]+(?=\S)")
 ATX_ATTRS = re.compile(rf"[ \t]+\{{[ \t]*{_ATTR}(?:[ \t]+{_ATTR})*[ \t]*\}}[ \t]*$")
 # "•" is no CommonMark list marker, but scraped text uses it for one.
 BULLET = re.compile(r"^[ \t]*•(?:[ \t]+|$)")
@@ -502,7 +503,11 @@ def _leaf(st: _State, tokens: list[Token], i: int, item: _Item | None) -> int:
             # to the item's last line, a line of Unicode white space ("&nbsp;") included
             span = (first, max(lines[-1].end, st.lines[tok.map[1] - 1].end))
             marker, number = starts.marker, starts.number
-            st.emit(BlockKind.LIST_ITEM, _joined(lines), span,
+            content = _joined(lines)
+            if box := TASK_BOX.match(content.text):  # GFM's task list: "- [ ] Shoulder rolls"
+                st.remove(*content.source_span(0, box.end()), "md-task-box")
+                content = content.slice(box.end(), len(content))
+            st.emit(BlockKind.LIST_ITEM, content, span,
                     level=starts.depth, marker=marker, number=number)  # fmt: skip
         return i + 3
     if kind == "heading_open":
