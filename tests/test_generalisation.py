@@ -990,3 +990,31 @@ def test_lists_of_names_in_a_section_about_exercises_name_them() -> None:
     assert "[ ]" not in " ".join(b.text for b in result.cleaned.blocks)
     boxes = [r for r in result.cleaned.removals if r.rule == "md-task-box"]
     assert len(boxes) == 6 and all(r.text in ("[ ]", "[x]", "[ ] ", "[x] ") for r in boxes)
+
+
+def test_the_new_plan_shapes_leave_their_look_alikes_alone() -> None:
+    # step labels under an exercise's heading stay its steps; a lead-in line introduces the
+    # lines after it; "All-Fours ..." is a name; a title-case instruction with a count is
+    # none; "seven of each" doses a list
+    steps = "".join(
+        f"## {name}\n\n- Start: on your hands and knees, back flat.\n"
+        f"- Move: {move} slowly.\n- Tip: breathe out as you move.\n\n"
+        for name, move in (("Cat-Cow", "arch your back"), ("Bird Dog", "arch your back"))
+    )
+    assert names(steps, Format.MARKDOWN) == ["Cat-Cow", "Bird Dog"]
+    text = (
+        "# My stretching routine\n\nStretches to do every morning:\n"
+        "Hamstring Stretch\nQuadriceps Stretch\nCalf Stretch\n"
+    )
+    assert names(text, Format.MARKDOWN) == [
+        "Hamstring Stretch", "Quadriceps Stretch", "Calf Stretch",
+    ]  # fmt: skip
+    plan = (
+        "## Circuit\n\n- All-Fours Hip Extension - 10 reps\n- Glute Bridge - 12 reps\n"
+        "- Repeat The Circuit 3x\n\n## Mobility\n\nDo seven of each:\n\n"
+        "- hip circles\n- arm circles\n- ankle circles\n"
+    )
+    assert names(plan, Format.MARKDOWN) == [
+        "All-Fours Hip Extension", "Glute Bridge", "hip circles", "arm circles",
+        "ankle circles",
+    ]  # fmt: skip

@@ -133,3 +133,10 @@ def test_text_with_lone_carriage_returns_is_located() -> None:
 def parse_html_blocks(html: str) -> list[Block]:
     raw = RawFile("page.html", html.encode(), None)
     return parse_html(decode(raw, SourcesSettings()))[0]
+
+
+def test_list_items_are_numbered_by_their_place_even_when_alike() -> None:
+    """bs4 found an item's place by comparing tags by content, so two "Squat" items were
+    both number 1; each is numbered by its own place."""
+    blocks = parse_html_blocks('<ol start="3"><li>Squat</li><li>Squat</li><li>Lunge</li></ol>')
+    assert [(b.text, b.number) for b in blocks] == [("Squat", 3), ("Squat", 4), ("Lunge", 5)]

@@ -29,8 +29,21 @@ _ODD_RUN = re.compile(r"[^ \t\r\n]*[^\x20-\x7e \t\r\n][^ \t\r\n]*")
 _FTFY_PIECE = 1024  # longer runs go to ftfy in pieces cut at ASCII characters
 
 
-@functools.lru_cache(maxsize=65536)  # a page's words with accents repeat ("für", "café")
 def _ftfy(text: str) -> str:
+    """ftfy's repair of a run; a short run's is kept (a page's accented words repeat: "für",
+    "café"), a long one's is not (a CJK run is a new 1 KB piece each time)."""
+    return _ftfy_word(text) if len(text) <= _WORD_RUN else _ftfy_run(text)
+
+
+_WORD_RUN = 64
+
+
+@functools.lru_cache(maxsize=16384)
+def _ftfy_word(text: str) -> str:
+    return _ftfy_run(text)
+
+
+def _ftfy_run(text: str) -> str:
     return str(
         ftfy.fix_text(
             text,

@@ -374,6 +374,7 @@ def _known_by_length() -> tuple[tuple[int, frozenset[tuple[str, ...]]], ...]:
     return tuple((n, frozenset(p for p in phrases if len(p) == n)) for n in lengths)
 
 
+@functools.lru_cache(maxsize=8192)  # asked of one name by several passes of a document
 def name_score(name: str) -> NameScore:
     """How much a heading reads like an exercise name (positive) or a title (negative)."""
     v = _vocab()

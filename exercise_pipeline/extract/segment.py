@@ -151,7 +151,7 @@ _CHECKBOX = re.compile(r"[☐☑✓✔□■x×]?")
 # What a plan's line or row names that is not an exercise: a day, a week, a break.
 _NOT_A_NAME = re.compile(
     r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend|days?|weeks?|sessions?|rounds?|breaks?|"
-    r"rest|recovery|warm[\s-]?ups?|cool[\s-]?downs?|all|every|both|remaining|other)\b"
+    r"rest|recovery|warm[\s-]?ups?|cool[\s-]?downs?)\b|^(?:all|every|both|remaining|other)\s"
     r"|^\d{4}-\d{1,2}-\d{1,2}\b|^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b",  # a log's date: "2015-03-21:"
     re.I,
 )
@@ -250,7 +250,8 @@ def dose_item(block: Block) -> Split | None:
         titled = block.kind is BlockKind.LIST_ITEM or (
             capitals and is_title_like(name, max_words=7)
         )
-        if titled and _plan_name(name) and not (group and label_of(group + ": x")):
+        plain = titled and _plan_name(name) and not is_instruction(name)  # "Repeat It 3x"
+        if plain and not (group and label_of(group + ": x")):
             return Split(name, count.start("dose"))
     if block.kind is not BlockKind.LIST_ITEM:
         return None
@@ -401,6 +402,8 @@ def colon_name(block: Block) -> Split | None:
     name, rest = m.group("name").strip(), m.group("rest")
     if not is_title_like(name, max_words=8) or is_instruction(name) or not _plan_name(name):
         return None
+    if opens_with_verb(name) or not rest[:1].isupper():
+        return None  # a step's label: "Start: on your hands and knees", "Move: arch ..."
     if is_dose_line(rest) or len(rest.split()) < 4:
         return None  # "Squat: 10 reps" is a plan's dose item; "Focus: hips" a field
     return Split(name, m.start("rest"))
@@ -435,58 +438,70 @@ def _list_runs(blocks: list[Block]) -> list[tuple[int, int]]:
 
 
 def _listed(
-    blocks: list[Block], i: int, runs: list[tuple[int, int]], seen: dict[int, bool]
+    blocks: list[Block],
+    i: int,
+    runs: list[tuple[int, int]],
+    seen: dict[int, bool],
+    section: Sequence[int | None],
 ) -> Split | None:
     """An item of a routine's list of names ("The routine is as follows. Each movement lasts
     a minute." / "* Knee raises" / "* Warrior pose" / ...; "### Essential Stretches" / "-
     Hamstring Stretch" / ...): a list of three or more short names, most of them reading as
     exercises, under a heading or a lead-in about exercises. Each names one, with no text of
     its own. ``runs``: ``_list_runs`` of the blocks; ``seen``: each list's verdict, by its
-    first item."""
+    first item; ``section``: ``enclosing`` of the blocks."""
     b = blocks[i]
     if (b.kind is not BlockKind.LIST_ITEM and not _line_item(b)) or b.lead:
         return None
     lo, hi = runs[i]
     if lo not in seen:
-        seen[lo] = _routine_list(blocks, lo, hi) or _listed_in_a_routine(blocks, lo, hi)
+        seen[lo] = _list_of_names(blocks, lo, hi, section)
     return Split(b.text.strip(), len(b.text)) if seen[lo] else None
 
 
-def _listed_in_a_routine(blocks: list[Block], lo: int, hi: int) -> bool:
-    """A list of names with no lead of its own, in a document section about exercises
-    ("# Stretching Checklist" / "### Neck & Shoulders" / "- [ ] Shoulder rolls" ...; "#
-    Regimen" / "- on the seat" / "  - Chin Tucks (neck)" ...): two thirds of its items read
-    as exercises, a stricter share than under a heading that says so."""
+def _list_of_names(blocks: list[Block], lo: int, hi: int, section: Sequence[int | None]) -> bool:
+    """Whether ``blocks[lo:hi + 1]`` is a routine's list of names: three or more short
+    names, read once, then judged by what introduces them or the section they are in."""
     items = blocks[lo : hi + 1]
     if len(items) < 3 or any(x.lead or not _short_name(x.text) for x in items):
         return False
-    if sum(name_score(clean_name(x.text)).total >= 1.0 for x in items) * 3 < 2 * len(items):
+    named = sum(name_score(clean_name(x.text)).total >= 1.0 for x in items) / len(items)
+    return _routine_list(blocks, lo, named) or _listed_in_a_routine(blocks, lo, named, section)
+
+
+def _listed_in_a_routine(
+    blocks: list[Block], lo: int, named: float, section: Sequence[int | None]
+) -> bool:
+    """A list of names with no lead of its own, in a document section about exercises
+    ("# Stretching Checklist" / "### Neck & Shoulders" / "- [ ] Shoulder rolls" ...; "#
+    Regimen" / "- on the seat" / "  - Chin Tucks (neck)" ...): two thirds of its items read
+    as exercises, a stricter share than under a heading that says so. ``section``:
+    ``enclosing`` of the blocks; ``named``: the share of its items that read as exercises."""
+    if named * 3 < 2:
         return False
-    level = 99
-    for k in range(lo - 1, -1, -1):  # the headings above it, nearest first
+    k = section[lo]
+    while k is not None:  # the headings above it, nearest first
         b = blocks[k]
-        if b.kind is not BlockKind.HEADING or b.level >= level:
-            continue
         if is_gear_heading(b.text) or is_avoid_heading(b.text):
             return False
         if EXERCISE_SECTION.search(b.text):
             return True
-        level = b.level
+        k = section[k]
     return False
 
 
 # A lead-in that doses each item of the list it opens: "Ten of each per direction:"
 _EACH = re.compile(
-    r"\b(?:\d{1,3}|one|two|three|four|five|six|eight|ten|twelve|fifteen|twenty)\s+(?:of\s+)?each\b",
+    r"\b(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+    r"twenty)\s+(?:of\s+)?each\b",
     re.I,
 )
 
 
-def _routine_list(blocks: list[Block], lo: int, hi: int) -> bool:
-    items = blocks[lo : hi + 1]
-    if len(items) < 3 or any(x.lead or not _short_name(x.text) for x in items):
-        return False
-    if sum(name_score(clean_name(x.text)).total >= 1.0 for x in items) * 2 < len(items):
+def _routine_list(blocks: list[Block], lo: int, named: float) -> bool:
+    """A list introduced as exercises: by its heading or lead-in (``named``: the share of its
+    items that read as exercises, half at least)."""
+    if named * 2 < 1:
         return False
     before = blocks[lo - 1] if lo > 0 else None
     if before is None or is_gear_heading(before.text):
@@ -508,8 +523,11 @@ def _same_list(x: Block, b: Block) -> bool:
 
 
 def _line_item(b: Block) -> bool:
-    """A short plain line that could be a list's item: no sentence, no lead-in."""
-    return b.kind is BlockKind.PARAGRAPH and len(b.text) <= 50 and not b.lead
+    """A short plain line that could be a list's item: no sentence, no lead-in ("Stretches
+    to do every morning:" introduces the lines after it)."""
+    if b.kind is not BlockKind.PARAGRAPH or len(b.text) > 50 or b.lead:
+        return False
+    return not b.text.rstrip().endswith(":") and not is_lead_in(b.text)
 
 
 # A heading that names a part of the body ("Shoulders:", "Core"): a routine's section
@@ -856,6 +874,7 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
     plans = [_prescribed(blocks, k) for k in range(len(blocks))]  # each block's, once
     labels = field_labels(blocks, keys, plans)
     runs = _list_runs(blocks)
+    section = enclosing(blocks)
     lists: dict[int, bool] = {}  # a list's verdict (is it a routine of names), by its first item
     cue_levels: set[int] = set()  # heading levels whose last section took bullet cues
     i = 0
@@ -876,7 +895,7 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
                 or _named_by_sentence(blocks, i)
                 or _named_by_dash(blocks, i)
                 or _named_by_colon(blocks, i)
-                or _listed(blocks, i, runs, lists)
+                or _listed(blocks, i, runs, lists, section)
             )
             # a circuit's "3x5-8 Squat", not an agenda's "Small groups (30 mins)"
             prescribed = split is not None and split is plan and counts_an_exercise(b.text)
@@ -892,7 +911,7 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
             siblings = b.kind is BlockKind.HEADING and b.level in cue_levels
             body, j = _collect(
                 blocks, i + 1, after_head=True, head=b, labels=labels, keys=keys, plans=plans,
-                sibling_cues=siblings, listed=lambda k: _listed(blocks, k, runs, lists),
+                sibling_cues=siblings, listed=lambda k: _listed(blocks, k, runs, lists, section),
             )  # fmt: skip
             if b.kind is BlockKind.HEADING:
                 first = blocks[body[0]] if body else None
@@ -1174,6 +1193,8 @@ def _advice_run(
     title = blocks[at].text if at is not None else ""
     if not title or EXERCISE_SECTION.search(title) or _body_area().search(title):
         return
+    if name_score(clean_name(title)).total >= 1.0:
+        return  # "## Cat-Cow" / "- Start: ..." / "- Move: ...": the exercise's own lines
     if any({p for p, _ in g.evidence} & {"known name", "exercise word"} for g in run):
         return
     for g in run:

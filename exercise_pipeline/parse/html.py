@@ -530,13 +530,23 @@ def _block(ctx: _Ctx, el: Element, main: Element, depth: int) -> None:
         _walk(ctx, el, main, depth + (1 if name in ("ul", "ol") else 0))
 
 
+def _item_numbers(ol: Element) -> dict[int, int]:
+    """Each ``<li>`` child's place in its list, by node position: counted once per list."""
+    numbers = ol.memo.get("items")
+    if not isinstance(numbers, dict):
+        items = [c for c in ol.elements() if c.name == "li"]
+        numbers = {li.first: k for k, li in enumerate(items)}
+        ol.memo["items"] = numbers
+    return numbers
+
+
 def _list_item(ctx: _Ctx, li: Element, main: Element, depth: int) -> None:
     parent, tree = li.parent, ctx.tree
     number = None
     if parent is not None and parent.name == "ol":
         start = parent.get("start")
         first = int(start) if isinstance(start, str) and start.isdigit() else 1
-        number = first + [c for c in parent.elements() if c.name == "li"].index(li)
+        number = first + _item_numbers(parent)[li.first]
     marker = f"{number}." if number is not None else "-"
     level = max(depth, 1)
     if not li.holds_block:
