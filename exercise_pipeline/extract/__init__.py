@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from exercise_pipeline.align import Aligned
 from exercise_pipeline.extract.features import (
     has_dosage,
+    instructs,
     is_caution,
     is_dose_line,
     is_instruction,
@@ -453,11 +454,6 @@ def _with_keys(doc_id: str, mentions: list[Mention]) -> list[Mention]:
 _REFERENCE_WORDS = 20
 
 
-def _instructs(text: str) -> bool:
-    """An instruction, not a dose ("60 seconds each leg" reads as one)."""
-    return is_instruction(text) and not is_dose_line(text)
-
-
 def _references(doc_id: str, mentions: list[Mention]) -> tuple[list[Mention], list[Section]]:
     """Split off cross-references: a routine line ("**Cobra** — 20s × 2") that names an exercise
     the same article describes in full elsewhere, or names again a terse line above it (a
@@ -483,7 +479,7 @@ def _references(doc_id: str, mentions: list[Mention]) -> tuple[list[Mention], li
     for m in mentions:
         n = words(m)
         terse = bool(m.name) and len(said(m)) <= 1 and n <= _REFERENCE_WORDS
-        quiet = terse and not any(_instructs(t) for t in said(m))
+        quiet = terse and not any(instructs(t) for t in said(m))
         if terse and fullest.get(core(m.name), 0) >= 2 * max(n, 1):
             kinds.append("described")  # "Knee-to-Chest" -> "Knee-to-Chest Stretch"
         elif quiet and core(m.name) in named:

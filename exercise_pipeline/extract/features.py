@@ -258,6 +258,11 @@ def is_dose_line(text: str) -> bool:
     return not re.search(r"[A-Za-z]", text) or has_dose_unit(text) or counts_an_exercise(text)
 
 
+def instructs(text: str) -> bool:
+    """An instruction, not a dose ("60 seconds each leg" reads as an instruction too)."""
+    return is_instruction(text) and not is_dose_line(text)
+
+
 _LEAD_IN = re.compile(
     r"^(?:for|to|try|here|follow|do|perform|in order|as|when|if|this|these|then|now|next)\b"
     r"|\bthe following\b|\b(?:as follows|like this|these steps)\s*:?$",

@@ -26,6 +26,7 @@ from exercise_pipeline.extract.features import (
     defines_exercise,
     has_dosage,
     has_dose_unit,
+    instructs,
     is_avoid_heading,
     is_dose_line,
     is_gear_heading,
@@ -162,16 +163,20 @@ _SMALL_WORDS = frozenset(
 )
 
 
+def _title_case(name: str) -> bool:
+    """A short title whose every word but the small ones is capitalised ("Hip Flexion Holds")."""
+    words = [w for w in name.split() if w[0].isalpha() and w.lower() not in _SMALL_WORDS]
+    return is_title_like(name, max_words=7) and all(w[0].isupper() for w in words)
+
+
 def _plan_name(name: str) -> bool:
     """Whether a plan's entry names an exercise: a title ("Hinge Progression", "Pull Ups",
     verbs as they may read) or a short phrase that does not instruct; no day, week, rest or
     date of the plan."""
-    words = [w for w in name.split() if w[0].isalpha() and w.lower() not in _SMALL_WORDS]
-    capitalised = is_title_like(name, max_words=7) and all(w[0].isupper() for w in words)
     return (
         bool(name)
         and len(name.split()) <= 7
-        and (capitalised or not is_instruction(name))
+        and (_title_case(name) or not is_instruction(name))
         and not is_dose_line(name)  # a dose in the name's column: "| 30s | |" shifted left
         and not _NOT_A_NAME.match(name)
         and not label_of(name + ": x")  # "| Sets | 3 |" is a field's row
@@ -245,11 +250,7 @@ def dose_item(block: Block) -> Split | None:
     count = _NAME_COUNT.match(block.text)
     if count:
         name, group = count.group("name").strip(), count.group("group")
-        capitals = all(w[0].isupper() for w in name.split() if w[0].isalpha()
-                       and w.lower() not in _SMALL_WORDS)  # fmt: skip
-        titled = block.kind is BlockKind.LIST_ITEM or (
-            capitals and is_title_like(name, max_words=7)
-        )
+        titled = block.kind is BlockKind.LIST_ITEM or _title_case(name)
         plain = titled and _plan_name(name) and not is_instruction(name)  # "Repeat It 3x"
         if plain and not (group and label_of(group + ": x")):
             return Split(name, count.start("dose"))
@@ -419,6 +420,11 @@ def _named_by_dash(blocks: list[Block], i: int) -> Split | None:
     """A dash-named item among siblings named the same way (four kicks of a warm-up), not a
     lone line that happens to hold a dash."""
     return _named_like_a_sibling(blocks, i, dash_name)
+
+
+def _named_like_its_siblings(blocks: list[Block], i: int) -> Split | None:
+    """An item named as its neighbours are: by a first sentence, a dash or a colon."""
+    return _named_by_sentence(blocks, i) or _named_by_dash(blocks, i) or _named_by_colon(blocks, i)
 
 
 def _list_runs(blocks: list[Block]) -> list[tuple[int, int]]:
@@ -811,9 +817,7 @@ def _collect(
             field_level = None
         if (
             _sibling_item(b, head)
-            or _named_by_sentence(blocks, j)
-            or _named_by_dash(blocks, j)
-            or _named_by_colon(blocks, j)
+            or _named_like_its_siblings(blocks, j)
             or plans[j]
             or (listed is not None and listed(j))
         ):
@@ -892,9 +896,7 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
             split = (
                 name_split(b)
                 or plan
-                or _named_by_sentence(blocks, i)
-                or _named_by_dash(blocks, i)
-                or _named_by_colon(blocks, i)
+                or _named_like_its_siblings(blocks, i)
                 or _listed(blocks, i, runs, lists, section)
             )
             # a circuit's "3x5-8 Squat", not an agenda's "Small groups (30 mins)"
@@ -1250,7 +1252,7 @@ def _instructs(blocks: list[Block], g: Group) -> bool:
     the article's prose: "Cool-down (5 minutes)" / "Excluding the warm-up, aim for ...")."""
     assert g.head is not None
     rest = blocks[g.head].text[g.rest_at :] if g.rest_at else ""
-    return bool(rest.strip()) and is_instruction(rest) and not is_dose_line(rest)
+    return bool(rest.strip()) and instructs(rest)
 
 
 def _names(g: Group) -> list[str]:
