@@ -914,20 +914,24 @@ def test_a_plans_next_session_naming_an_exercise_again_is_a_reference() -> None:
 
 @pytest.mark.exercises(
     "Bench Press", "Low Cable Fly", "Romanian Deadlift", "Lateral Raise", "Lat Pulldown",
-    "Seated Cable Row",
+    "Seated Cable Row", "Incline Bench Press", "Face Pull",
 )  # fmt: skip
 def test_a_logs_lines_that_count_last_name_their_exercises() -> None:
     # "muscle: Name Nx" lines under weekday headings: short lines, not wrapped prose (the
-    # next word would have fitted); the muscle group is no part of the name; a note is no name
+    # next word would have fitted); the muscle group is no part of the name, nor a field of
+    # the day however many days it opens a line of; a note is no name; a later day's
+    # "Bench Press" is the first one's again
     text = (
         "MON\nchest: Bench Press 4x\nchest: Low Cable Fly 3x\n"
         "hams: Romanian Deadlift 4x | maybe 5x\n"
         "shoulders: Lateral Raise 3x (cable or dumbbells)\n\n"
-        "TUE\nback: Lat Pulldown 4x\nback: Seated Cable Row 3x\nNote: Bench 4x\n"
+        "TUE\nback: Lat Pulldown 4x\nback: Seated Cable Row 3x\nNote: Bench 4x\n\n"
+        "THU\nchest: Incline Bench Press 3x\nshoulders: Face Pull 3x\n\n"
+        "FRI\nchest: Bench Press 4x\nback: Lat Pulldown 3x\n"
     )
     assert names(text, Format.TEXT) == [
         "Bench Press", "Low Cable Fly", "Romanian Deadlift", "Lateral Raise", "Lat Pulldown",
-        "Seated Cable Row",
+        "Seated Cable Row", "Incline Bench Press", "Face Pull",
     ]  # fmt: skip
     prose = (
         "I went to the gym this morning and did the bench press four times because\n"
@@ -990,6 +994,32 @@ def test_lists_of_names_in_a_section_about_exercises_name_them() -> None:
     assert "[ ]" not in " ".join(b.text for b in result.cleaned.blocks)
     boxes = [r for r in result.cleaned.removals if r.rule == "md-task-box"]
     assert len(boxes) == 6 and all(r.text in ("[ ]", "[x]", "[ ] ", "[x] ") for r in boxes)
+
+
+@pytest.mark.exercises("Calf raises", "Squats", "Knee pushups", "Pull-ups", "Dips", "Chins",
+                       "Hanging rows", "Dragon flags", "Archer pushups", "Human flag",
+                       "Handstand pushups")  # fmt: skip
+def test_a_lead_in_opens_a_series_of_sections_whose_lists_name_exercises() -> None:
+    # "some of my favourite exercises:" opens the headed lists after it; where two of its
+    # sections list exercises, a sibling list needs only a third of its names to read as
+    # exercises, and one name is a list; a series opened by something else, and a section
+    # of gear among the siblings, name none
+    md = (
+        "Until then, some of my favourite exercises:\n\n#### Beginner\n\n- Calf raises\n"
+        "- Squats\n- Knee pushups\n\n#### Intermediate\n\n- Pull-ups\n- Dips\n- Chins\n"
+        "- Hanging rows\n\n#### Advanced\n\n- Dragon flags\n- Archer pushups\n- Human flag\n\n"
+        "#### Expert\n\n- Handstand pushups\n\n#### Equipment\n\n- Pull-up bar\n- Dip station\n"
+        "- Chalk\n\n"
+        "# Kitchen\n\nSome of my favourite meals:\n\n#### Breakfast\n\n- Porridge oats\n"
+        "- Greek yoghurt\n- Boiled eggs\n\n#### Dinner\n\n- Lentil soup\n- Chicken curry\n"
+    )
+    assert names(md, Format.MARKDOWN) == [
+        "Calf raises", "Squats", "Knee pushups", "Pull-ups", "Dips", "Chins", "Hanging rows",
+        "Dragon flags", "Archer pushups", "Human flag", "Handstand pushups",
+    ]  # fmt: skip
+    # without the lead-in, nothing says the lists are exercises
+    bare = md.replace("Until then, some of my favourite exercises:\n\n", "")
+    assert names(bare, Format.MARKDOWN) == []
 
 
 def test_the_new_plan_shapes_leave_their_look_alikes_alone() -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, cast
 
@@ -79,6 +79,7 @@ class Group:
     rest_at: int = 0  # for "Name: instructions" blocks, where the instructions start
     dose_to: int = 0  # for "3x5-8 Pull-up progression", where the dose before the name ends
     prescribed: bool = False  # a plan's entry: a dosed table row, a circuit's dose item
+    listed: bool = False  # an item of a routine's list of names (routine_lists)
     body: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)
     score: float = 0.0
@@ -444,45 +445,75 @@ def _list_runs(blocks: list[Block]) -> list[tuple[int, int]]:
 
 
 def _listed(
-    blocks: list[Block],
-    i: int,
-    runs: list[tuple[int, int]],
-    seen: dict[int, bool],
-    section: Sequence[int | None],
+    blocks: list[Block], i: int, runs: list[tuple[int, int]], lists: frozenset[int]
 ) -> Split | None:
     """An item of a routine's list of names ("The routine is as follows. Each movement lasts
     a minute." / "* Knee raises" / "* Warrior pose" / ...; "### Essential Stretches" / "-
-    Hamstring Stretch" / ...): a list of three or more short names, most of them reading as
-    exercises, under a heading or a lead-in about exercises. Each names one, with no text of
-    its own. ``runs``: ``_list_runs`` of the blocks; ``seen``: each list's verdict, by its
-    first item; ``section``: ``enclosing`` of the blocks."""
+    Hamstring Stretch" / ...): each names one, with no text of its own. ``runs``:
+    ``_list_runs`` of the blocks; ``lists``: ``routine_lists``."""
     b = blocks[i]
     if (b.kind is not BlockKind.LIST_ITEM and not _line_item(b)) or b.lead:
         return None
-    lo, hi = runs[i]
-    if lo not in seen:
-        seen[lo] = _list_of_names(blocks, lo, hi, section)
-    return Split(b.text.strip(), len(b.text)) if seen[lo] else None
+    return Split(b.text.strip(), len(b.text)) if runs[i][0] in lists else None
 
 
-def _list_of_names(blocks: list[Block], lo: int, hi: int, section: Sequence[int | None]) -> bool:
-    """Whether ``blocks[lo:hi + 1]`` is a routine's list of names: three or more short
-    names, read once, then judged by what introduces them or the section they are in."""
-    items = blocks[lo : hi + 1]
-    if len(items) < 3 or any(x.lead or not _short_name(x.text) for x in items):
-        return False
-    named = sum(name_score(clean_name(x.text)).total >= 1.0 for x in items) / len(items)
-    return _routine_list(blocks, lo, named) or _listed_in_a_routine(blocks, lo, named, section)
+def routine_lists(
+    blocks: list[Block],
+    runs: list[tuple[int, int]],
+    section: Sequence[int | None],
+    series: Mapping[int, int],
+) -> frozenset[int]:
+    """The lists of names that are routines, by their first item: three or more short names,
+    most of them reading as exercises, under a heading or a lead-in about exercises; then the
+    lists of the sibling sections of such a list (a program's "Beginner" / "Advanced" /
+    "Expert"): where the document has shown the shape, a third of a list's items reading as
+    exercises will do, and one item is a list. ``runs``: ``_list_runs``; ``section``:
+    ``enclosing``; ``series``: ``series_leads``."""
+    found: set[int] = set()
+    headed: dict[int, float] = {}  # a list right under a heading: the share read as names
+    for lo, hi in sorted(set(runs)):
+        items = blocks[lo : hi + 1]
+        if items[0].kind is not BlockKind.LIST_ITEM and not _line_item(items[0]):
+            continue
+        if any(x.lead or not _short_name(x.text) for x in items):
+            continue
+        named = sum(name_score(clean_name(x.text)).total >= 1.0 for x in items) / len(items)
+        heading = blocks[lo - 1] if lo > 0 else None
+        if (
+            heading is not None
+            and heading.kind is BlockKind.HEADING
+            and not is_gear_heading(heading.text)
+            and not is_avoid_heading(heading.text)
+        ):
+            headed[lo] = named
+        if len(items) >= 3 and (
+            _routine_list(blocks, lo, named)
+            or _listed_in_a_routine(blocks, lo, named, section, series)
+        ):
+            found.add(lo)
+
+    def place(lo: int) -> tuple[int | None, int]:  # its heading's parent and level
+        return section[lo - 1], blocks[lo - 1].level
+
+    shown = {place(lo) for lo in found if lo in headed}
+    found.update(lo for lo, named in headed.items() if named * 3 >= 1 and place(lo) in shown)
+    return frozenset(found)
 
 
 def _listed_in_a_routine(
-    blocks: list[Block], lo: int, named: float, section: Sequence[int | None]
+    blocks: list[Block],
+    lo: int,
+    named: float,
+    section: Sequence[int | None],
+    series: Mapping[int, int],
 ) -> bool:
     """A list of names with no lead of its own, in a document section about exercises
     ("# Stretching Checklist" / "### Neck & Shoulders" / "- [ ] Shoulder rolls" ...; "#
-    Regimen" / "- on the seat" / "  - Chin Tucks (neck)" ...): two thirds of its items read
-    as exercises, a stricter share than under a heading that says so. ``section``:
-    ``enclosing`` of the blocks; ``named``: the share of its items that read as exercises."""
+    Regimen" / "- on the seat" / "  - Chin Tucks (neck)" ...; "Some of my favourite
+    exercises:" / "#### Beginner" / "- Calf raises" ...): two thirds of its items read as
+    exercises, a stricter share than under a heading that says so. ``section``: ``enclosing``
+    of the blocks; ``series``: ``series_leads``; ``named``: the share of its items that read
+    as exercises."""
     if named * 3 < 2:
         return False
     k = section[lo]
@@ -492,8 +523,35 @@ def _listed_in_a_routine(
             return False
         if EXERCISE_SECTION.search(b.text):
             return True
+        if k in series and EXERCISE_SECTION.search(blocks[series[k]].text):
+            return True
         k = section[k]
     return False
+
+
+def series_leads(blocks: Sequence[Block]) -> dict[int, int]:
+    """For each heading of a series that a lead-in opens ("Until then, some of my favorite
+    exercises:" / "#### Dynamic" / "#### Beginner" / ...), the lead-in's position. The lead-in
+    is a short paragraph ending in a colon right before a heading; its series runs until a
+    heading of a higher level than that first one, or the next such lead-in."""
+    out: dict[int, int] = {}
+    lead: int | None = None
+    level = 0
+    for k, b in enumerate(blocks):
+        if b.kind is BlockKind.HEADING:
+            if lead is not None and b.level < level:
+                lead = None
+            if lead is not None:
+                out[k] = lead
+        elif (
+            b.kind is BlockKind.PARAGRAPH
+            and len(b.text) <= 120
+            and b.text.rstrip().endswith(":")
+            and k + 1 < len(blocks)
+            and blocks[k + 1].kind is BlockKind.HEADING
+        ):
+            lead, level = k, blocks[k + 1].level
+    return out
 
 
 # A lead-in that doses each item of the list it opens: "Ten of each per direction:"
@@ -739,8 +797,9 @@ def field_labels(
     for k, (key, heading) in enumerate(zip(keys, enclosing(blocks), strict=True)):
         if key is None or heading is None:  # keys: their label_key
             continue
-        if blocks[k].kind is BlockKind.TABLE_ROW and plans[k]:
-            continue
+        plan = plans[k]
+        if plan and (blocks[k].kind is BlockKind.TABLE_ROW or plan.name.lower() != key):
+            continue  # a log's "chest: Bench Press 4x" names "Bench Press": no field "chest"
         under.setdefault(key, set()).add(heading)
     return frozenset(
         key
@@ -879,7 +938,7 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
     labels = field_labels(blocks, keys, plans)
     runs = _list_runs(blocks)
     section = enclosing(blocks)
-    lists: dict[int, bool] = {}  # a list's verdict (is it a routine of names), by its first item
+    lists = routine_lists(blocks, runs, section, series_leads(blocks))
     cue_levels: set[int] = set()  # heading levels whose last section took bullet cues
     i = 0
     while i < len(blocks):
@@ -888,24 +947,21 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
         plan = None if field else plans[i]
         # a row of a table with dose columns ("Exercise | Sets | Reps"): a plan's entry
         prescribed = plan is not None and b.kind is BlockKind.TABLE_ROW
+        listed = False
         if field:
             split = None
         elif prescribed:
             split = plan
         else:
-            split = (
-                name_split(b)
-                or plan
-                or _named_like_its_siblings(blocks, i)
-                or _listed(blocks, i, runs, lists, section)
-            )
+            split = name_split(b) or plan or _named_like_its_siblings(blocks, i)
+            listed = split is None and (split := _listed(blocks, i, runs, lists)) is not None
             # a circuit's "3x5-8 Squat", not an agenda's "Small groups (30 mins)"
             prescribed = split is not None and split is plan and counts_an_exercise(b.text)
         if split:
             groups.append(
                 Group(
                     head=i, name=split.name, rest_at=split.rest_at, dose_to=split.dose_to,
-                    prescribed=prescribed,
+                    prescribed=prescribed, listed=listed,
                 )
             )  # fmt: skip
             i += 1
@@ -913,7 +969,7 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
             siblings = b.kind is BlockKind.HEADING and b.level in cue_levels
             body, j = _collect(
                 blocks, i + 1, after_head=True, head=b, labels=labels, keys=keys, plans=plans,
-                sibling_cues=siblings, listed=lambda k: _listed(blocks, k, runs, lists, section),
+                sibling_cues=siblings, listed=lambda k: _listed(blocks, k, runs, lists),
             )  # fmt: skip
             if b.kind is BlockKind.HEADING:
                 first = blocks[body[0]] if body else None
@@ -1032,6 +1088,8 @@ def _body_evidence(blocks: list[Block], group: Group) -> list[tuple[str, float]]
         parts.append(("named item with instructions", 1.0))
     if group.prescribed:
         parts.append(("dosed in a plan", 1.0))
+    if group.listed:  # the list was judged whole: routine_lists
+        parts.append(("in a list of exercises", 1.0))
     if any(looks_like_product(t) for t in texts):
         parts.append(("prices or shopping words", -3.0))
     roles = {lab[0] for b in body if (lab := label_of(b.text))}
@@ -1245,6 +1303,11 @@ def decide(
         ):
             g.role = ""
             g.exercise = rule
+        # An item of a list judged whole (a routine's names) is what the list is, unless it
+        # points at a description: the rules' call, not the item's few words.
+        elif g.listed and g.role not in ("reference", "exercise") and rule:
+            g.role = ""
+            g.exercise = True
 
 
 def _instructs(blocks: list[Block], g: Group) -> bool:
