@@ -1022,6 +1022,35 @@ def test_a_lead_in_opens_a_series_of_sections_whose_lists_name_exercises() -> No
     assert names(bare, Format.MARKDOWN) == []
 
 
+@pytest.mark.exercises("Bench press", "Incline bench press", "Lateral raise", "Skull crushers",
+                       "Cable fly", "Pull ups", "Push ups", "Pistol squat",
+                       "Towel shoulder stretch", "Shoulder circles", "Cat Cow",
+                       "Knee to chest")  # fmt: skip
+def test_a_gym_logs_loads_struck_items_and_a_lists_dose_note() -> None:
+    # a name then its loads ("Bench press 25,10,5") is a log's entry when the name reads as
+    # an exercise's; struck-out items are text (~~ is markup); "Pull ups 10 x 3" counts
+    # whatever its case; a dose note in a list of stretches is none of its names
+    md = (
+        "## Push\nBench press 25,10,5,2.5 <br>\nIncline bench press 25 <br>\n"
+        "Lateral raise 10 <br>\n~~Skull crushers~~ <br>\n~~Cable fly~~ <br>\n\n"
+        "## Calisthenics (for maintenance)\nPull ups 10 x 3 <br>\nPush ups 25 x 3 <br>\n"
+        "Pistol squat 10 x 3 <br>\n\n"
+        "## Stretching\n(10 reps and hold for 30s) <br>\nTowel shoulder stretch <br>\n"
+        "Shoulder circles <br>\nCat Cow <br>\nKnee to chest <br>\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == [
+        "Bench press", "Incline bench press", "Lateral raise", "Skull crushers", "Cable fly",
+        "Pull ups", "Push ups", "Pistol squat", "Towel shoulder stretch", "Shoulder circles",
+        "Cat Cow", "Knee to chest",
+    ]  # fmt: skip
+    struck = [r for r in result.cleaned.removals if r.rule == "md-strikethrough"]
+    assert [r.text for r in struck] == ["~~", "~~", "~~", "~~"]
+    # numbers after names that are no exercises' are a list of versions, not loads
+    versions = "## Versions\nWindows 10\nWindows 11\nmacOS 14\nUbuntu 24.04\n"
+    assert names(versions, Format.MARKDOWN) == []
+
+
 def test_the_new_plan_shapes_leave_their_look_alikes_alone() -> None:
     # step labels under an exercise's heading stay its steps; a lead-in line introduces the
     # lines after it; "All-Fours ..." is a name; a title-case instruction with a count is

@@ -8,6 +8,7 @@ features, in the same spirit as the merge scores.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -110,9 +111,11 @@ def known_words() -> frozenset[str]:
 def singular(word: str) -> str:
     """A crude singular for matching names: crunches -> crunch, raises -> raise.
 
-    >>> [singular(w) for w in ("crunches", "raises", "bridges", "press", "abs", "hips")]
-    ['crunch', 'raise', 'bridge', 'press', 'abs', 'hip']
+    >>> [singular(w) for w in ("crunches", "raises", "bridges", "press", "abs", "hips", "ups")]
+    ['crunch', 'raise', 'bridge', 'press', 'abs', 'hip', 'up']
     """
+    if word == "ups":  # "pull ups": "pull up"
+        return "up"
     if len(word) <= 3 or word.endswith(("ss", "us", "is")):
         return word
     for suffix in ("ches", "shes", "sses", "xes"):
@@ -372,6 +375,20 @@ def known_name(name: str) -> str | None:
     return None
 
 
+def ends_with_known_name(name: str) -> bool:
+    """Whether a name ends with a known exercise name ("Archer pull ups", "Pull up"): an
+    exercise named by its verb, not an instruction ("Pull your knee up").
+
+    >>> ends_with_known_name("Archer pull ups"), ends_with_known_name("Pull your knee up")
+    (True, False)
+    """
+    known = known_name(name)
+    if known is None:
+        return False
+    toks = [singular(t) for t in tokens(name.replace("-", " "))]
+    return toks[-len(known.split()) :] == known.split()
+
+
 @functools.cache
 def _known_by_length() -> tuple[tuple[int, frozenset[tuple[str, ...]]], ...]:
     _, phrases = _known()
@@ -389,7 +406,8 @@ def name_score(name: str) -> NameScore:
         return NameScore(-5.0, (("empty", -5.0),))
     if known_name(name):
         parts.append(("known name", 2.0))
-    if any(t in v["heads"] or singular(t) in v["heads"] for t in toks):
+    joined = [f"{a}-{b}" for a, b in itertools.pairwise(toks)]  # "push ups"
+    if any(t in v["heads"] or singular(t) in v["heads"] for t in (*toks, *joined)):
         parts.append(("exercise word", 1.0))
     if _patterns()["list_title"].search(name):
         parts.append(("list or section title", -3.0))

@@ -24,6 +24,7 @@ from exercise_pipeline.extract.features import (
     NameScore,
     counts_an_exercise,
     defines_exercise,
+    ends_with_known_name,
     has_dosage,
     has_dose_unit,
     instructs,
@@ -55,6 +56,13 @@ _NAME_COUNT = re.compile(
     r"^(?:(?P<group>[A-Za-z]{2,12}):\s+)?(?P<name>[A-Za-z0-9][^|:]{1,60}?)\s+"
     r"(?P<dose>\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s*[x×](?:\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?)?)"
     r"(?:\s+(?:\(.*\)|\|.*|each\s+side\b.*))?\s*$",
+    re.I,
+)
+# A log's line that weighs last: "Bench press 25,10,5,2.5", "Dumbbell row 55", "Push down
+# with rope 50 or 27.5" (the loads of the sessions; the name has no digit)
+_NAME_LOAD = re.compile(
+    r"^(?P<name>[A-Za-z][^|:\d]{0,59}?[A-Za-z)])\s+(?P<dose>\d{1,3}(?:\.\d{1,2})?"
+    r"(?:\s*(?:,|/|or)\s*\d{1,3}(?:\.\d{1,2})?)*)(?:\s+\(.*\))?\s*$",
     re.I,
 )
 _TABLE_SPLIT = re.compile(r"^(?P<name>[A-Z0-9][^|.!?]{1,60}?)\s*\|\s+(?P<rest>\S.*)$", re.S)
@@ -170,6 +178,18 @@ def _title_case(name: str) -> bool:
     return is_title_like(name, max_words=7) and all(w[0].isupper() for w in words)
 
 
+def _is_a_name(text: str) -> bool:
+    """Whether a short text names rather than instructs: no imperative, or an exercise
+    named by its verb ("Pull ups 10 x 3", not "Repeat the circuit 3x")."""
+    return not is_instruction(text) or ends_with_known_name(text)
+
+
+def _reads_as_one(name: str) -> bool:
+    """Whether a plan's short name reads as an exercise's by its words ("Pull up",
+    "Incline bench press"), whatever its case."""
+    return name_score(clean_name(name)).total >= 1.0
+
+
 def _plan_name(name: str) -> bool:
     """Whether a plan's entry names an exercise: a title ("Hinge Progression", "Pull Ups",
     verbs as they may read) or a short phrase that does not instruct; no day, week, rest or
@@ -177,7 +197,7 @@ def _plan_name(name: str) -> bool:
     return (
         bool(name)
         and len(name.split()) <= 7
-        and (_title_case(name) or not is_instruction(name))
+        and (_title_case(name) or _is_a_name(name))
         and not is_dose_line(name)  # a dose in the name's column: "| 30s | |" shifted left
         and not _NOT_A_NAME.match(name)
         and not label_of(name + ": x")  # "| Sets | 3 |" is a field's row
@@ -251,10 +271,15 @@ def dose_item(block: Block) -> Split | None:
     count = _NAME_COUNT.match(block.text)
     if count:
         name, group = count.group("name").strip(), count.group("group")
-        titled = block.kind is BlockKind.LIST_ITEM or _title_case(name)
-        plain = titled and _plan_name(name) and not is_instruction(name)  # "Repeat It 3x"
+        titled = block.kind is BlockKind.LIST_ITEM or _title_case(name) or _reads_as_one(name)
+        plain = titled and _plan_name(name) and _is_a_name(name)  # not "Repeat It 3x"
         if plain and not (group and label_of(group + ": x")):
             return Split(name, count.start("dose"))
+    load = _NAME_LOAD.match(block.text)
+    if load:  # a bare number says nothing: the name must read as an exercise's
+        name = load.group("name").strip()
+        if _reads_as_one(name) and _plan_name(name) and _is_a_name(name):
+            return Split(name, load.start("dose"))
     if block.kind is not BlockKind.LIST_ITEM:
         return None
     m = _NAME_DOSE.match(block.text)
@@ -454,7 +479,9 @@ def _listed(
     b = blocks[i]
     if (b.kind is not BlockKind.LIST_ITEM and not _line_item(b)) or b.lead:
         return None
-    return Split(b.text.strip(), len(b.text)) if runs[i][0] in lists else None
+    if runs[i][0] not in lists or is_dose_line(b.text):  # "(10 reps and hold for 30s)"
+        return None
+    return Split(b.text.strip(), len(b.text))
 
 
 def routine_lists(
@@ -462,22 +489,31 @@ def routine_lists(
     runs: list[tuple[int, int]],
     section: Sequence[int | None],
     series: Mapping[int, int],
+    plans: Sequence[Split | None],
 ) -> frozenset[int]:
-    """The lists of names that are routines, by their first item: three or more short names,
-    most of them reading as exercises, under a heading or a lead-in about exercises; then the
+    """The lists of names that are routines, by their first item: three or more short names
+    (or a plan's dosed entries among them: "Bench press 25,10,5" / "Skull crushers"), most
+    of them reading as exercises, under a heading or a lead-in about exercises; then the
     lists of the sibling sections of such a list (a program's "Beginner" / "Advanced" /
     "Expert"): where the document has shown the shape, a third of a list's items reading as
     exercises will do, and one item is a list. ``runs``: ``_list_runs``; ``section``:
-    ``enclosing``; ``series``: ``series_leads``."""
+    ``enclosing``; ``series``: ``series_leads``; ``plans``: ``_prescribed`` of each block."""
     found: set[int] = set()
     headed: dict[int, float] = {}  # a list right under a heading: the share read as names
     for lo, hi in sorted(set(runs)):
         items = blocks[lo : hi + 1]
         if items[0].kind is not BlockKind.LIST_ITEM and not _line_item(items[0]):
             continue
-        if any(x.lead or not _short_name(x.text) for x in items):
+        # a line that doses the list ("(10 reps and hold for 30s)") is none of its names
+        notes = sum(is_dose_line(x.text) and plans[k] is None for k, x in enumerate(items, lo))
+        names = [
+            _entry_name(x, plans[k])
+            for k, x in enumerate(items, lo)
+            if not (is_dose_line(x.text) and plans[k] is None)
+        ]
+        if None in names or notes * 3 > len(items):
             continue
-        named = sum(name_score(clean_name(x.text)).total >= 1.0 for x in items) / len(items)
+        named = sum(name_score(clean_name(n or "")).total >= 1.0 for n in names) / len(items)
         heading = blocks[lo - 1] if lo > 0 else None
         if (
             heading is not None
@@ -498,6 +534,18 @@ def routine_lists(
     shown = {place(lo) for lo in found if lo in headed}
     found.update(lo for lo, named in headed.items() if named * 3 >= 1 and place(lo) in shown)
     return frozenset(found)
+
+
+def _entry_name(item: Block, plan: Split | None) -> str | None:
+    """What a list's item names as an entry of a routine: its plan's name ("Bench press
+    25,10,5"), or the item itself when it is a name alone; None for anything else."""
+    if plan is not None:
+        return plan.name
+    if item.lead or not _short_name(item.text):
+        return None
+    if not _is_a_name(item.text):
+        return None  # "Repeat The Circuit 3x" after a circuit's entries
+    return item.text
 
 
 def _listed_in_a_routine(
@@ -938,7 +986,7 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
     labels = field_labels(blocks, keys, plans)
     runs = _list_runs(blocks)
     section = enclosing(blocks)
-    lists = routine_lists(blocks, runs, section, series_leads(blocks))
+    lists = routine_lists(blocks, runs, section, series_leads(blocks), plans)
     cue_levels: set[int] = set()  # heading levels whose last section took bullet cues
     i = 0
     while i < len(blocks):

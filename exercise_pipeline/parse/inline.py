@@ -58,6 +58,7 @@ PATTERNS: tuple[_Pattern, ...] = (
         re.compile(r"(?<![\w\\])_(?=[^\s_])(?P<text>[^_\n]+?)(?<=[^\s_])_(?!\w)"),
         "text",
     ),
+    _Pattern("md-strikethrough", re.compile(r"~~(?=\S)(?P<text>[^~\n]+?)(?<=\S)~~"), "text"),
     _Pattern("md-code", re.compile(r"`(?P<text>[^`\n]+)`"), "text"),
     _Pattern("md-escape", re.compile(r"\\(?P<text>[\\`*_{}\[\]()#+\-.!|>])"), "text"),
 )

@@ -238,6 +238,16 @@ def _joined(lines: list[Line]) -> Aligned:
     return join_lines([line.aligned(line.indent) for line in lines])
 
 
+# A line that ends in a hard line break: "<br>", a backslash or two spaces (CommonMark).
+_HARD_BREAK = re.compile(r"(?:<br\s*/?>|\\| {2,})\s*$", re.I)
+
+
+def _broken(lines: list[Line]) -> bool:
+    """Whether every line but the last ends in a hard line break: the writer broke each
+    line ("Towel shoulder stretch <br>"), none of them wrapped."""
+    return all(_HARD_BREAK.search(line.text) for line in lines[:-1])
+
+
 def _prose(st: _State, lines: list[Line], *, level: int) -> None:
     """A CommonMark paragraph, refined by the rules of scraped Markdown."""
     if all(_PIPE_ROW.match(line.text) for line in lines):
@@ -273,7 +283,7 @@ def _prose(st: _State, lines: list[Line], *, level: int) -> None:
         # A field list ("**Target:** ...", "**Hold:** ..."): each bold lead-in starts a block.
         cuts = sorted({0, *leads, len(lines)})
         runs = [(False, lines[a:b]) for a, b in itertools.pairwise(cuts)]
-    elif len(lines) > 2 and is_wrapped(lines):
+    elif len(lines) > 2 and not _broken(lines) and is_wrapped(lines):
         # Hard-wrapped prose: a short title line between sentences is a heading of its own.
         for k, line in enumerate(lines):
             if standalone_title(lines, k):
