@@ -1051,6 +1051,50 @@ def test_a_gym_logs_loads_struck_items_and_a_lists_dose_note() -> None:
     assert names(versions, Format.MARKDOWN) == []
 
 
+@pytest.mark.exercises("Freestanding Handstands", "Planche", "Pistols", "Crawling",
+                       "Squat Thrusts", "Bird dog", "Curl ups", "Push-up",
+                       "Dumbbell tricep kickback")  # fmt: skip
+def test_counted_goals_distances_and_ordinal_labels_name_a_plans_exercises() -> None:
+    # a bare count first is a plan's entry beside counted ones ("10 Pistols" by "5s
+    # Planche"); a distance counts ("25m Crawling"); "Exercise 2:" labels the name after it
+    # and is no part of it; "Step 2:" and "Day 2:" label no exercise
+    md = (
+        "## Goal\n\n- 10 Freestanding Handstands\n- 5s Planche\n- 10 Pistols\n\n"
+        "## Warm-Up\n\n- 10-20 Squat Thrusts\n- 25m Crawling\n\n"
+        "## McGill Big Three\n\n- Exercise 1: Bird dog, hold for 10 sec x 5-10 reps\n"
+        "- Exercise 2: Curl ups, hold for 10 sec x 5-10 reps\n\n"
+        "## Monday (Push)\n\n- Exercise 1: Push-up (horizontal push)\n"
+        "- Exercise 2: Dumbbell tricep kickback (vertical push)\n\n"
+        "## Notes\n\n- Step 1: Warm up, walk for 5 minutes\n- Day 2: Rest, walk for 20 minutes\n"
+        "- 10 Tips for beginners\n- 3 Things to avoid\n"
+    )
+    assert names(md, Format.MARKDOWN) == [
+        "Freestanding Handstands", "Planche", "Pistols", "Squat Thrusts", "Crawling",
+        "Bird dog", "Curl ups", "Push-up", "Dumbbell tricep kickback",
+    ]  # fmt: skip
+
+
+@pytest.mark.exercises("Squat", "Leg press", "Glute isolation", "Abdomenin", "Bench",
+                       "Shoulder press", "Dip")  # fmt: skip
+def test_a_training_logs_loads_before_its_counts_and_its_sessions_repeats() -> None:
+    # "Squat 50 4x12", "Abdomenin 49 49 56 63 1x12": the loads come between the name and the
+    # count; a lower-case name on a log's own line counts; three short lines that end before
+    # the width are no wrapped prose; a later session's "Squat" is the first one's again
+    text = (
+        "26.5. legs 16:30\n  Squat 50 4x12\n  Leg press 93 4x12\n  Glute isolation 24 4x12\n\n"
+        "27.5. legs 10:00\n  Squat 30 40 50 60 1x10\n  Abdomenin 49 49 56 63 1x12\n"
+        "  Glute isolation 24 4x12\n\n"
+        "28.5. push 18:00\n  Bench 42.5 5x10\n  Shoulder press 30 2x6 20 2x10\n  Dip 4x10\n"
+    )
+    result = extracted(text, Format.TEXT)
+    assert [m.name for m in result.mentions] == [
+        "Squat", "Leg press", "Glute isolation", "Abdomenin", "Bench", "Shoulder press", "Dip",
+    ]  # fmt: skip
+    assert [s.title for s in result.sections if s.kind == "reference"] == [
+        "Squat", "Glute isolation",
+    ]  # fmt: skip
+
+
 def test_the_new_plan_shapes_leave_their_look_alikes_alone() -> None:
     # step labels under an exercise's heading stay its steps; a lead-in line introduces the
     # lines after it; "All-Fours ..." is a name; a title-case instruction with a count is

@@ -415,7 +415,10 @@ def repair(
                 continue
             for i1, i2, new in edits:
                 lo, hi = (i1, i2) if i1 < i2 else (max(i1 - 1, 0), min(i1 + 1, len(before)))
-                span = content.source_span(lo, hi)
+                ranges = content.source_ranges(lo, hi)
+                if not ranges:
+                    continue  # text the parser put there (a joiner): no source to repair
+                span = (ranges[0][0], ranges[-1][1])
                 repairs.append(Repair(source_id, span, fixer.name, before[lo:hi], new))
             content = content.replace(edits)
             if content.text != after:  # the alignment must reproduce the fixer's output

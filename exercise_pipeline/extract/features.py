@@ -217,7 +217,8 @@ _COUNTS = (
     r"[x×]|sets?\b|reps?\b|repetitions?\b|times\b|seconds?\b|secs?\b|breaths?\b|"
     r"passes\b|steps\b|cycles\b|circles\b|laps\b|rounds\b"
 )
-_SPANS = r"minutes?\b|mins?\b|hours?\b"
+_DISTANCES = r"m\b|km\b|meters?\b|metres?\b|yards?\b|miles?\b"
+_SPANS = rf"minutes?\b|mins?\b|hours?\b|{_DISTANCES}"
 _SECONDS = rf"{_NOT_A_DECADE}\b\d{{1,3}}\s?s\b"  # "30s", not "the 1960s"
 _DOSE_UNIT = re.compile(rf"\d\s*(?:{_COUNTS}|{_SPANS})|{_SECONDS}|[x×]\s*\d", re.I)
 
@@ -228,7 +229,8 @@ def has_dose_unit(text: str) -> bool:
 
 
 _EXERCISE_COUNT = re.compile(
-    rf"\d\s*(?:{_COUNTS})|{_SECONDS}|[x×]\s*\d|\b(?:each|per)\s+(?:side|leg|arm|direction)\b",
+    rf"\d\s*(?:{_COUNTS}|{_DISTANCES})|{_SECONDS}|[x×]\s*\d|"
+    r"\b(?:each|per)\s+(?:side|leg|arm|direction)\b",
     re.I,
 )
 

@@ -51,18 +51,20 @@ from exercise_pipeline.vocab import load, words
 _NAME_SPLIT = re.compile(r"^(?P<name>[A-Z0-9][^:.!?]{1,60}?)\s*:\s+(?P<rest>\S.*)$", re.S)
 _NAME_DOSE = re.compile(r"^(?P<name>[^()]{2,60}?)\s*\((?P<dose>[^()]*\d[^()]*)\)\s*[.:]?$")
 # A log's line that counts last: "Bench Press 4x", "chest: Lateral Raise 3x (cable or
-# dumbbells)", "Squat 3x8 | maybe 5x" (a one-word label before it is the log's muscle group)
+# dumbbells)", "Squat 3x8 | maybe 5x" (a one-word label before it is the log's muscle group);
+# a load may come between ("Squat 50 4x12", "Shoulder press 30 2x6 20 2x10": more sets after)
 _NAME_COUNT = re.compile(
-    r"^(?:(?P<group>[A-Za-z]{2,12}):\s+)?(?P<name>[A-Za-z0-9][^|:]{1,60}?)\s+"
+    r"^(?:(?P<group>[A-Za-z]{2,12}):\s+)?(?P<name>[A-Za-z0-9][^|:]{1,60}?)"
+    r"(?:\s+(?P<load>\d{1,3}(?:[.,]\d{1,2})?(?:\s+\d{1,3}(?:[.,]\d{1,2})?)*)\s*(?:kg|lbs?)?)?\s+"
     r"(?P<dose>\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s*[x×](?:\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?)?)"
-    r"(?:\s+(?:\(.*\)|\|.*|each\s+side\b.*))?\s*$",
+    r"(?:\s+(?:\(.*\)|\|.*|each\s+side\b.*|[\d.,x×\s]+))?\s*$",
     re.I,
 )
 # A log's line that weighs last: "Bench press 25,10,5,2.5", "Dumbbell row 55", "Push down
 # with rope 50 or 27.5" (the loads of the sessions; the name has no digit)
 _NAME_LOAD = re.compile(
     r"^(?P<name>[A-Za-z][^|:\d]{0,59}?[A-Za-z)])\s+(?P<dose>\d{1,3}(?:\.\d{1,2})?"
-    r"(?:\s*(?:,|/|or)\s*\d{1,3}(?:\.\d{1,2})?)*)(?:\s+\(.*\))?\s*$",
+    r"(?:\s*(?:,|/|or|\s)\s*\d{1,3}(?:\.\d{1,2})?)*)(?:\s+\(.*\))?\s*$",
     re.I,
 )
 _TABLE_SPLIT = re.compile(r"^(?P<name>[A-Z0-9][^|.!?]{1,60}?)\s*\|\s+(?P<rest>\S.*)$", re.S)
@@ -88,6 +90,7 @@ class Group:
     dose_to: int = 0  # for "3x5-8 Pull-up progression", where the dose before the name ends
     prescribed: bool = False  # a plan's entry: a dosed table row, a circuit's dose item
     listed: bool = False  # an item of a routine's list of names (routine_lists)
+    labelled: bool = False  # named after an exercise's ordinal label: "Exercise 2: Curl ups"
     body: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)
     score: float = 0.0
@@ -143,6 +146,27 @@ def name_split(block: Block) -> Split | None:
     ):
         return None
     return Split(name, m.start("rest"))
+
+
+# An exercise's ordinal label before its name: "Exercise 2: Curl ups, hold for 10 sec",
+# "Stretch 3 - Cobra" (not a step's, a day's or a week's: those number other things)
+_ORDINAL_LABEL = re.compile(
+    r"^(?:exercise|stretch|move|movement|pose|drill)\s*#?\d{1,2}\s*[:.)\-–—]\s+"
+    r"(?P<name>[A-Za-z][^,;.!?]{1,60}?)\s*(?:[,;]\s*(?P<rest>\S.*))?$",
+    re.I,
+)
+
+
+def labelled_name(block: Block) -> Split | None:
+    """ "Exercise 1: Bird dog, hold for 10 sec x 5-10 reps" -> its name after the label
+    (which ``clean_name`` drops) and, after a comma, what it says of it."""
+    if block.kind not in (BlockKind.LIST_ITEM, BlockKind.PARAGRAPH) or block.lead:
+        return None
+    m = _ORDINAL_LABEL.match(block.text)
+    if m is None or not _plan_name(m.group("name").strip()):
+        return None
+    rest_at = m.start("rest") if m.group("rest") else len(block.text)
+    return Split(block.text[: m.end("name")], rest_at)
 
 
 _APPOSITIVE = re.compile(
@@ -244,8 +268,9 @@ def _table_entry(block: Block, header: Block | None = None) -> Split | None:
 
 
 _DOSE_FIRST = re.compile(
-    r"^(?P<dose>(?:\d+\s*[x×]\s*)?\d+(?:\s*[-–]\s*\d+)?\s*(?:[x×]|reps?\b|repetitions\b|"
-    r"seconds?\b|secs?\b|s\b|minutes?\b|mins?\b|breaths?\b)?(?:\s*(?:each|per)\s+"
+    r"^(?P<dose>(?:\d+\s*[x×]\s*)?\d+(?:\s*[-–~]\s*\d+)?\s*(?:[x×]|reps?\b|repetitions\b|"
+    r"seconds?\b|secs?\b|s\b|minutes?\b|mins?\b|breaths?\b|m\b|km\b|meters?\b|metres?\b|"
+    r"yards?\b|miles?\b|laps?\b)?(?:\s*(?:each|per)\s+"
     r"(?:side|leg|arm)\b)?)[\s:,-]+(?:of\s+)?(?P<name>[A-Za-z][^.!?;,]{1,60})$",
 )
 
@@ -271,10 +296,12 @@ def dose_item(block: Block) -> Split | None:
     count = _NAME_COUNT.match(block.text)
     if count:
         name, group = count.group("name").strip(), count.group("group")
-        titled = block.kind is BlockKind.LIST_ITEM or _title_case(name) or _reads_as_one(name)
+        titled = (  # a log's own line, not a sentence of prose that counts
+            block.kind is not BlockKind.PARAGRAPH or _title_case(name) or _reads_as_one(name)
+        )
         plain = titled and _plan_name(name) and _is_a_name(name)  # not "Repeat It 3x"
         if plain and not (group and label_of(group + ": x")):
-            return Split(name, count.start("dose"))
+            return Split(name, count.start("load") if count.group("load") else count.start("dose"))
     load = _NAME_LOAD.match(block.text)
     if load:  # a bare number says nothing: the name must read as an exercise's
         name = load.group("name").strip()
@@ -331,11 +358,13 @@ def _prescribed(blocks: list[Block], i: int) -> Split | None:
             named or (_DOSE_COLUMNS.search(header.text) and not is_instruction(split.name))
         ):
             return split
-    split = dose_item(blocks[i])
+    counted = dose_item(blocks[i])
+    split = counted or _counted_first(blocks[i])
     if not split:
         return None
     # a neighbour in the same list dosed too, one item apart at most ("Squat - 10 reps",
-    # "Rest - 60 seconds", "Lunge - 10 reps")
+    # "Rest - 60 seconds", "Lunge - 10 reps"); a bare count first ("10 Pistols") only
+    # beside a counted one ("5s Planche")
     kind = blocks[i].kind
     around = [
         blocks[k]
@@ -343,7 +372,21 @@ def _prescribed(blocks: list[Block], i: int) -> Split | None:
         if 0 <= k < len(blocks)
         and all(blocks[j].kind is kind for j in range(min(i, k), max(i, k) + 1))
     ]
-    return split if any(dose_item(b) for b in around) else None
+    if any(dose_item(b) or (counted and _counted_first(b)) for b in around):
+        return split
+    return None
+
+
+def _counted_first(block: Block) -> Split | None:
+    """A list item that counts first with a bare number ("10 Freestanding Handstands"): an
+    entry of a plan whose other entries count with units, when its name reads as one."""
+    first = _DOSE_FIRST.match(block.text) if block.kind is BlockKind.LIST_ITEM else None
+    if first is None or block.lead or has_dose_unit(first.group("dose")):
+        return None
+    name = first.group("name").strip()
+    if not (_plan_name(name) and _reads_as_one(name)):
+        return None
+    return Split(name, len(block.text), first.end("dose"))
 
 
 _SENTENCE_NAME = re.compile(
@@ -481,7 +524,13 @@ def _listed(
         return None
     if runs[i][0] not in lists or is_dose_line(b.text):  # "(10 reps and hold for 30s)"
         return None
-    return Split(b.text.strip(), len(b.text))
+    loads = _TRAILING_LOADS.search(b.text)  # a log's "Abdomenin 49 49 56": its loads
+    return Split(b.text[: loads.start()] if loads else b.text.strip(), len(b.text))
+
+
+_TRAILING_LOADS = re.compile(
+    r"(?<=[A-Za-z)])\s+\d{1,3}(?:[.,]\d{1,2})?(?:[\s,/]+\d{1,3}(?:[.,]\d{1,2})?)*\s*$"
+)
 
 
 def routine_lists(
@@ -995,13 +1044,15 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
         plan = None if field else plans[i]
         # a row of a table with dose columns ("Exercise | Sets | Reps"): a plan's entry
         prescribed = plan is not None and b.kind is BlockKind.TABLE_ROW
-        listed = False
+        listed = labelled = False
         if field:
             split = None
         elif prescribed:
             split = plan
         else:
-            split = name_split(b) or plan or _named_like_its_siblings(blocks, i)
+            split = name_split(b) or plan
+            labelled = split is None and (split := labelled_name(b)) is not None
+            split = split or _named_like_its_siblings(blocks, i)
             listed = split is None and (split := _listed(blocks, i, runs, lists)) is not None
             # a circuit's "3x5-8 Squat", not an agenda's "Small groups (30 mins)"
             prescribed = split is not None and split is plan and counts_an_exercise(b.text)
@@ -1009,7 +1060,7 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
             groups.append(
                 Group(
                     head=i, name=split.name, rest_at=split.rest_at, dose_to=split.dose_to,
-                    prescribed=prescribed, listed=listed,
+                    prescribed=prescribed, listed=listed, labelled=labelled,
                 )
             )  # fmt: skip
             i += 1
@@ -1138,6 +1189,8 @@ def _body_evidence(blocks: list[Block], group: Group) -> list[tuple[str, float]]
         parts.append(("dosed in a plan", 1.0))
     if group.listed:  # the list was judged whole: routine_lists
         parts.append(("in a list of exercises", 1.0))
+    if group.labelled:
+        parts.append(("labelled an exercise", 1.0))
     if any(looks_like_product(t) for t in texts):
         parts.append(("prices or shopping words", -3.0))
     roles = {lab[0] for b in body if (lab := label_of(b.text))}

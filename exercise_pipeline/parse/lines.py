@@ -105,16 +105,19 @@ def is_wrapped(lines: list[Line]) -> bool:
     width = max(len(line.text.rstrip()) for line in lines)
     if not 30 <= width <= 100:
         return False
-    breaks = 0
+    breaks = ended = 0
     for a, b in itertools.pairwise(lines):
         a_text = a.text.rstrip()
         if _SENTENCE_END.search(a_text):
             continue
         word = b.text.split()[0] if b.text.split() else ""
         if len(a_text) + 1 + len(word) <= width:
-            continue  # the next word fitted: the line ended, it did not wrap ("chest: Squat 4x")
+            ended += 1  # the next word fitted: the line ended, it did not wrap ("chest: Squat 4x")
+            continue
         if b.text.lstrip()[:1].islower() or (len(lines) > 2 and len(a_text) >= 0.7 * width):
             breaks += 1
+    if ended > breaks:
+        return False  # more lines ended before the width than ran to it: a list's lines
     full = sum(1 for line in lines[:-1] if len(line.text.rstrip()) >= 0.75 * width)
     if len(lines) > 2 and full >= 0.6 * (len(lines) - 1):
         return True  # most lines run to the wrap width
