@@ -1095,6 +1095,77 @@ def test_a_training_logs_loads_before_its_counts_and_its_sessions_repeats() -> N
     ]  # fmt: skip
 
 
+@pytest.mark.exercises("Alligator crawl", "Bear crawl", "Crab crawl")
+def test_a_checklists_timed_entries_and_emoji_shortcodes() -> None:
+    # "01 min | Alligator crawl": a dose first, then a pipe; ":fire:" is an emoji's
+    # shortcode, markup; a time ("10:30:45") is none
+    md = (
+        "### :fire: Warm-up\n\n+ [ ] **`01 min`** &emsp;\\|&emsp; [Alligator crawl][x]\n"
+        "+ [ ] **`01 min`** &emsp;\\|&emsp; [Bear crawl][x]\n"
+        "+ [ ] **`01 min`** &emsp;\\|&emsp; Crab crawl\n\nStart at 10:30:45 sharp.\n\n"
+        "[x]: https://example.com/crawls\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == ["Alligator crawl", "Bear crawl", "Crab crawl"]
+    texts = [b.text for b in result.cleaned.blocks]
+    assert texts[0] == "Warm-up" and "Start at 10:30:45 sharp." in texts
+    assert [r.text for r in result.cleaned.removals if r.rule == "md-emoji"] == [":fire: "]
+
+
+@pytest.mark.exercises("Bench", "Incline DB Press", "T-Bar Rows", "Lat Pulldowns")
+def test_a_series_of_plain_name_lines_each_opening_a_list_names_its_entries() -> None:
+    # "Bench:" then chatty bullets, four times: the lines name entries as bold labels would,
+    # their bullets (a "[WARM UP]" note among them) are the bodies; "Useful for:" lines
+    # opening lists name nothing
+    entries = (
+        ("Bench", "Slow and controlled, come down to just above your chest every rep."),
+        ("Incline DB Press", "Careful with your form picking up heavy dumbbells."),
+        ("T-Bar Rows", "Keep your back flat and pull the bar to your chest."),
+        ("Lat Pulldowns", "Pull the bar down to your collarbone, then let it rise slowly."),
+    )
+    md = "".join(
+        f"{name}:\n\n- [WARM UP]\n- {cue}\n- I'm on 40kg for 8 reps at the moment.\n\n"
+        for name, cue in entries
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == [name for name, _ in entries]
+    assert all(len(m.steps) + len(m.tips) + len(m.description) >= 2 for m in result.mentions)
+    notes = "".join(
+        f"{label}:\n\n- building a base\n- a steady pace\n\n"
+        for label in ("Useful for", "For strength", "For hypertrophy")
+    )
+    assert names(notes, Format.MARKDOWN) == []
+
+
+@pytest.mark.exercises("bent rows", "front squat", "bar shrug", "Squat", "Split squat",
+                       "Adduction", "Bench press", "Dumbbell bench press", "push-ups",
+                       "sit-ups", "burpees")  # fmt: skip
+def test_logs_with_loads_after_at_sets_in_commas_and_bare_counts() -> None:
+    # "bent rows  3x15 @ 15RM -15 (150-15= 135)": the load after "@" doses, and a later
+    # workout's line is the first one's again; "Squat 10x50, 8x70, 3x90" lines are a log's
+    # lines however long and however the parser reads each; "60 push-ups" names "push-ups"
+    hst = (
+        "block 1 workout 1B\n  bent rows     3x15 @ 15RM -15 (150-15= 135)\n"
+        "  front squat   3x15 @ 15RM -15 (150-15= 135)\n  bar shrug     2x15 @ 165lbs\n\n"
+        "block 1 workout 2B\n  bent rows     3x15 @ 15RM -10 (140)\n"
+        "  front squat   3x15 @ 15RM -10 (140)\n  bar shrug     2x15 @ 170lbs\n"
+    )
+    result = extracted(hst, Format.TEXT)
+    assert [m.name for m in result.mentions] == ["bent rows", "front squat", "bar shrug"]
+    assert len([s for s in result.sections if s.kind == "reference"]) == 3
+    log = (
+        "26.05\nSquat 10x50, 8x70, 3x90, 7x80, 8x70, 9x70\nSplit squat 10x18, 10x22, 10x24\n"
+        "Adduction 10x50, 10x70, 8x85\n\n27.05\n"
+        "Bench press 10x40, 6x60, 3x65, 4x60, 7x55, 12x50\n"
+        "Dumbbell bench press 10x18, 8x22, 3x26, 8x20, 10x18\n"
+    )
+    assert names(log, Format.TEXT) == [
+        "Squat", "Split squat", "Adduction", "Bench press", "Dumbbell bench press",
+    ]  # fmt: skip
+    counts = "### 2023-01-02\n\n* 60 push-ups\n* 60 sit-ups\n* 20 burpees\n"
+    assert names(counts, Format.MARKDOWN) == ["push-ups", "sit-ups", "burpees"]
+
+
 def test_the_new_plan_shapes_leave_their_look_alikes_alone() -> None:
     # step labels under an exercise's heading stay its steps; a lead-in line introduces the
     # lines after it; "All-Fours ..." is a name; a title-case instruction with a count is

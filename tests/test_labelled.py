@@ -3,6 +3,7 @@ the labeller's own scorer (../shared/eval/score.py): the bars of the quality iss
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -41,3 +42,17 @@ def test_the_labelled_articles_meet_the_bars(tmp_path: Path) -> None:
     assert figures["nonex"] == "0", out
     pairs = re.search(r"kept=(\d+)/(\d+)", summary)
     assert pairs is not None and pairs.group(1) == pairs.group(2), out  # every phrase kept
+
+
+def test_real_pages_about_other_things_give_no_exercise(tmp_path: Path) -> None:
+    # the 110 non-exercise web pages of the throughput benchmark (trafilatura's test pages:
+    # news, shops, forums, cycling and car-seat pages among them): every rule the unseen
+    # batches brought must leave them without a single exercise
+    pages = CORPUS.parent / "bench" / "pages"
+    if not pages.is_dir():
+        pytest.skip("the benchmark pages live in ../shared/bench/pages beside the repository")
+    report = build(pages, tmp_path / "out", decisions_path=tmp_path / "none.json", cache_dir=None)
+    assert report.result.exit_code in (0, 1)
+    dataset = json.loads((tmp_path / "out" / "exercises.json").read_text(encoding="utf-8"))
+    assert len(report.result.sources) >= 100
+    assert [e["name"] for e in dataset["exercises"]] == []

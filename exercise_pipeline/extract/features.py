@@ -203,6 +203,7 @@ def has_dosage(text: str) -> bool:
 
 _DOSE_WORDS = re.compile(
     r"\b\d+(?:\.\d+)?\s*(?:passes|steps|cycles|circles|laps|breaths?)\b"
+    r"|\b\d+(?:\.\d+)?\s*(?:kgs?|lbs?|pounds?|rm)\b|\bat\b|[@=]"  # loads: "2x15 @ 165lbs"
     r"|\b(?:each|per|a|an|every|one|both|on)\s+(?:sides?|legs?|arms?|directions?)\b"
     r"|\b(?:\d+(?:\.\d+)?|sets?|reps?|repetitions?|times|rounds?|seconds?|secs?|minutes?|"
     r"mins?|hours?|x|of|each|per|side|sides|a|day|daily|week|and|or|to|hold|for|rest)\b"
@@ -249,8 +250,8 @@ def is_dose_line(text: str) -> bool:
     (True, True, False)
     >>> is_dose_line("Day 2"), is_dose_line("Week 1"), is_dose_line("5-10")
     (False, False, True)
-    >>> is_dose_line("8 each side")
-    True
+    >>> is_dose_line("8 each side"), is_dose_line("2x10 @ 10RM -15 (190-15=175)")
+    (True, True)
     """
     if not re.search(r"\d", text):
         return False

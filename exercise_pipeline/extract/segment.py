@@ -57,7 +57,7 @@ _NAME_COUNT = re.compile(
     r"^(?:(?P<group>[A-Za-z]{2,12}):\s+)?(?P<name>[A-Za-z0-9][^|:]{1,60}?)"
     r"(?:\s+(?P<load>\d{1,3}(?:[.,]\d{1,2})?(?:\s+\d{1,3}(?:[.,]\d{1,2})?)*)\s*(?:kg|lbs?)?)?\s+"
     r"(?P<dose>\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s*[x×](?:\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?)?)"
-    r"(?:\s+(?:\(.*\)|\|.*|each\s+side\b.*|[\d.,x×\s]+))?\s*$",
+    r"(?:\s+(?:\(.*\)|\|.*|each\s+side\b.*|@.*)|[\s,+]+[\d.,x×+\s]*)?\s*$",
     re.I,
 )
 # A log's line that weighs last: "Bench press 25,10,5,2.5", "Dumbbell row 55", "Push down
@@ -271,7 +271,7 @@ _DOSE_FIRST = re.compile(
     r"^(?P<dose>(?:\d+\s*[x×]\s*)?\d+(?:\s*[-–~]\s*\d+)?\s*(?:[x×]|reps?\b|repetitions\b|"
     r"seconds?\b|secs?\b|s\b|minutes?\b|mins?\b|breaths?\b|m\b|km\b|meters?\b|metres?\b|"
     r"yards?\b|miles?\b|laps?\b)?(?:\s*(?:each|per)\s+"
-    r"(?:side|leg|arm)\b)?)[\s:,-]+(?:of\s+)?(?P<name>[A-Za-z][^.!?;,]{1,60})$",
+    r"(?:side|leg|arm)\b)?)[\s:,|-]+(?:of\s+)?(?P<name>[A-Za-z][^.!?;,|]{1,60})$",
 )
 
 
@@ -358,23 +358,29 @@ def _prescribed(blocks: list[Block], i: int) -> Split | None:
             named or (_DOSE_COLUMNS.search(header.text) and not is_instruction(split.name))
         ):
             return split
-    counted = dose_item(blocks[i])
-    split = counted or _counted_first(blocks[i])
+    split = dose_item(blocks[i]) or _counted_first(blocks[i])
     if not split:
         return None
     # a neighbour in the same list dosed too, one item apart at most ("Squat - 10 reps",
-    # "Rest - 60 seconds", "Lunge - 10 reps"); a bare count first ("10 Pistols") only
-    # beside a counted one ("5s Planche")
-    kind = blocks[i].kind
+    # "Rest - 60 seconds", "Lunge - 10 reps"), or with a bare count first ("10 Pistols")
+    family = _line_family(blocks[i])
     around = [
         blocks[k]
         for k in (i - 2, i - 1, i + 1, i + 2)
         if 0 <= k < len(blocks)
-        and all(blocks[j].kind is kind for j in range(min(i, k), max(i, k) + 1))
+        and all(_line_family(blocks[j]) == family for j in range(min(i, k), max(i, k) + 1))
     ]
-    if any(dose_item(b) or (counted and _counted_first(b)) for b in around):
-        return split
+    if any(dose_item(b) or _counted_first(b) for b in around):
+        return split  # "60 push-ups" beside "60 sit-ups": names that read as exercises
     return None
+
+
+def _line_family(block: Block) -> str:
+    """Which blocks are lines of one list: items, or a text's short lines, which the parser
+    reads as headings or paragraphs by their look ("Squat 10x50" / "leg Extension 10x40")."""
+    if block.kind in (BlockKind.HEADING, BlockKind.PARAGRAPH) and not block.bold:
+        return "line"
+    return block.kind.value
 
 
 def _counted_first(block: Block) -> Split | None:
@@ -524,10 +530,19 @@ def _listed(
         return None
     if runs[i][0] not in lists or is_dose_line(b.text):  # "(10 reps and hold for 30s)"
         return None
-    loads = _TRAILING_LOADS.search(b.text)  # a log's "Abdomenin 49 49 56": its loads
-    return Split(b.text[: loads.start()] if loads else b.text.strip(), len(b.text))
+    return Split(_without_loads(b.text), len(b.text))
 
 
+def _without_loads(text: str) -> str:
+    """A log's entry without its counts: "Abdomenin 49 49 56" and "60 sit-ups" name
+    "Abdomenin" and "sit-ups"."""
+    loads = _TRAILING_LOADS.search(text)
+    name = text[: loads.start()] if loads else text.strip()
+    count = _LEADING_COUNT.match(name)
+    return name[count.end() :] if count else name
+
+
+_LEADING_COUNT = re.compile(r"\d{1,4}\s+(?=[A-Za-z])")
 _TRAILING_LOADS = re.compile(
     r"(?<=[A-Za-z)])\s+\d{1,3}(?:[.,]\d{1,2})?(?:[\s,/]+\d{1,3}(?:[.,]\d{1,2})?)*\s*$"
 )
@@ -735,6 +750,30 @@ def candidate_strength(block: Block) -> int:
     return 1 if standalone else 0
 
 
+def label_lines(blocks: Sequence[Block]) -> frozenset[int]:
+    """Plain "Name:" lines that each open a list, three or more in a document ("Bench:" /
+    "- Slow and controlled, ..." / "Incline DB Press:" / ...): a series of one shape, whose
+    lines name its entries as bold labels or headings would, when half of them read as
+    exercises' names; not a lead-in ("Stretches to do every morning:") nor a field's label
+    ("Tips:")."""
+    found = [
+        k
+        for k, b in enumerate(blocks[:-1])
+        if b.kind is BlockKind.PARAGRAPH
+        and not b.lead
+        and b.text.rstrip().endswith(":")
+        and blocks[k + 1].kind is BlockKind.LIST_ITEM
+        and is_title_like(b.text.rstrip().rstrip(":"), max_words=6, max_chars=50)
+        and not label_of(b.text)
+        and not is_lead_in(b.text)
+        and not is_instruction(b.text.rstrip(": "))
+    ]
+    named = sum(_reads_as_one(blocks[k].text.rstrip(": ")) for k in found)
+    if len(found) < 3 or named * 2 < len(found):
+        return frozenset()  # "Useful for:" / "For strength:" / "For hypertrophy:" name nothing
+    return frozenset(found)
+
+
 def _labelled(block: Block) -> bool:
     return label_of(block.text) is not None
 
@@ -916,18 +955,24 @@ def _collect(
     plans: Sequence[Split | None],
     sibling_cues: bool = False,
     listed: Callable[[int], Split | None] | None = None,
+    heads: frozenset[int] = frozenset(),
 ) -> tuple[list[int], int]:
     """Body blocks from ``start`` up to the next candidate or a natural end (``keys``: the
     ``label_key`` of each block; ``plans``: its ``_prescribed``; ``listed``: whether a block
-    is an item of a routine's list of names)."""
+    is an item of a routine's list of names; ``heads``: ``label_lines``)."""
     body: list[int] = []
     entry = _Entry()
     max_number = 0
     field_level: int | None = None  # the level of the field line the body is in
     j = start
+    labelled = after_head and start - 1 in heads  # a "Name:" line's list is its body
     while j < len(blocks):
         b = blocks[j]
         previous = blocks[body[-1]] if body else None
+        if labelled and b.kind is BlockKind.LIST_ITEM and not plans[j] and j not in heads:
+            body.append(j)  # "Bench:" / "- [WARM UP]" / "- Slow and controlled, ..."
+            j += 1
+            continue
         if (
             after_head
             and head is not None
@@ -976,6 +1021,7 @@ def _collect(
             or _named_like_its_siblings(blocks, j)
             or plans[j]
             or (listed is not None and listed(j))
+            or j in heads
         ):
             break  # the next name: "2. Neck roll. Roll your head ...", "2. Cobra - 10 reps"
         under_label = previous is not None and previous.kind is BlockKind.HEADING
@@ -1036,6 +1082,7 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
     runs = _list_runs(blocks)
     section = enclosing(blocks)
     lists = routine_lists(blocks, runs, section, series_leads(blocks), plans)
+    heads = label_lines(blocks)
     cue_levels: set[int] = set()  # heading levels whose last section took bullet cues
     i = 0
     while i < len(blocks):
@@ -1064,11 +1111,12 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
                 )
             )  # fmt: skip
             i += 1
-        elif is_candidate(b) and not field:
+        elif (is_candidate(b) or i in heads) and not field:
             siblings = b.kind is BlockKind.HEADING and b.level in cue_levels
             body, j = _collect(
                 blocks, i + 1, after_head=True, head=b, labels=labels, keys=keys, plans=plans,
                 sibling_cues=siblings, listed=lambda k: _listed(blocks, k, runs, lists),
+                heads=heads,
             )  # fmt: skip
             if b.kind is BlockKind.HEADING:
                 first = blocks[body[0]] if body else None

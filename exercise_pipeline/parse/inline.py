@@ -58,6 +58,10 @@ PATTERNS: tuple[_Pattern, ...] = (
         re.compile(r"(?<![\w\\])_(?=[^\s_])(?P<text>[^_\n]+?)(?<=[^\s_])_(?!\w)"),
         "text",
     ),
+    # a GitHub emoji shortcode: ":fire: Warm-up", "### :muscle: Upper body" (not "10:30:45")
+    _Pattern(
+        "md-emoji", re.compile(r"(?<!\S):(?=[a-z0-9_+-]*[a-z])[a-z0-9_+-]{2,40}:(?!\S)\s?"), None
+    ),
     _Pattern("md-strikethrough", re.compile(r"~~(?=\S)(?P<text>[^~\n]+?)(?<=\S)~~"), "text"),
     _Pattern("md-code", re.compile(r"`(?P<text>[^`\n]+)`"), "text"),
     _Pattern("md-escape", re.compile(r"\\(?P<text>[\\`*_{}\[\]()#+\-.!|>])"), "text"),

@@ -98,6 +98,9 @@ def starts_with_ellipsis(text: str) -> bool:
     return bool(_ELLIPSIS_START.search(text))
 
 
+_COUNTED = re.compile(r"\d\s*[x×]\s*\d")
+
+
 def is_wrapped(lines: list[Line]) -> bool:
     """True when a chunk's lines break mid-sentence at a common width (hard-wrapped prose)."""
     if len(lines) < 2:
@@ -118,6 +121,8 @@ def is_wrapped(lines: list[Line]) -> bool:
             breaks += 1
     if ended > breaks:
         return False  # more lines ended before the width than ran to it: a list's lines
+    if sum(bool(_COUNTED.search(line.text)) for line in lines) * 3 >= 2 * len(lines):
+        return False  # a log's lines, each counting sets: "Squat 10x50, 8x70, 3x90"
     full = sum(1 for line in lines[:-1] if len(line.text.rstrip()) >= 0.75 * width)
     if len(lines) > 2 and full >= 0.6 * (len(lines) - 1):
         return True  # most lines run to the wrap width
