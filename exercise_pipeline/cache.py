@@ -24,6 +24,7 @@ import sqlite3
 import sys
 import unicodedata
 import zlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -35,7 +36,7 @@ from exercise_pipeline.records import RecordError, pack, unpack
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 6  # bump when the stored layout changes
+CACHE_FORMAT = 7  # bump when the stored layout changes
 _PACKAGE = Path(__file__).parent
 
 
@@ -146,6 +147,7 @@ class SqliteCache:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.stats = CacheStats()
+        self.salt = code_fingerprint()  # pair scores are kept per code version
         self._db: sqlite3.Connection | None = None
         try:
             self._db = self._open()
@@ -175,6 +177,7 @@ class SqliteCache:
             db.execute("PRAGMA journal_mode=WAL")
             if db.execute("PRAGMA user_version").fetchone()[0] != CACHE_FORMAT:
                 db.execute("DROP TABLE IF EXISTS results")  # another layout: start over
+                db.execute("DROP TABLE IF EXISTS pairs")
                 db.execute(f"PRAGMA user_version = {CACHE_FORMAT:d}")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS results "
@@ -182,6 +185,9 @@ class SqliteCache:
                 "data BLOB NOT NULL)"
             )
             db.execute("CREATE INDEX IF NOT EXISTS by_source ON results (source_id, variant)")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS pairs (key TEXT PRIMARY KEY, data BLOB NOT NULL)"
+            )
             db.commit()
         except sqlite3.Error:
             db.close()
@@ -253,6 +259,44 @@ class SqliteCache:
                     self._disable(f"cannot be written: {exc}")
                 else:
                     self._reset(exc)
+
+    def pair_scores(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """The stored pair scores of these pair keys (``merge.score.pair_key``), packed."""
+        if self._db is None or not keys:
+            return {}
+        out: dict[str, bytes] = {}
+        try:
+            for at in range(0, len(keys), 500):
+                chunk = list(keys[at : at + 500])
+                marks = ",".join("?" * len(chunk))
+                query = f"SELECT key, data FROM pairs WHERE key IN ({marks})"
+                out.update(self._db.execute(query, chunk).fetchall())
+        except sqlite3.OperationalError as exc:
+            self._disable(f"cannot be read: {exc}")
+        except sqlite3.DatabaseError as exc:
+            self._reset(exc)
+        return out
+
+    def keep_pair_scores(self, scores: Mapping[str, bytes]) -> None:
+        """Store this build's pair scores; the table keeps only them when it has grown past
+        twice as many (pairs of mentions that changed are of no more use)."""
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR IGNORE INTO pairs VALUES (?, ?)", sorted(scores.items())
+                )
+                (stored,) = self._db.execute("SELECT COUNT(*) FROM pairs").fetchone()
+                if stored > 2 * len(scores):
+                    self._db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
+                    self._db.executemany("INSERT INTO used VALUES (?)", [(k,) for k in scores])
+                    self._db.execute("DELETE FROM pairs WHERE key NOT IN (SELECT key FROM used)")
+                    self._db.execute("DROP TABLE used")
+        except sqlite3.OperationalError as exc:
+            self._disable(f"cannot be written: {exc}")
+        except sqlite3.DatabaseError as exc:
+            self._reset(exc)
 
     def forget(self, source_id: str) -> int:
         """Delete every result of a source (a source removed on purpose); how many rows."""

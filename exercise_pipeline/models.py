@@ -240,7 +240,8 @@ class ScoreComponent:
 
 @dataclass(frozen=True, slots=True)
 class PairScore:
-    """Why two mentions are (not) the same exercise: every component is kept."""
+    """Why two mentions are (not) the same exercise: every component is kept (a score a
+    rebuild read from the cache has none; a review item computes them again)."""
 
     a: str
     b: str

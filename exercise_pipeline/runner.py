@@ -252,6 +252,7 @@ def run(
         registry=registry,
         held_sources=held,
         settings=settings.merge,
+        store=cache if isinstance(cache, SqliteCache) else None,  # pair scores kept there
     )
     progress("merge", 1, 1, found)
     for d in merged.stale:

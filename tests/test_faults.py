@@ -26,6 +26,12 @@ ARTICLE = (
     "# Wall Angels\n\nStand with your back against a wall. Slide your arms up the wall and "
     "back down. Repeat 10 times.\n"
 )
+# An article that changes every output, the review page too: its Knee to Chest holds for
+# another time than a seed's (a field to review). Wall Angels alone changes no pair's score,
+# so the review page, unchanged, is not written again.
+REVIEWED = ARTICLE + (
+    "\n## Knee to Chest\n\nLie on your back and pull one knee to your chest. Hold for 45 seconds.\n"
+)
 
 
 class Project:
@@ -167,7 +173,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, byt
     p = Project(root)
     assert p.run("build")[0] == 0
     same_steps = copy_project((root, {}), tmp_path_factory.mktemp("after"))
-    (same_steps.raw / "wall-angels.md").write_text(ARTICLE, encoding="utf-8")
+    (same_steps.raw / "wall-angels.md").write_text(REVIEWED, encoding="utf-8")
     assert same_steps.run("build")[0] == 0
     after = same_steps.files()
     assert after == clean_build(root / "clean", same_steps.raw)  # here also a clean build's
@@ -195,7 +201,8 @@ def test_a_build_killed_at_any_write_step_leaves_one_generation(
     p = copy_project(built, tmp_path)
     before, after = p.files(), built[1]
     assert sorted(before) == OUTPUTS
-    (p.raw / "wall-angels.md").write_text(ARTICLE, encoding="utf-8")
+    assert all(before[name] != after[name] for name in OUTPUTS)  # every step writes
+    (p.raw / "wall-angels.md").write_text(REVIEWED, encoding="utf-8")
     code, log = p.run("build", env={"PIPELINE_KILL_AT": step})
     assert code == -signal.SIGKILL, log
     decided = step in DECIDED
@@ -514,7 +521,7 @@ def test_a_decided_switch_whose_staged_files_are_gone_says_so_and_the_next_build
     built: tuple[Path, dict[str, bytes]], tmp_path: Path
 ) -> None:
     p = copy_project(built, tmp_path)
-    (p.raw / "wall-angels.md").write_text(ARTICLE, encoding="utf-8")
+    (p.raw / "wall-angels.md").write_text(REVIEWED, encoding="utf-8")
     code, _ = p.run("build", env={"PIPELINE_KILL_AT": "journal"})
     assert code == -signal.SIGKILL
     shutil.rmtree(p.out / ".next.tmp")  # lost: a `git clean -fdX`, a hand

@@ -1166,6 +1166,29 @@ def test_logs_with_loads_after_at_sets_in_commas_and_bare_counts() -> None:
     assert names(counts, Format.MARKDOWN) == ["push-ups", "sit-ups", "burpees"]
 
 
+@pytest.mark.exercises("Shoulder Extension", "Full Squat", "Kneeling Lunge", "Lying Twist",
+                       "Standing Pike", "Butterfly")  # fmt: skip
+def test_a_series_mostly_of_exercises_takes_its_instructed_members_with_it() -> None:
+    # six sibling headings of one shape, each with its steps: the two whose names say little
+    # ("Standing Pike:", "Butterfly") are exercises as their siblings are; a sibling with no
+    # instruction ("Weaknesses:") is none
+    steps = {
+        "Shoulder Extension": "Stand tall and lift your arms behind you. Hold for 30 seconds.",
+        "Full Squat": "Sink down into a deep squat and keep your heels on the floor.",
+        "Standing Pike": "Stand with your feet together and fold forward from the hips.",
+        "Kneeling Lunge": "Kneel on one knee and push your hips forward. Switch sides.",
+        "Butterfly": "Sit with the soles of your feet together and press your knees down.",
+        "Lying Twist": "Lie on your back and drop both knees to one side. Breathe slowly.",
+    }
+    html = (
+        "<html><body><article><h1>Starting Stretching</h1>"
+        + "".join(f"<h3>{name}:</h3><p>{text}</p>" for name, text in steps.items())
+        + "<h3>Weaknesses:</h3><p>The program has no hip flexor work yet.</p>"
+        + "</article></body></html>"
+    )
+    assert names(html, Format.HTML) == list(steps)
+
+
 def test_the_new_plan_shapes_leave_their_look_alikes_alone() -> None:
     # step labels under an exercise's heading stay its steps; a lead-in line introduces the
     # lines after it; "All-Fours ..." is a name; a title-case instruction with a count is

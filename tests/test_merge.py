@@ -5,13 +5,17 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from exercise_pipeline.cache import SqliteCache
 from exercise_pipeline.evaluation import key_collision_clusters, score_clusters, token_set_clusters
 from exercise_pipeline.merge import IdRegistry, MergeResult, MergeSettings, fitted, merge
+from exercise_pipeline.merge.blocking import TfIdf, candidate_pairs, instruction_tokens
 from exercise_pipeline.merge.names import core, normalize
 from exercise_pipeline.models import Decision, Fields, Mention, Range
 from exercise_pipeline.runner import SourceResult
@@ -358,3 +362,64 @@ def test_a_plan_that_names_one_exercise_on_two_days_doses_one_exercise() -> None
                         (4, "Stand tall and lift one knee to hip height."))
     )  # fmt: skip
     assert sorted(len(k) for k in merge([c, d]).clusters) == [1, 1]
+
+
+class _Counting:
+    """A real SQLite pair store that counts how many asked-for scores it held."""
+
+    def __init__(self, path: Path) -> None:
+        self.cache = SqliteCache(path)
+        self.salt = self.cache.salt
+        self.asked = self.held = 0
+
+    def pair_scores(self, keys: Sequence[str]) -> dict[str, bytes]:
+        found = self.cache.pair_scores(keys)
+        self.asked, self.held = len(keys), len(found)
+        return found
+
+    def keep_pair_scores(self, scores: Mapping[str, bytes]) -> None:
+        self.cache.keep_pair_scores(scores)
+
+
+def test_kept_pair_scores_give_the_same_merge_and_only_new_pairs_are_scored(
+    corpus: dict[str, SourceResult], tmp_path: Path
+) -> None:
+    mentions = [m for r in corpus.values() for m in r.extraction.mentions]
+    last = sorted(corpus)[-1]
+    before = [m for m in mentions if m.source_id != last]
+    store = _Counting(tmp_path / "cache.sqlite")
+    fresh = merge(before)
+    first = merge(before, store=store)
+    assert first.exercises == fresh.exercises and first.conflicts == fresh.conflicts
+    assert first.pairs == fresh.pairs
+    assert store.held == 0 and store.asked > 0
+    again = merge(before, store=store)
+    assert again.exercises == fresh.exercises and store.held == store.asked  # none scored
+    assert any(c.kind == "merge" and c.pair for c in fresh.conflicts)
+    assert again.conflicts == fresh.conflicts  # a review item's explanation computed again
+    assert [(p.a, p.b, p.score, p.outcome, p.against) for p in again.pairs] == [
+        (p.a, p.b, p.score, p.outcome, p.against) for p in fresh.pairs
+    ]
+    added = merge(mentions, store=store)
+    assert added.exercises == merge(mentions).exercises
+    # scored now: the candidate pairs the new article brings (its mentions' pairs, and a
+    # pair of others its words made distinctive), none that was scored before
+    brought = _candidates(mentions) - _candidates(before)
+    assert store.asked - store.held == len(brought) > 0
+
+
+def _candidates(mentions: list[Mention]) -> set[tuple[str, str]]:
+    live = sorted((m for m in mentions if m.name), key=lambda m: m.key)
+    tfidf = TfIdf.fit([instruction_tokens(m) for m in live])
+    return {(live[i].key, live[j].key) for i, j in candidate_pairs(live, tfidf)}
+
+
+def test_a_pairs_instruction_similarity_depends_on_the_pair_alone(
+    corpus: dict[str, SourceResult],
+) -> None:
+    """Words weigh by their rarity in English, not in the corpus: adding articles changes no
+    pair's score, which is what lets a rebuild keep them."""
+    mentions = [m for r in corpus.values() for m in r.extraction.mentions if m.steps][:12]
+    docs = [instruction_tokens(m) for m in mentions]
+    alone = TfIdf.fit(docs[:2]).cosine(0, 1)
+    assert alone > 0 and TfIdf.fit(docs).cosine(0, 1) == alone

@@ -97,6 +97,19 @@ def test_the_shipped_merge_weights_equal_a_fresh_fit() -> None:
     assert sum(p.same for p in pairs) >= 40
 
 
+def test_the_shipped_word_weights_equal_a_fresh_count() -> None:
+    if not GOLD.exists():
+        pytest.skip("the labelled articles live in ../shared beside the repository")
+    from exercise_pipeline.merge.blocking import WORDS_PATH, shipped_words
+    from exercise_pipeline.merge.fit import labelled_mentions, word_weights
+
+    fresh = word_weights(labelled_mentions(GOLD, [RAW, CORPUS / "dev"]))
+    assert fresh.dump() == WORDS_PATH.read_text(encoding="utf-8"), "run `make train`"
+    words = shipped_words()
+    # the domain's everyday words weigh less than its telling ones
+    assert words.documents >= 100 and words.idf("lie") < words.idf("piriformis")
+
+
 def test_fitted_weights_make_a_curators_different_a_label() -> None:
     pytest.importorskip("sklearn")
     from exercise_pipeline.merge.fit import labelled_pairs

@@ -1457,6 +1457,32 @@ def decide(
         elif g.listed and g.role not in ("reference", "exercise") and rule:
             g.role = ""
             g.exercise = True
+    _series_decided(blocks, groups, dict(zip(map(id, named), ruled, strict=True)))
+
+
+def _series_decided(blocks: list[Block], groups: list[Group], ruled: dict[int, bool]) -> None:
+    """A series of siblings decided at least half as exercises ("Shoulder Extension:", "Full
+    Squat:", "Kneeling Lunge:", ... each with its steps) has its other members that instruct,
+    with nothing against them, or that the rules call exercises, as exercises too
+    ("Standing Pike:", "Butterfly"): the model reads one candidate at a time, the series is
+    one shape (``ruled``: the rules' verdict of each named group, by ``id``)."""
+    runs: dict[int, list[Group]] = {}
+    for g, at in zip(groups, sibling_runs(blocks, groups), strict=True):
+        if at is not None and g.head is not None:
+            runs.setdefault(at, []).append(g)
+    for run in runs.values():
+        decided = sum(g.exercise for g in run)
+        if decided < 3 or decided * 2 < len(run):
+            continue
+        for g in run:
+            if g.exercise or g.role == "reference" or not (g.body or g.rest_at):
+                continue
+            parts = {part for part, _ in g.evidence}
+            instructed = any(part.endswith("instruction sentence(s)") for part in parts)
+            against = any(w < 0 for _, w in g.evidence) or bool(parts & _HARD_NO)
+            if ruled.get(id(g)) or (instructed and not against):
+                g.role = ""
+                g.exercise = True
 
 
 def _instructs(blocks: list[Block], g: Group) -> bool:

@@ -9,15 +9,27 @@ disagreements inside a cluster, and unnamed step lists form the review queue.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from exercise_pipeline.extract.features import is_dose_line, is_instruction
 from exercise_pipeline.merge.blocking import TfIdf, candidate_pairs, instruction_tokens
 from exercise_pipeline.merge.cluster import cluster
 from exercise_pipeline.merge.ids import IdChange, IdRegistry, assign_ids
 from exercise_pipeline.merge.names import core, normalize
-from exercise_pipeline.merge.score import MERGE, REVIEW, MergeSettings, fitted, score_pair
+from exercise_pipeline.merge.score import (
+    MERGE,
+    REVIEW,
+    MergeSettings,
+    fitted,
+    mention_digest,
+    pack_score,
+    pair_key,
+    pair_salt,
+    score_pair,
+    unpack_score,
+)
 from exercise_pipeline.merge.survive import (
     FIELD_NAMES,
     Preference,
@@ -158,6 +170,45 @@ def _same_names(
     return out
 
 
+class PairStore(Protocol):
+    """Where pair scores are kept between builds (``cache.SqliteCache``), packed."""
+
+    salt: str
+
+    def pair_scores(self, keys: Sequence[str]) -> dict[str, bytes]: ...
+
+    def keep_pair_scores(self, scores: Mapping[str, bytes]) -> None: ...
+
+
+def _scores(
+    pairs: list[tuple[int, int]],
+    live: list[Mention],
+    docs: list[list[str]],
+    tfidf: TfIdf,
+    settings: MergeSettings,
+    store: PairStore | None,
+) -> dict[tuple[int, int], PairScore]:
+    """Each candidate pair's score: from the store where it holds it, else computed."""
+    if store is None:
+        return {(i, j): score_pair(i, j, live, tfidf, settings) for i, j in pairs}
+    digests = [mention_digest(m, d) for m, d in zip(live, docs, strict=True)]
+    salt = pair_salt(settings, store.salt)
+    keys = {(i, j): pair_key(digests[i], digests[j], salt) for i, j in pairs}
+    held = store.pair_scores(sorted(set(keys.values())))
+    out: dict[tuple[int, int], PairScore] = {}
+    packed: dict[str, bytes] = {}
+    for i, j in pairs:
+        data = held.get(keys[i, j])
+        if data is not None:
+            out[i, j] = unpack_score(data, live[i].key, live[j].key)
+            packed[keys[i, j]] = data
+        else:
+            out[i, j] = score_pair(i, j, live, tfidf, settings)
+            packed[keys[i, j]] = pack_score(out[i, j])
+    store.keep_pair_scores(packed)
+    return out
+
+
 def merge(
     mentions: Sequence[Mention],
     *,
@@ -165,10 +216,13 @@ def merge(
     registry: IdRegistry | None = None,
     held_sources: frozenset[str] = frozenset(),
     settings: MergeSettings | None = None,
+    store: PairStore | None = None,
 ) -> MergeResult:
     """Cluster mentions into exercises; see the module docstring for the steps.
 
-    Without ``settings``, pairs are scored with the fitted weights (``score.fitted``).
+    Without ``settings``, pairs are scored with the fitted weights (``score.fitted``). With a
+    ``store``, the scores of pairs it holds are read from it, not computed again, and this
+    build's are kept in it: a rebuild scores only the pairs of new or changed mentions.
     """
     settings = settings or fitted()
     registry = registry or IdRegistry()
@@ -189,9 +243,10 @@ def merge(
     cannot += by_author
 
     records = [registry.previous_id(m) for m in live]
-    tfidf = TfIdf.fit([instruction_tokens(m) for m in live])
+    docs = [instruction_tokens(m) for m in live]
+    tfidf = TfIdf.fit(docs)
     pairs = candidate_pairs(live, tfidf, max_block=settings.max_block, window=settings.window)
-    cache = {(i, j): score_pair(i, j, live, tfidf, settings) for i, j in sorted(pairs)}
+    cache = _scores(sorted(pairs), live, docs, tfidf, settings, store)
     extra: dict[tuple[int, int], PairScore] = {}  # pairs scored only to check a cluster
 
     def on_demand(i: int, j: int) -> float:
@@ -248,13 +303,15 @@ def merge(
         linking = p.outcome == MERGE and bool(ra) and bool(rb) and ra != rb
         return linking and frozenset((p.a, p.b)) not in kept_apart
 
-    for p in sorted(cache.values(), key=lambda s: (s.a, s.b)):
+    for (i, j), p in sorted(cache.items(), key=lambda kv: (kv[1].a, kv[1].b)):
         undecided = frozenset((p.a, p.b)) not in decided_pairs
         apart = cluster_of[p.a] != cluster_of[p.b]
         # One name twice in an article ("Sitting on Ball"): its author means two exercises,
         # but when they score as one, a curator should look.
         twice = p.outcome == MERGE and frozenset((p.a, p.b)) in repeated
         if (p.outcome == REVIEW or links_records(p) or twice) and apart and undecided:
+            if not p.components:  # kept from an earlier build: its explanation again
+                p = score_pair(i, j, live, tfidf, settings)
             queue.append(
                 Conflict(
                     key=f"merge:{p.a}|{p.b}",

@@ -9,11 +9,14 @@ which keeps the pair count linear in the number of mentions.
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from exercise_pipeline.extract.features import singular
 from exercise_pipeline.merge.names import content_words, normalize, synonym_group
@@ -54,27 +57,78 @@ def instruction_tokens(mention: Mention) -> list[str]:
     return [t for line in lines for t in _content(line)]
 
 
-@dataclass(frozen=True, slots=True)
-class TfIdf:
-    """TF-IDF vectors of mentions' instruction words, L2-normalised, for cosine similarity."""
+WORDS_PATH = Path(__file__).resolve().parent.parent / "data" / "word_weights.json"
 
-    vectors: tuple[dict[str, float], ...]
+
+@dataclass(frozen=True, slots=True)
+class WordWeights:
+    """How telling an instruction word is: its inverse document frequency among the mentions
+    of the labelled articles (``make train`` counts them), not among this build's, so that a
+    mention's vector, and a pair's similarity, depend on nothing else in the build (a new
+    article changes no other pair's score). A word the labelled articles never use weighs
+    most; "lie", "knee", "back" weigh little, as this domain uses them everywhere."""
+
+    documents: int
+    frequency: Mapping[str, int]
+
+    def idf(self, term: str) -> float:
+        return math.log((1 + self.documents) / (1 + self.frequency.get(term, 0))) + 1.0
 
     @classmethod
-    def fit(cls, docs: Sequence[list[str]]) -> TfIdf:
+    def count(cls, docs: Sequence[Sequence[str]]) -> WordWeights:
+        counted = [set(d) for d in docs if d]
+        frequency: Counter[str] = Counter()
+        for doc in counted:
+            frequency.update(doc)
+        return cls(len(counted), dict(sorted(frequency.items())))
+
+    def dump(self) -> str:
+        data = {"documents": self.documents, "frequency": dict(sorted(self.frequency.items()))}
+        return json.dumps(data, indent=0, ensure_ascii=False) + "\n"
+
+
+@functools.cache
+def shipped_words() -> WordWeights:
+    """The word weights ``make train`` wrote (every word weighs alike without them)."""
+    if not WORDS_PATH.is_file():
+        return WordWeights(0, {})
+    data = json.loads(WORDS_PATH.read_text(encoding="utf-8"))
+    return WordWeights(int(data["documents"]), dict(data["frequency"]))
+
+
+def vector(doc: list[str], weights: WordWeights) -> dict[str, float]:
+    """A mention's instruction words as an L2-normalised TF-IDF vector."""
+    tf = Counter(doc)
+    vec = {t: (1 + math.log(c)) * weights.idf(t) for t, c in tf.items()}
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {t: v / norm for t, v in vec.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class TfIdf:
+    """TF-IDF vectors of mentions' instruction words, L2-normalised, for cosine similarity
+    (``vectors``, by the shipped word weights: a pair's own), and the words' weights by rarity
+    in the build's corpus (``corpus``): which words of a mention are distinctive here, for
+    blocking."""
+
+    vectors: tuple[dict[str, float], ...]
+    corpus: tuple[dict[str, float], ...]
+
+    @classmethod
+    def fit(cls, docs: Sequence[list[str]], weights: WordWeights | None = None) -> TfIdf:
         df: Counter[str] = Counter()
         for doc in docs:
             df.update(set(doc))
         n = len(docs)
-        vectors = []
+        keys = []
         for doc in docs:
             tf = Counter(doc)
             vec = {
                 t: (1 + math.log(c)) * math.log((1 + n) / (1 + df[t])) + 1e-9 for t, c in tf.items()
             }
-            norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-            vectors.append({t: v / norm for t, v in vec.items()})
-        return cls(tuple(vectors))
+            keys.append(vec)
+        weights = weights or shipped_words()
+        return cls(tuple(vector(doc, weights) for doc in docs), tuple(keys))
 
     def cosine(self, i: int, j: int) -> float:
         a, b = self.vectors[i], self.vectors[j]
@@ -83,7 +137,7 @@ class TfIdf:
         return sum(v * b.get(t, 0.0) for t, v in a.items())
 
     def top_terms(self, i: int, k: int = 3) -> list[str]:
-        vec = self.vectors[i]
+        vec = self.corpus[i]
         return [t for t, _ in sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]
 
 

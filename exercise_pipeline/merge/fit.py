@@ -27,7 +27,14 @@ from typing import Any
 from exercise_pipeline.decisions import load_decisions
 from exercise_pipeline.evaluation import PairwiseScore, gold_of
 from exercise_pipeline.merge import MergeSettings, merge
-from exercise_pipeline.merge.blocking import TfIdf, candidate_pairs, instruction_tokens
+from exercise_pipeline.merge.blocking import (
+    WORDS_PATH,
+    TfIdf,
+    WordWeights,
+    candidate_pairs,
+    instruction_tokens,
+    shipped_words,
+)
 from exercise_pipeline.merge.score import score_pair
 from exercise_pipeline.models import Decision, Mention, PairScore
 
@@ -195,6 +202,12 @@ def labelled(
 ) -> Labelled:
     """The labelled articles of ``gold_path`` found in ``folders``, extracted as a build
     extracts them; a curator's same/different decisions label the pairs they name."""
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    return labelled_from(gold, labelled_mentions(gold_path, folders), decisions)
+
+
+def labelled_mentions(gold_path: Path, folders: Sequence[Path]) -> list[Mention]:
+    """The mentions of the labelled articles of ``gold_path`` found in ``folders``."""
     from exercise_pipeline.extract.train import find_articles, read_document
     from exercise_pipeline.runner import Settings, process
 
@@ -203,7 +216,13 @@ def labelled(
     mentions: list[Mention] = []
     for path in find_articles(folders, gold.get("sources", [])).values():
         mentions.extend(process(read_document(path), settings).extraction.mentions)
-    return labelled_from(gold, mentions, decisions)
+    return mentions
+
+
+def word_weights(mentions: Sequence[Mention]) -> WordWeights:
+    """How often each instruction word occurs across the labelled articles' mentions: the
+    word weights of every build's instruction similarity (``blocking.WordWeights``)."""
+    return WordWeights.count([instruction_tokens(m) for m in mentions if m.name])
 
 
 def labelled_from(
@@ -243,11 +262,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--articles", type=Path, nargs="+", required=True)
     parser.add_argument("--decisions", type=Path, default=Path("review/decisions.json"))
     parser.add_argument("--out", type=Path, default=WEIGHTS_PATH)
+    parser.add_argument("--words", type=Path, default=WORDS_PATH)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    # the word weights first: the pairs' instruction similarity reads them
+    words = word_weights(labelled_mentions(args.gold, args.articles))
+    args.words.write_text(words.dump(), encoding="utf-8")
+    shipped_words.cache_clear()
     pairs = training_pairs(args.gold, args.articles, args.decisions)
     args.out.write_text(dump(fit(pairs), pairs), encoding="utf-8")
-    logging.getLogger(__name__).info("%s: fitted on %d labelled pairs", args.out, len(pairs))
+    log = logging.getLogger(__name__)
+    log.info("%s: %d words of %d mentions", args.words, len(words.frequency), words.documents)
+    log.info("%s: fitted on %d labelled pairs", args.out, len(pairs))
     return 0
 
 

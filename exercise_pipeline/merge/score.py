@@ -14,12 +14,15 @@ names the weights and the two thresholds.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import msgpack
 from rapidfuzz import fuzz
 
 from exercise_pipeline.merge.blocking import TfIdf
@@ -172,3 +175,36 @@ def score_pair(
         MERGE if score >= settings.merge_at else REVIEW if score >= settings.review_at else APART
     )
     return PairScore(a.key, b.key, score, tuple(components), tuple(against), outcome)
+
+
+def mention_digest(m: Mention, tokens: Sequence[str]) -> str:
+    """What ``score_pair`` reads of a mention (its key, names, compared fields, instruction
+    words), as a digest: a pair's score is a function of its two digests and the settings."""
+    f = m.fields
+    seen = (m.key, m.name, m.alt_names, f.position, f.per_side, f.equipment, f.category,
+            f.target_areas, tuple(tokens))  # fmt: skip
+    return hashlib.sha256(repr(seen).encode()).hexdigest()
+
+
+def pair_salt(settings: MergeSettings, salt: str) -> str:
+    """What a pair's score depends on besides its mentions: the settings, and the store's
+    ``salt`` (the code's fingerprint, which covers the word weights), so that any change
+    makes new keys."""
+    return hashlib.sha256(f"{settings!r}|{salt}".encode()).hexdigest()
+
+
+def pair_key(a: str, b: str, salt: str) -> str:
+    """The key a pair's score is kept under: both mentions' digests and ``pair_salt``."""
+    return hashlib.blake2b(f"{a}|{b}|{salt}".encode(), digest_size=16).hexdigest()
+
+
+def pack_score(p: PairScore) -> bytes:
+    """What a rebuild needs of a pair's score: the score, the outcome, the evidence against
+    (its components are computed again where a review item shows them)."""
+    data: bytes = msgpack.packb([p.score, p.outcome, list(p.against)])
+    return data
+
+
+def unpack_score(data: bytes, a: str, b: str) -> PairScore:
+    score, outcome, against = msgpack.unpackb(data)
+    return PairScore(a, b, float(score), (), tuple(map(str, against)), str(outcome))
