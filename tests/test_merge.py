@@ -392,9 +392,10 @@ def test_kept_pair_scores_give_the_same_merge_and_only_new_pairs_are_scored(
     first = merge(before, store=store)
     assert first.exercises == fresh.exercises and first.conflicts == fresh.conflicts
     assert first.pairs == fresh.pairs
-    assert store.held == 0 and store.asked > 0
+    assert store.held == 0 and store.asked > 0 and first.kept_pairs == 0
     again = merge(before, store=store)
     assert again.exercises == fresh.exercises and store.held == store.asked  # none scored
+    assert again.kept_pairs == again.candidate_pairs == fresh.candidate_pairs
     assert any(c.kind == "merge" and c.pair for c in fresh.conflicts)
     assert again.conflicts == fresh.conflicts  # a review item's explanation computed again
     assert [(p.a, p.b, p.score, p.outcome, p.against) for p in again.pairs] == [

@@ -109,7 +109,12 @@ def _summary(report: BuildReport, out: Path) -> None:
         f"{sum(len(s.extraction.mentions) for s in result.sources)} mentions in "
         f"{len(result.sources)} sources ({report.processed} extracted, {report.reused} from "
         f"the cache); {len(merged.conflicts)} conflicts to review; "
-        f"{merged.candidate_pairs} candidate pairs scored."
+        + (
+            f"{merged.candidate_pairs} candidate pairs ({merged.kept_pairs} scores kept from "
+            f"the cache, {merged.candidate_pairs - merged.kept_pairs} scored)."
+            if merged.kept_pairs
+            else f"{merged.candidate_pairs} candidate pairs scored."
+        )
     )
     for change in merged.id_changes:
         err.print(f"id {change.old} -> {change.new or '(removed)'}: {change.reason}")

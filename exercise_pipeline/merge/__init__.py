@@ -61,6 +61,7 @@ class MergeResult:
     registry: IdRegistry
     pairs: tuple[PairScore, ...] = ()
     candidate_pairs: int = 0
+    kept_pairs: int = 0  # candidate pairs whose scores the store held (not scored again)
     stale: tuple[Decision, ...] = ()
     rejected: tuple[str, ...] = ()
     clusters: tuple[tuple[str, ...], ...] = field(default=())
@@ -335,6 +336,7 @@ def merge(
         registry=new_registry,
         pairs=tuple(sorted([*cache.values(), *extra.values()], key=lambda s: (s.a, s.b))),
         candidate_pairs=len(pairs),
+        kept_pairs=sum(not s.components for s in cache.values()),
         stale=tuple(stale),
         rejected=tuple(sorted(rejected)),
         clusters=tuple(tuple(m.key for m in ms) for ms in members),
