@@ -418,8 +418,9 @@ def _candidates(mentions: list[Mention]) -> set[tuple[str, str]]:
 def test_a_pairs_instruction_similarity_depends_on_the_pair_alone(
     corpus: dict[str, SourceResult],
 ) -> None:
-    """Words weigh by their rarity in English, not in the corpus: adding articles changes no
-    pair's score, which is what lets a rebuild keep them."""
+    """Words weigh by their frequency in the labelled articles (the shipped word weights),
+    not in the build's corpus: adding articles changes no pair's score, which is what lets a
+    rebuild keep them."""
     mentions = [m for r in corpus.values() for m in r.extraction.mentions if m.steps][:12]
     docs = [instruction_tokens(m) for m in mentions]
     alone = TfIdf.fit(docs[:2]).cosine(0, 1)

@@ -218,7 +218,7 @@ _COUNTS = (
     r"[x×]|sets?\b|reps?\b|repetitions?\b|times\b|seconds?\b|secs?\b|breaths?\b|"
     r"passes\b|steps\b|cycles\b|circles\b|laps\b|rounds\b"
 )
-_DISTANCES = r"m\b|km\b|meters?\b|metres?\b|yards?\b|miles?\b"
+_DISTANCES = r"meters?\b|metres?\b|yards?\b|miles?\b"  # not "5m homes", "20 km queues"
 _SPANS = rf"minutes?\b|mins?\b|hours?\b|{_DISTANCES}"
 _SECONDS = rf"{_NOT_A_DECADE}\b\d{{1,3}}\s?s\b"  # "30s", not "the 1960s"
 _DOSE_UNIT = re.compile(rf"\d\s*(?:{_COUNTS}|{_SPANS})|{_SECONDS}|[x×]\s*\d", re.I)
@@ -378,18 +378,40 @@ def known_name(name: str) -> str | None:
     return None
 
 
+def ends_with_a_movement(name: str) -> bool:
+    """Whether a name's last word is a movement's ("Lat pulldown", "Cable fly"): an
+    exercise's name ends with what is done, not "Drop support for Python".
+
+    >>> ends_with_a_movement("Lat pulldown"), ends_with_a_movement("Drop support for Python")
+    (True, False)
+    """
+    toks = tokens(name)
+    heads = _vocab()["heads"]
+    return bool(toks) and (toks[-1] in heads or singular(toks[-1]) in heads)
+
+
+_NOT_BEFORE_A_NAME = frozenset(
+    ("a", "an", "the", "with", "your", "then", "and", "to", "of", "for", "my", "into", "again")
+)
+
+
 def ends_with_known_name(name: str) -> bool:
     """Whether a name ends with a known exercise name ("Archer pull ups", "Pull up"): an
     exercise named by its verb, not an instruction ("Pull your knee up").
 
     >>> ends_with_known_name("Archer pull ups"), ends_with_known_name("Pull your knee up")
     (True, False)
+    >>> ends_with_known_name("Finish with a plank")
+    False
     """
     known = known_name(name)
     if known is None:
         return False
     toks = [singular(t) for t in tokens(name.replace("-", " "))]
-    return toks[-len(known.split()) :] == known.split()
+    n = len(known.split())
+    if toks[-n:] != known.split():
+        return False
+    return not set(toks[:-n]) & _NOT_BEFORE_A_NAME  # "Finish with a plank" instructs
 
 
 @functools.cache

@@ -24,6 +24,7 @@ from exercise_pipeline.extract.features import (
     NameScore,
     counts_an_exercise,
     defines_exercise,
+    ends_with_a_movement,
     ends_with_known_name,
     has_dosage,
     has_dose_unit,
@@ -36,6 +37,7 @@ from exercise_pipeline.extract.features import (
     is_lead_in,
     is_reference,
     is_set_level,
+    known_name,
     label_of,
     looks_like_product,
     name_score,
@@ -57,14 +59,14 @@ _NAME_COUNT = re.compile(
     r"^(?:(?P<group>[A-Za-z]{2,12}):\s+)?(?P<name>[A-Za-z0-9][^|:]{1,60}?)"
     r"(?:\s+(?P<load>\d{1,3}(?:[.,]\d{1,2})?(?:\s+\d{1,3}(?:[.,]\d{1,2})?)*)\s*(?:kg|lbs?)?)?\s+"
     r"(?P<dose>\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s*[x×](?:\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?)?)"
-    r"(?:\s+(?:\(.*\)|\|.*|each\s+side\b.*|@.*)|[\s,+]+[\d.,x×+\s]*)?\s*$",
+    r"(?:\s+(?:\(.*\)|\|.*|each\s+side\b.*|@.*)|[\s,+]++[\d.,x×+\s]*+)?$",
     re.I,
 )
 # A log's line that weighs last: "Bench press 25,10,5,2.5", "Dumbbell row 55", "Push down
 # with rope 50 or 27.5" (the loads of the sessions; the name has no digit)
 _NAME_LOAD = re.compile(
     r"^(?P<name>[A-Za-z][^|:\d]{0,59}?[A-Za-z)])\s+(?P<dose>\d{1,3}(?:\.\d{1,2})?"
-    r"(?:\s*(?:,|/|or|\s)\s*\d{1,3}(?:\.\d{1,2})?)*)(?:\s+\(.*\))?\s*$",
+    r"(?:(?>\s*[,/]\s*|\s+or\s+|\s+)\d{1,3}(?:\.\d{1,2})?)*+)(?:\s+\(.*\))?\s*$",
     re.I,
 )
 _TABLE_SPLIT = re.compile(r"^(?P<name>[A-Z0-9][^|.!?]{1,60}?)\s*\|\s+(?P<rest>\S.*)$", re.S)
@@ -151,7 +153,7 @@ def name_split(block: Block) -> Split | None:
 # An exercise's ordinal label before its name: "Exercise 2: Curl ups, hold for 10 sec",
 # "Stretch 3 - Cobra" (not a step's, a day's or a week's: those number other things)
 _ORDINAL_LABEL = re.compile(
-    r"^(?:exercise|stretch|move|movement|pose|drill)\s*#?\d{1,2}\s*[:.)\-–—]\s+"
+    r"^(?:exercise|stretch|move|pose|drill)\s*#?\d{1,2}\s*[:.)\-–—]\s+"
     r"(?P<name>[A-Za-z][^,;.!?]{1,60}?)\s*(?:[,;]\s*(?P<rest>\S.*))?$",
     re.I,
 )
@@ -206,6 +208,17 @@ def _is_a_name(text: str) -> bool:
     """Whether a short text names rather than instructs: no imperative, or an exercise
     named by its verb ("Pull ups 10 x 3", not "Repeat the circuit 3x")."""
     return not is_instruction(text) or ends_with_known_name(text)
+
+
+def _weighed_name(name: str) -> bool:
+    """Whether a name before a bare load names a lift: it ends with a known exercise name of
+    two words or more ("Incline bench press", "Dumbbell row"), or is one ("Squat"), or ends
+    with a movement's word and does not instruct ("Lat pulldown 120"); a known name's one
+    word at the end of something else ("Sales extension 201") is not enough."""
+    known = known_name(name)
+    if known is not None and ends_with_known_name(name):
+        return len(known.split()) >= 2 or len(name.split()) == len(known.split())
+    return ends_with_a_movement(name) and _reads_as_one(name) and not is_instruction(name)
 
 
 def _reads_as_one(name: str) -> bool:
@@ -269,7 +282,7 @@ def _table_entry(block: Block, header: Block | None = None) -> Split | None:
 
 _DOSE_FIRST = re.compile(
     r"^(?P<dose>(?:\d+\s*[x×]\s*)?\d+(?:\s*[-–~]\s*\d+)?\s*(?:[x×]|reps?\b|repetitions\b|"
-    r"seconds?\b|secs?\b|s\b|minutes?\b|mins?\b|breaths?\b|m\b|km\b|meters?\b|metres?\b|"
+    r"seconds?\b|secs?\b|s\b|minutes?\b|mins?\b|breaths?\b|meters?\b|metres?\b|"
     r"yards?\b|miles?\b|laps?\b)?(?:\s*(?:each|per)\s+"
     r"(?:side|leg|arm)\b)?)[\s:,|-]+(?:of\s+)?(?P<name>[A-Za-z][^.!?;,|]{1,60})$",
 )
@@ -305,7 +318,7 @@ def dose_item(block: Block) -> Split | None:
     load = _NAME_LOAD.match(block.text)
     if load:  # a bare number says nothing: the name must read as an exercise's
         name = load.group("name").strip()
-        if _reads_as_one(name) and _plan_name(name) and _is_a_name(name):
+        if _weighed_name(name) and _plan_name(name):  # not "Drop support for Node 14"
             return Split(name, load.start("dose"))
     if block.kind is not BlockKind.LIST_ITEM:
         return None
@@ -389,6 +402,9 @@ def _counted_first(block: Block) -> Split | None:
     first = _DOSE_FIRST.match(block.text) if block.kind is BlockKind.LIST_ITEM else None
     if first is None or block.lead or has_dose_unit(first.group("dose")):
         return None
+    count = re.fullmatch(r"(\d+)(?:\s*[-–~]\s*\d+)?", first.group("dose").strip())
+    if count is None or int(count.group(1)) < 2:
+        return None  # "1 arm dumbbell row" is a name; a count is more than one
     name = first.group("name").strip()
     if not (_plan_name(name) and _reads_as_one(name)):
         return None
@@ -542,9 +558,9 @@ def _without_loads(text: str) -> str:
     return name[count.end() :] if count else name
 
 
-_LEADING_COUNT = re.compile(r"\d{1,4}\s+(?=[A-Za-z])")
+_LEADING_COUNT = re.compile(r"(?:[2-9]|[1-9]\d{1,3})\s+(?=[A-Za-z])")  # not "1 arm row"
 _TRAILING_LOADS = re.compile(
-    r"(?<=[A-Za-z)])\s+\d{1,3}(?:[.,]\d{1,2})?(?:[\s,/]+\d{1,3}(?:[.,]\d{1,2})?)*\s*$"
+    r"(?<=[A-Za-z)])\s+\d{1,3}(?:\.\d{1,2})?(?:[\s,/]++\d{1,3}(?:\.\d{1,2})?)*+\s*$"
 )
 
 
@@ -596,7 +612,7 @@ def routine_lists(
         return section[lo - 1], blocks[lo - 1].level
 
     shown = {place(lo) for lo in found if lo in headed}
-    found.update(lo for lo, named in headed.items() if named * 3 >= 1 and place(lo) in shown)
+    found.update(lo for lo, named in headed.items() if named * 2 >= 1 and place(lo) in shown)
     return frozenset(found)
 
 

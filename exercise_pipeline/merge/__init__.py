@@ -200,9 +200,10 @@ def _scores(
     packed: dict[str, bytes] = {}
     for i, j in pairs:
         data = held.get(keys[i, j])
-        if data is not None:
-            out[i, j] = unpack_score(data, live[i].key, live[j].key)
-            packed[keys[i, j]] = data
+        kept = unpack_score(data, live[i].key, live[j].key) if data is not None else None
+        if kept is not None:
+            out[i, j] = kept
+            packed[keys[i, j]] = data  # type: ignore[assignment]
         else:
             out[i, j] = score_pair(i, j, live, tfidf, settings)
             packed[keys[i, j]] = pack_score(out[i, j])

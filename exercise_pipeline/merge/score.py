@@ -205,6 +205,10 @@ def pack_score(p: PairScore) -> bytes:
     return data
 
 
-def unpack_score(data: bytes, a: str, b: str) -> PairScore:
-    score, outcome, against = msgpack.unpackb(data)
-    return PairScore(a, b, float(score), (), tuple(map(str, against)), str(outcome))
+def unpack_score(data: bytes, a: str, b: str) -> PairScore | None:
+    """A kept pair score, or None where the stored row cannot be read (scored again)."""
+    try:
+        score, outcome, against = msgpack.unpackb(data)
+        return PairScore(a, b, float(score), (), tuple(map(str, against)), str(outcome))
+    except (ValueError, TypeError, msgpack.UnpackException):
+        return None

@@ -62,7 +62,8 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "md-emoji", re.compile(r"(?<!\S):(?=[a-z0-9_+-]*[a-z])[a-z0-9_+-]{2,40}:(?!\S)\s?"), None
     ),
-    _Pattern("md-strikethrough", re.compile(r"~~(?=\S)(?P<text>[^~\n]+?)(?<=\S)~~"), "text"),
+    # struck-out text is what the writer took back ("~~Crunches~~ Dead bugs 3x10"): gone
+    _Pattern("md-strikethrough", re.compile(r"~~(?=\S)[^~\n]+?(?<=\S)~~\s?"), None),
     _Pattern("md-code", re.compile(r"`(?P<text>[^`\n]+)`"), "text"),
     _Pattern("md-escape", re.compile(r"\\(?P<text>[\\`*_{}\[\]()#+\-.!|>])"), "text"),
 )

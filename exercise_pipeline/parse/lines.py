@@ -119,8 +119,8 @@ def is_wrapped(lines: list[Line]) -> bool:
             continue
         if b.text.lstrip()[:1].islower() or (len(lines) > 2 and len(a_text) >= 0.7 * width):
             breaks += 1
-    if ended > breaks:
-        return False  # more lines ended before the width than ran to it: a list's lines
+    if ended > breaks and width <= 50:
+        return False  # short lines that end before the width more than they reach it: a list
     if sum(bool(_COUNTED.search(line.text)) for line in lines) * 3 >= 2 * len(lines):
         return False  # a log's lines, each counting sets: "Squat 10x50, 8x70, 3x90"
     full = sum(1 for line in lines[:-1] if len(line.text.rstrip()) >= 0.75 * width)

@@ -239,13 +239,20 @@ def _joined(lines: list[Line]) -> Aligned:
 
 
 # A line that ends in a hard line break: "<br>", a backslash or two spaces (CommonMark).
-_HARD_BREAK = re.compile(r"(?:<br\s*/?>|\\| {2,})\s*$", re.I)
+def _hard_break(text: str) -> bool:
+    """Whether a line ends in a hard line break: "<br>", a backslash or two spaces
+    (CommonMark); string tests, linear in the line however many spaces it holds."""
+    line = text.rstrip("\r\n")
+    if line.endswith(("  ", "\\")):
+        return True
+    tail = line.rstrip().lower()
+    return tail.endswith(("<br>", "<br/>", "<br />"))
 
 
 def _broken(lines: list[Line]) -> bool:
     """Whether every line but the last ends in a hard line break: the writer broke each
     line ("Towel shoulder stretch <br>"), none of them wrapped."""
-    return all(_HARD_BREAK.search(line.text) for line in lines[:-1])
+    return all(_hard_break(line.text) for line in lines[:-1])
 
 
 def _prose(st: _State, lines: list[Line], *, level: int) -> None:
