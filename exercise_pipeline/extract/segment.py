@@ -575,7 +575,7 @@ def routine_lists(
     (or a plan's dosed entries among them: "Bench press 25,10,5" / "Skull crushers"), most
     of them reading as exercises, under a heading or a lead-in about exercises; then the
     lists of the sibling sections of such a list (a program's "Beginner" / "Advanced" /
-    "Expert"): where the document has shown the shape, a third of a list's items reading as
+    "Expert"): where the document has shown the shape, half of a list's items reading as
     exercises will do, and one item is a list. ``runs``: ``_list_runs``; ``section``:
     ``enclosing``; ``series``: ``series_leads``; ``plans``: ``_prescribed`` of each block."""
     found: set[int] = set()
@@ -585,15 +585,11 @@ def routine_lists(
         if items[0].kind is not BlockKind.LIST_ITEM and not _line_item(items[0]):
             continue
         # a line that doses the list ("(10 reps and hold for 30s)") is none of its names
-        notes = sum(is_dose_line(x.text) and plans[k] is None for k, x in enumerate(items, lo))
-        names = [
-            _entry_name(x, plans[k])
-            for k, x in enumerate(items, lo)
-            if not (is_dose_line(x.text) and plans[k] is None)
-        ]
-        if None in names or notes * 3 > len(items):
+        note = [is_dose_line(x.text) and plans[k] is None for k, x in enumerate(items, lo)]
+        names = [_entry_name(x, plans[k]) for k, x in enumerate(items, lo) if not note[k - lo]]
+        if None in names or sum(note) * 3 > len(items):
             continue
-        named = sum(name_score(clean_name(n or "")).total >= 1.0 for n in names) / len(items)
+        named = sum(_reads_as_one(n or "") for n in names) / len(items)
         heading = blocks[lo - 1] if lo > 0 else None
         if (
             heading is not None
@@ -1373,17 +1369,23 @@ def _doses(blocks: list[Block], g: Group) -> bool:
     return any(has_dosage(blocks[k].text) for k in g.body)
 
 
+def _series(blocks: list[Block], groups: list[Group]) -> list[list[Group]]:
+    """The groups of each run of siblings (``sibling_runs``), in document order; a group
+    with no head is in none."""
+    runs: dict[int, list[Group]] = {}
+    for g, at in zip(groups, sibling_runs(blocks, groups), strict=True):
+        if at is not None:
+            runs.setdefault(at, []).append(g)
+    return list(runs.values())
+
+
 def _siblings(blocks: list[Block], groups: list[Group], threshold: float) -> None:
     """Items of one series are alike: when most of a series are exercises, a member with
     instructions and a little less evidence is one too; when most of a series dose their
     bodies, so that the series is a list of exercises, a dosed member is one, however terse
     ("### Calf" / "- primary 20s"); unless something speaks against it."""
-    runs: dict[int, list[Group]] = {}
-    for g, at in zip(groups, sibling_runs(blocks, groups), strict=True):
-        if at is not None:
-            runs.setdefault(at, []).append(g)
     section = enclosing(blocks)
-    for run in runs.values():
+    for run in _series(blocks, groups):
         _advice_run(blocks, run, section, threshold)
         if len(run) < 3:
             continue
@@ -1482,11 +1484,7 @@ def _series_decided(blocks: list[Block], groups: list[Group], ruled: dict[int, b
     with nothing against them, or that the rules call exercises, as exercises too
     ("Standing Pike:", "Butterfly"): the model reads one candidate at a time, the series is
     one shape (``ruled``: the rules' verdict of each named group, by ``id``)."""
-    runs: dict[int, list[Group]] = {}
-    for g, at in zip(groups, sibling_runs(blocks, groups), strict=True):
-        if at is not None and g.head is not None:
-            runs.setdefault(at, []).append(g)
-    for run in runs.values():
+    for run in _series(blocks, groups):
         decided = sum(g.exercise for g in run)
         if decided < 3 or decided * 2 < len(run):
             continue

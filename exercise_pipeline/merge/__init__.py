@@ -200,10 +200,9 @@ def _scores(
     packed: dict[str, bytes] = {}
     for i, j in pairs:
         data = held.get(keys[i, j])
-        kept = unpack_score(data, live[i].key, live[j].key) if data is not None else None
-        if kept is not None:
+        if data is not None and (kept := unpack_score(data, live[i].key, live[j].key)):
             out[i, j] = kept
-            packed[keys[i, j]] = data  # type: ignore[assignment]
+            packed[keys[i, j]] = data
         else:
             out[i, j] = score_pair(i, j, live, tfidf, settings)
             packed[keys[i, j]] = pack_score(out[i, j])
