@@ -24,7 +24,7 @@ import sqlite3
 import sys
 import unicodedata
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -277,20 +277,21 @@ class SqliteCache:
             self._reset(exc)
         return out
 
-    def keep_pair_scores(self, scores: Mapping[str, bytes]) -> None:
-        """Store this build's pair scores; the table keeps only them when it has grown past
-        twice as many (pairs of mentions that changed are of no more use)."""
+    def keep_pair_scores(self, new: Mapping[str, bytes], used: Collection[str]) -> None:
+        """Store the pair scores this build computed (``new``); the table keeps only the
+        build's pairs (``used``) when it has grown past twice as many (pairs of mentions that
+        changed are of no more use)."""
         if self._db is None:
             return
         try:
             with self._db:
                 self._db.executemany(
-                    "INSERT OR IGNORE INTO pairs VALUES (?, ?)", sorted(scores.items())
+                    "INSERT OR IGNORE INTO pairs VALUES (?, ?)", sorted(new.items())
                 )
                 (stored,) = self._db.execute("SELECT COUNT(*) FROM pairs").fetchone()
-                if stored > 2 * len(scores):
+                if stored > 2 * len(used):
                     self._db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
-                    self._db.executemany("INSERT INTO used VALUES (?)", [(k,) for k in scores])
+                    self._db.executemany("INSERT INTO used VALUES (?)", [(k,) for k in used])
                     self._db.execute("DELETE FROM pairs WHERE key NOT IN (SELECT key FROM used)")
                     self._db.execute("DROP TABLE used")
         except sqlite3.OperationalError as exc:

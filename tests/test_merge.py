@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -377,8 +377,8 @@ class _Counting:
         self.asked, self.held = len(keys), len(found)
         return found
 
-    def keep_pair_scores(self, scores: Mapping[str, bytes]) -> None:
-        self.cache.keep_pair_scores(scores)
+    def keep_pair_scores(self, new: Mapping[str, bytes], used: Collection[str]) -> None:
+        self.cache.keep_pair_scores(new, used)
 
 
 def test_kept_pair_scores_give_the_same_merge_and_only_new_pairs_are_scored(

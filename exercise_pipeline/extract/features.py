@@ -108,6 +108,7 @@ def known_words() -> frozenset[str]:
     return frozenset(found | {singular(w) for w in found})
 
 
+@functools.lru_cache(maxsize=65536)
 def singular(word: str) -> str:
     """A crude singular for matching names: crunches -> crunch, raises -> raise.
 

@@ -9,7 +9,7 @@ disagreements inside a cluster, and unnamed step lists form the review queue.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -171,6 +171,10 @@ def _same_names(
     return out
 
 
+def _first(item: tuple[tuple[int, int], PairScore]) -> tuple[int, int]:
+    return item[0]
+
+
 class PairStore(Protocol):
     """Where pair scores are kept between builds (``cache.SqliteCache``), packed."""
 
@@ -178,7 +182,7 @@ class PairStore(Protocol):
 
     def pair_scores(self, keys: Sequence[str]) -> dict[str, bytes]: ...
 
-    def keep_pair_scores(self, scores: Mapping[str, bytes]) -> None: ...
+    def keep_pair_scores(self, new: Mapping[str, bytes], used: Collection[str]) -> None: ...
 
 
 def _scores(
@@ -197,16 +201,15 @@ def _scores(
     keys = {(i, j): pair_key(digests[i], digests[j], salt) for i, j in pairs}
     held = store.pair_scores(sorted(set(keys.values())))
     out: dict[tuple[int, int], PairScore] = {}
-    packed: dict[str, bytes] = {}
+    new: dict[str, bytes] = {}
     for i, j in pairs:
         data = held.get(keys[i, j])
         if data is not None and (kept := unpack_score(data, live[i].key, live[j].key)):
             out[i, j] = kept
-            packed[keys[i, j]] = data
         else:
             out[i, j] = score_pair(i, j, live, tfidf, settings)
-            packed[keys[i, j]] = pack_score(out[i, j])
-    store.keep_pair_scores(packed)
+            new[keys[i, j]] = pack_score(out[i, j])
+    store.keep_pair_scores(new, set(keys.values()))
     return out
 
 
@@ -304,7 +307,8 @@ def merge(
         linking = p.outcome == MERGE and bool(ra) and bool(rb) and ra != rb
         return linking and frozenset((p.a, p.b)) not in kept_apart
 
-    for (i, j), p in sorted(cache.items(), key=lambda kv: (kv[1].a, kv[1].b)):
+    # Pairs are (i, j) with i < j over mentions sorted by key: in order of (p.a, p.b).
+    for (i, j), p in sorted(cache.items()):
         undecided = frozenset((p.a, p.b)) not in decided_pairs
         apart = cluster_of[p.a] != cluster_of[p.b]
         # One name twice in an article ("Sitting on Ball"): its author means two exercises,
@@ -334,7 +338,7 @@ def merge(
         conflicts=tuple(sorted(queue, key=lambda c: c.key)),
         id_changes=tuple(changes),
         registry=new_registry,
-        pairs=tuple(sorted([*cache.values(), *extra.values()], key=lambda s: (s.a, s.b))),
+        pairs=tuple(p for _, p in sorted([*cache.items(), *extra.items()], key=_first)),
         candidate_pairs=len(pairs),
         kept_pairs=sum(not s.components for s in cache.values()),
         stale=tuple(stale),
