@@ -1243,3 +1243,98 @@ def test_log_line_patterns_stay_linear_on_long_runs_of_separators() -> None:
     assert names(long_sets, Format.MARKDOWN) == []
     spaces = "Squat 3x5" + " " * 2_500 + "heavy\nBench 3x5\nRow 3x5\n"
     assert len(extracted(spaces, Format.MARKDOWN).cleaned.blocks) >= 1
+
+
+def test_terse_cues_inside_a_paragraph_of_steps_are_steps_in_their_order() -> None:
+    md = (
+        "### Round 1: Star Jumps\nA quick warm-up.\n\n"
+        "Start with feet together. Jump out wide. Arms overhead. Jump back in. Repeat.\n\n"
+        "### Round 2: Bear Crawl\nGreat for the shoulders.\n\n"
+        "Hands under shoulders. Move your hands forward four steps. Knees low. Slow.\n"
+    )
+    jumps, crawl = extracted(md, Format.MARKDOWN).mentions
+    assert [jumps.name, crawl.name] == ["Star Jumps", "Bear Crawl"]
+    assert jumps.steps == (
+        "Start with feet together.", "Jump out wide.", "Arms overhead.", "Jump back in.",
+        "Repeat.",
+    )  # fmt: skip
+    assert crawl.steps == (
+        "Hands under shoulders.", "Move your hands forward four steps.", "Knees low.", "Slow.",
+    )  # fmt: skip
+    # a paragraph that instructs nothing stays the description
+    assert jumps.description == ("A quick warm-up.",)
+    assert crawl.description == ("Great for the shoulders.",)
+
+
+def test_a_run_of_bold_label_sections_with_terse_bullets_is_an_exercise_list() -> None:
+    md = (
+        "## Wrist Recovery\n\n### Mobility\n\n"
+        "**Finger Fans:**\n- Spread fingers wide\n- Close slowly\n- Hold 5 seconds\n\n"
+        "**Towel Wring:**\n- Grip towel with both hands\n- Twist in opposite directions\n"
+        "- Repeat 10 times\n\n"
+        "### Strength\n\n"
+        "**Putty Squeeze:**\n- Press putty into palm\n- Squeeze for 5 seconds\n\n"
+        "## When to See a Doctor\n\n"
+        "**Warning Signs:**\n- Numb fingers\n- Swelling that grows\n\n"
+        "**Usual Causes:**\n- Falls\n- Overuse\n\n"
+        "**Risk Groups:**\n- Office workers\n- Climbers\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == ["Finger Fans", "Towel Wring", "Putty Squeeze"]
+    wring = result.mentions[1]
+    assert wring.steps[0] == "Grip towel with both hands" and wring.fields.repetitions
+    # a run of the same shape listing symptoms and causes instructs nothing: no exercise
+    said = " ".join(s for m in result.mentions for s in (*m.steps, *m.description))
+    assert "Numb fingers" not in said and "Overuse" not in said
+
+
+def test_a_placeholder_heading_named_by_its_name_field_holds_its_sub_sections() -> None:
+    md = (
+        "# Session log\n- Date: 2026-01-10\n- Week: 3\n"
+        "## Exercise 1\n**Name:** Goblet Squat\n**Goal:** 20 kg x 3 sets x 10 reps\n"
+        "### Working Sets\n1. 20 x 10 RPE 8\n2. 20 x 10 RPE 9\n"
+        "### Cues\n- Elbows inside the knees\n- Sit between the heels\n"
+        "## Exercise 2\n**Name:** Walking Lunge\n**Goal:** 3 sets x 12 steps\n"
+        "### Cues\n- Long stride\n- Back knee kisses the floor\n"
+        "## Notes\nFelt strong today.\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == ["Goblet Squat", "Walking Lunge"]
+    squat, lunge = result.mentions
+    said = " ".join((*squat.steps, *squat.description, *squat.tips))
+    assert "Elbows inside the knees" in said and "Sit between the heels" in said
+    assert "Goblet Squat" not in said  # the name field names it, it is no text of its own
+    assert any("Long stride" in s for s in (*lunge.steps, *lunge.tips))
+    assert "Felt strong" not in " ".join((*lunge.steps, *lunge.description, *lunge.tips))
+
+
+def test_a_numbered_series_of_headings_keeps_members_that_only_showed_a_video() -> None:
+    md = (
+        "### Warm-up\n\nDo each for about ten reps.\n\n"
+        "#### 1. Scapular Pulls\n\n<iframe src='https://video.example/1'></iframe>\n\n"
+        "#### 2. Cossack Squat\n\n<iframe src='https://video.example/2'></iframe>\n\n"
+        "#### 3. Ankle Rocks\n\nRock your knee over your toes, 10 reps each side.\n\n"
+        "### Why warm up\n\n"
+        "#### 1. Better blood flow\n\n"
+        "#### 2. Fewer injuries\n\n"
+        "#### 3. Sharper focus\n"
+    )
+    got = [m.name for m in extracted(md, Format.MARKDOWN).mentions]
+    assert got == ["Scapular Pulls", "Cossack Squat", "Ankle Rocks"]
+
+
+def test_questions_and_a_mistakes_section_name_no_exercise() -> None:
+    md = (
+        "### Exercise 1: Squat Thrusts\n\n"
+        "Drop your hands to the floor. Kick your feet back. Jump them in. Stand up.\n\n"
+        "**Too hard for you?** Step the feet back instead of jumping. Go slow.\n\n"
+        "### Exercise 2: Skater Hops\n\nLeap sideways onto one foot. Land softly. Repeat.\n\n"
+        "## Common Mistakes\n\n"
+        "**Rushing the landing**\nLand with soft knees. Take a breath between hops.\n\n"
+        "**Skipping the rest**\nRest 20 seconds between rounds. Use a timer.\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == ["Squat Thrusts", "Skater Hops"]
+    thrusts = result.mentions[0]
+    said = " ".join((*thrusts.steps, *thrusts.description, *thrusts.tips, *thrusts.variations))
+    assert "Step the feet back" in said  # the question's answer stays the exercise's

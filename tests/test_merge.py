@@ -16,7 +16,7 @@ from exercise_pipeline.cache import SqliteCache
 from exercise_pipeline.evaluation import key_collision_clusters, score_clusters, token_set_clusters
 from exercise_pipeline.merge import IdRegistry, MergeResult, MergeSettings, fitted, merge
 from exercise_pipeline.merge.blocking import TfIdf, candidate_pairs, instruction_tokens
-from exercise_pipeline.merge.names import core, normalize
+from exercise_pipeline.merge.names import core, name_words, normalize
 from exercise_pipeline.models import Decision, Fields, Mention, Range
 from exercise_pipeline.runner import SourceResult
 
@@ -425,3 +425,32 @@ def test_a_pairs_instruction_similarity_depends_on_the_pair_alone(
     docs = [instruction_tokens(m) for m in mentions]
     alone = TfIdf.fit(docs[:2]).cosine(0, 1)
     assert alone > 0 and TfIdf.fit(docs).cosine(0, 1) == alone
+
+
+def test_names_in_another_word_order_or_form_are_one_name() -> None:
+    stand = ("Stand tall beside a chair.", "Lift one foot and balance for 30 seconds.")
+    a = mention("a#one-leg-stand", "One-Leg Stand", stand, position="standing")
+    b = mention("b#standing-on-one-leg", "Standing on One Leg", stand, position="standing")
+    walk = ("Walk forward placing the heel right in front of the toes.",)
+    c = mention("c#heel-to-toe-walk", "Heel-to-Toe Walk", walk, position="standing")
+    d = mention("d#heel-toe-walking", "Heel toe walking", walk, position="standing")
+    result = merge([a, b, c, d])
+    assert sorted(len(k) for k in result.clusters) == [2, 2]
+    # the forms meet; different words do not
+    assert name_words("Standing on One Leg") == name_words("One-Leg Stand")
+    assert name_words("Side Lunge") != name_words("Lunge")
+
+
+def test_a_position_word_the_other_mention_already_states_does_not_tell_them_apart() -> None:
+    raise_steps = ("Stand on the edge of a step.", "Rise onto your toes, then lower slowly.")
+    a = mention("a#standing-calf-raises", "Standing Calf Raises", raise_steps, position="standing")
+    b = mention("b#calf-raises", "Calf Raises", raise_steps, position="standing")
+    (pair,) = merge([a, b]).pairs
+    assert pair.outcome == "merge" and not pair.against
+    # where the other says nothing of its position, the word is a distinguishing modifier
+    stretch = ("Cross one ankle over the other knee.", "Lean forward gently.")
+    c = mention("c#seated-piriformis", "Seated Piriformis Stretch", stretch, position="seated")
+    d = mention("d#piriformis", "Piriformis Stretch", stretch)
+    (other,) = merge([c, d]).pairs
+    assert any(x.startswith("distinguishing modifier") for x in other.against)
+    assert other.outcome != "merge"

@@ -84,6 +84,7 @@ _ROLE_OF_LABEL: dict[str, str | None] = {
     "target": "target",
     "description": None,
     "position": None,
+    "name": "name",  # the entry's name (a placeholder heading's "Name:" line): not its text
 }
 
 
@@ -94,17 +95,9 @@ def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligne
     role_from_heading: str | None = None
 
     def add_sentences(content: Aligned, fixed_role: str | None) -> None:
-        for a, b in split_sentences(content.text):
-            piece = content.slice(a, b)
-            if fixed_role:
-                role = fixed_role
-            elif is_caution(piece.text):
-                role = "tip"
-            elif is_instruction(piece.text):
-                role = "step"
-            else:
-                role = "description"
-            items.append((role, piece))
+        pieces = [content.slice(a, b) for a, b in split_sentences(content.text)]
+        roles = [fixed_role or _sentence_role(piece.text) for piece in pieces]
+        items.extend(zip(_cues_among_steps(roles, pieces), pieces, strict=True))
 
     cues = _cue_lists(blocks, group.body)
     if group.rest_at and group.head is not None:
@@ -147,6 +140,8 @@ def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligne
                 role = _ROLE_OF_LABEL.get(lab[0], "description")
                 if role == "difficulty" and lab[1] not in ("difficulty", "level"):
                     role = "description"  # "Goal:", "Type:": prose, not a difficulty
+                if role == "name":
+                    continue
                 if role == "target":
                     items.append(("target", piece))
                 elif role == "difficulty":
@@ -174,6 +169,42 @@ def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligne
         else:
             add_sentences(b.content, role_from_heading)
     return items, numbers
+
+
+def _sentence_role(sentence: str) -> str:
+    if is_caution(sentence):
+        return "tip"
+    return "step" if is_instruction(sentence) else "description"
+
+
+_TERSE_WORDS = 4  # "Chest touches ground.", "Land soft.", "Fast.": a cue, not a description
+
+
+def _cues_among_steps(roles: list[str], pieces: list[Aligned]) -> list[str]:
+    """The roles of one paragraph's sentences, with its terse cues read as steps: a short
+    sentence between two steps ("Drop to the floor. Chest touches ground. Push up."), or of a
+    paragraph that instructs and says nothing else at length ("Plank position. Drive one
+    knee to chest. Switch. Fast."): a paragraph of steps is read in its order. A longer
+    sentence that instructs nothing stays the description.
+
+    >>> _cues_among_steps(["description", "step", "description"], [Aligned("Fast.", ())] * 3)
+    ['step', 'step', 'step']
+    """
+    steps = [k for k, r in enumerate(roles) if r == "step"]
+    if not steps:
+        return roles
+    terse = all(
+        r in ("step", "tip") or len(p.text.split()) <= _TERSE_WORDS
+        for r, p in zip(roles, pieces, strict=True)
+    )
+    return [
+        "step"
+        if r == "description"
+        and len(pieces[k].text.split()) <= _TERSE_WORDS
+        and (terse or steps[0] < k < steps[-1])
+        else r
+        for k, r in enumerate(roles)
+    ]
 
 
 _HEADING_DOSE = re.compile(r"\(([^()]*\d[^()]*)\)\s*:?\s*$")

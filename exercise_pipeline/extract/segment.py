@@ -123,6 +123,7 @@ def name_split(block: Block) -> Split | None:
         rest_at = _AFTER_LEAD.match(block.text, block.lead)
         start = rest_at.end() if rest_at else block.lead
         fits = start < len(block.text) and len(name.split()) <= 8
+        fits = fits and not name.endswith("?")  # "**Too hard for you?** Step back ...": a cue
         if fits and not label_of(name + ": x") and not _NOT_A_NAME.match(name):
             return Split(name, start)  # not a plan's "**Weeks 3-4:** Increase hold times"
         return None
@@ -169,6 +170,28 @@ def labelled_name(block: Block) -> Split | None:
         return None
     rest_at = m.start("rest") if m.group("rest") else len(block.text)
     return Split(block.text[: m.end("name")], rest_at)
+
+
+def named_section(blocks: Sequence[Block], i: int) -> tuple[str, int] | None:
+    """A heading that only numbers an entry ("## Exercise 1", "### Stretch #2") whose first
+    line names it ("**Name:** Barbell Bench Press"): the name, and where the section ends
+    (the next heading of its level or higher): its sub-sections ("### Warmup", "### Working
+    Sets", "### Cues") are the entry's, as a template's fields are."""
+    b = blocks[i]
+    if b.kind is not BlockKind.HEADING or i + 1 >= len(blocks):
+        return None
+    if not _NUMBERING.match(b.text) or _NUMBERING.sub("", b.text, count=1).strip():
+        return None
+    first = blocks[i + 1]
+    lab = label_of(first.text) if first.kind is not BlockKind.HEADING else None
+    if lab is None or lab[0] != "name" or not _plan_name(first.text[lab[2] :].strip()):
+        return None
+    end = i + 1
+    while end < len(blocks) and not (
+        blocks[end].kind is BlockKind.HEADING and blocks[end].level <= b.level
+    ):
+        end += 1
+    return first.text[lab[2] :].strip(), end
 
 
 _APPOSITIVE = re.compile(
@@ -790,23 +813,74 @@ def _labelled(block: Block) -> bool:
     return label_of(block.text) is not None
 
 
-def _cues_of(head: Block | None, b: Block, *, siblings: bool = False) -> bool:
+def _cues_of(head: Block | None, b: Block, *, siblings: bool = False, run: bool = False) -> bool:
     """A bulleted list right under a heading that names an exercise, whose first item does
     not: the exercise's terse cues, not a list of exercises. ``siblings``: the headings
     before it of its level took their bullets as cues, so it does too unless the first item
-    is a known exercise's name (a run of sibling sections of one shape)."""
+    is a known exercise's name (a run of sibling sections of one shape); ``run``: it is one
+    of a run of such sections (``cue_runs``), whatever its name."""
     if head is None or head.kind is not BlockKind.HEADING or b.kind is not BlockKind.LIST_ITEM:
         return False
     if b.number is not None or b.lead or b.bold:
         return False
     dosed = bool(_NAME_DOSE.match(head.text))  # "Leg Swings (30 seconds per leg)"
-    if siblings and (dosed or name_score(clean_name(head.text)).total >= 1.0):
+    if run or (siblings and (dosed or name_score(clean_name(head.text)).total >= 1.0)):
         return name_score(b.text).total < 2.0 and name_split(b) is None
     # a name, or one carrying its dose; an item that opens with a verb or a count ("Stand
     # on one leg", "10 forward circles") is a cue
     named = name_score(clean_name(head.text)).total >= 2.0 or dosed
     cue = name_score(b.text).total < 1.0 or opens_with_verb(b.text) or b.text[:1].isdigit()
     return named and cue
+
+
+_CUE_RUN = 3  # sibling sections of one shape that make a run
+
+
+def _bullets(blocks: Sequence[Block], k: int) -> list[Block]:
+    """The plain bulleted list right after block ``k`` (no numbers, leads or bold)."""
+    out: list[Block] = []
+    for b in blocks[k + 1 :]:
+        if b.kind is not BlockKind.LIST_ITEM or b.number is not None or b.lead or b.bold:
+            break
+        out.append(b)
+    return out
+
+
+def cue_runs(blocks: Sequence[Block]) -> frozenset[int]:
+    """Headings of a run of sibling sections of one shape: headings of one level and form
+    (ending in a colon or not), each right above a plain bulleted list, one after the other
+    with only headings of higher sections between them, at least three, and at least half
+    of whose lists instruct or dose ("**Ankle Alphabet:**" / "- Write letters A-Z with
+    toes" / "- 2-3 times daily", "**Towel Stretch:**" / "- Loop towel around foot", ...):
+    each takes its bullets as its cues, however plain its name. Whether a section is an
+    exercise is decided after, from its name and what its cues say; a run of symptom or
+    setting lists ("**Physical Issues:**" / "- Back pain") does not instruct."""
+    runs: list[list[int]] = []
+    shape: tuple[int, bool] | None = None
+    k = 0
+    while k < len(blocks):
+        b = blocks[k]
+        items = _bullets(blocks, k) if b.kind is BlockKind.HEADING else []
+        if items and not is_label_heading(b.text):
+            this = (b.level, b.text.rstrip().endswith(":"))
+            if this != shape:
+                runs.append([])
+                shape = this
+            runs[-1].append(k)
+            k += 1 + len(items)
+            continue
+        if shape is None or b.kind is not BlockKind.HEADING or b.level >= shape[0]:
+            shape = None  # anything but a higher section's heading ends the run
+        k += 1
+    found: set[int] = set()
+    for heads in runs:
+        instructing = sum(
+            any(is_instruction(x.text) or has_dosage(x.text) for x in _bullets(blocks, k))
+            for k in heads
+        )
+        if len(heads) >= _CUE_RUN and instructing * 2 >= len(heads):
+            found.update(heads)
+    return frozenset(found)
 
 
 def _subtitle_of(head: Block | None, b: Block, after: Block | None, labels: frozenset[str]) -> bool:
@@ -966,6 +1040,7 @@ def _collect(
     keys: Sequence[str | None],
     plans: Sequence[Split | None],
     sibling_cues: bool = False,
+    cue_run: bool = False,
     listed: Callable[[int], Split | None] | None = None,
     heads: frozenset[int] = frozenset(),
 ) -> tuple[list[int], int]:
@@ -1058,7 +1133,12 @@ def _collect(
             body.append(j)  # "**Targets the common tension spot**" under the name
             j += 1
             continue
-        if after_head and not body and _cues_of(head, b, siblings=sibling_cues) and not nests:
+        if (
+            after_head
+            and not body
+            and _cues_of(head, b, siblings=sibling_cues, run=cue_run)
+            and not nests
+        ):
             body.append(j)  # "**Neck Side Bends:**" then "- Ear toward shoulder": its cues
             j += 1
             continue
@@ -1095,6 +1175,7 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
     section = enclosing(blocks)
     lists = routine_lists(blocks, runs, section, series_leads(blocks), plans)
     heads = label_lines(blocks)
+    runs_of_cues = cue_runs(blocks)
     cue_levels: set[int] = set()  # heading levels whose last section took bullet cues
     i = 0
     while i < len(blocks):
@@ -1115,7 +1196,12 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
             listed = split is None and (split := _listed(blocks, i, runs, lists)) is not None
             # a circuit's "3x5-8 Squat", not an agenda's "Small groups (30 mins)"
             prescribed = split is not None and split is plan and counts_an_exercise(b.text)
-        if split:
+        entry = None if split or field else named_section(blocks, i)
+        if entry is not None:
+            name, end = entry
+            groups.append(Group(head=i, name=name, body=list(range(i + 1, end)), labelled=True))
+            i = end
+        elif split:
             groups.append(
                 Group(
                     head=i, name=split.name, rest_at=split.rest_at, dose_to=split.dose_to,
@@ -1127,7 +1213,8 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
             siblings = b.kind is BlockKind.HEADING and b.level in cue_levels
             body, j = _collect(
                 blocks, i + 1, after_head=True, head=b, labels=labels, keys=keys, plans=plans,
-                sibling_cues=siblings, listed=lambda k: _listed(blocks, k, runs, lists),
+                sibling_cues=siblings, cue_run=i in runs_of_cues,
+                listed=lambda k: _listed(blocks, k, runs, lists),
                 heads=heads,
             )  # fmt: skip
             if b.kind is BlockKind.HEADING:
@@ -1284,7 +1371,8 @@ def _series_bonus(blocks: list[Block], groups: list[Group]) -> set[int]:
     bonus: set[int] = set()
     run: list[Group] = []
     for g in [*groups, Group(head=None)]:
-        numbered = g.head is not None and blocks[g.head].number is not None and not g.rest_at
+        numbered = g.head is not None and _heading_number(blocks[g.head]) is not None
+        numbered = numbered and not g.rest_at
         if numbered and blocks[g.head].kind is BlockKind.HEADING:  # type: ignore[index]
             run.append(g)
             continue
@@ -1295,24 +1383,29 @@ def _series_bonus(blocks: list[Block], groups: list[Group]) -> set[int]:
 
 
 def _under_avoid(blocks: list[Block], groups: list[Group]) -> dict[int, str]:
-    """Groups inside a section about what not to do or about gear to buy (or a machine's
-    parts), up to the next heading as high as its own: group id -> why."""
-    under: dict[int, str] = {}
+    """Groups inside a section about what not to do (its mistakes) or about gear to buy (or
+    a machine's parts), up to the next heading as high as its own, whether or not that
+    heading is a candidate itself ("## Common Mistakes" is a label): group id -> why."""
+    why_at: dict[int, str] = {}
     level: int | None = None
     why = ""
-    for g in groups:
-        head = blocks[g.head] if g.head is not None else None
-        if head is not None and head.kind is BlockKind.HEADING:
-            if level is not None and head.level <= level:
+    for k, b in enumerate(blocks):
+        if b.kind is BlockKind.HEADING:
+            if level is not None and b.level <= level:
                 level = None
-            if level is None and is_avoid_heading(head.text):
-                level, why = head.level, "under a heading about what to avoid"
+            if level is None and is_avoid_heading(b.text):
+                level, why = b.level, "under a heading about what to avoid"
                 continue
-            if level is None and is_gear_heading(head.text):
-                level, why = head.level, "under a heading about gear or its parts"
+            if level is None and is_gear_heading(b.text):
+                level, why = b.level, "under a heading about gear or its parts"
                 continue
         if level is not None:
-            under[id(g)] = why
+            why_at[k] = why
+    under: dict[int, str] = {}
+    for g in groups:
+        first = g.head if g.head is not None else (g.body[0] if g.body else None)
+        if first is not None and first in why_at:
+            under[id(g)] = why_at[first]
     return under
 
 
@@ -1446,6 +1539,8 @@ def decide(
     """
     _rules(blocks, groups, threshold)
     if model is None:
+        _numbered_names(blocks, groups)
+        _titles_over_exercises(blocks, groups)
         return
     from exercise_pipeline.merge.names import core  # merge imports the extract package first
 
@@ -1458,6 +1553,9 @@ def decide(
             continue
         g.role = role
         g.exercise = (bool(g.body) or bool(g.rest_at)) and role == "exercise"
+    for g in named:  # "Can't do full burpees?": a name is never a question
+        if clean_name(g.name).rstrip().endswith("?"):
+            g.exercise = False
     # A reference points at the description of its name. Where the article has none (a
     # plan's lines naming what nothing describes; another plan line describes nothing) it
     # points at nothing: the rules decide.
@@ -1476,6 +1574,8 @@ def decide(
             g.role = ""
             g.exercise = True
     _series_decided(blocks, groups, dict(zip(map(id, named), ruled, strict=True)))
+    _numbered_names(blocks, groups)
+    _titles_over_exercises(blocks, groups)
 
 
 def _series_decided(blocks: list[Block], groups: list[Group], ruled: dict[int, bool]) -> None:
@@ -1497,6 +1597,80 @@ def _series_decided(blocks: list[Block], groups: list[Group], ruled: dict[int, b
             if ruled.get(id(g)) or (instructed and not against):
                 g.role = ""
                 g.exercise = True
+
+
+_HEADING_NUMBER = re.compile(r"^\s*(?:#\s*)?(\d{1,2})\s*[.):\-–—]")
+
+
+def _heading_number(b: Block) -> int | None:
+    """The number a heading opens with ("1. Plank", "#2 - Squat"), as a list item has one."""
+    m = _HEADING_NUMBER.match(b.text)
+    return b.number if m is None else int(m.group(1))
+
+
+def _counted_runs(blocks: list[Block], groups: list[Group]) -> list[list[Group]]:
+    """Runs of sibling headings numbered one after the other (1, 2, 3, ...), three or more;
+    a series that starts counting again is a new run."""
+    out: list[list[Group]] = []
+    for run in _series(blocks, groups):
+        counted: list[Group] = []
+        last: int | None = None
+        for g in run:
+            assert g.head is not None
+            b = blocks[g.head]
+            n = _heading_number(b) if b.kind is BlockKind.HEADING else None
+            if n is None or last is None or n != last + 1:
+                if len(counted) >= 3:
+                    out.append(counted)
+                counted = []
+            if n is not None:
+                counted.append(g)
+            last = n
+        if len(counted) >= 3:
+            out.append(counted)
+    return out
+
+
+def _numbered_names(blocks: list[Block], groups: list[Group]) -> None:
+    """A numbered series of sibling headings ("#### 1. Banded Shoulder Dislocates", "#### 2.
+    Squat Sky Reach", ... "#### 7. Squat Warmup" / "I usually do a set of 10") some of whose
+    members are exercises: its members with nothing of their own under them (a video, a
+    picture the page showed) are its exercises too, named only, as a routine's list items
+    are, unless something speaks against them ("3. Why it works")."""
+    for run in _counted_runs(blocks, groups):
+        if not any(g.exercise for g in run):
+            continue
+        for g in run:
+            if g.exercise or g.body or g.rest_at or g.role == "reference":
+                continue
+            if any(w < 0 for _, w in g.evidence) or _NOT_A_NAME.match(clean_name(g.name)):
+                continue
+            g.evidence.append(("numbered like its siblings", 0.0))
+            g.role = ""
+            g.exercise = True
+
+
+def _titles_over_exercises(blocks: list[Block], groups: list[Group]) -> None:
+    """A heading whose own text is one short paragraph and whose section holds two or more
+    exercises under headings of their own ("### Warm-up" / "Do each for ten reps." /
+    "#### 1. Scapular Pulls" ...) titles them: it is no exercise itself."""
+    at = {g.head: g for g in groups if g.head is not None}
+    for g in groups:
+        if not g.exercise or g.head is None or g.rest_at or len(g.body) > 1:
+            continue
+        head = blocks[g.head]
+        if head.kind is not BlockKind.HEADING:
+            continue
+        children = 0
+        for k in range(g.head + 1, len(blocks)):
+            b = blocks[k]
+            if b.kind is BlockKind.HEADING and b.level <= head.level:
+                break
+            child = at.get(k)
+            children += bool(child and child.exercise and b.kind is BlockKind.HEADING)
+        if children >= 2:
+            g.exercise = False
+            g.evidence.append(("titles the exercises under it", 0.0))
 
 
 def _instructs(blocks: list[Block], g: Group) -> bool:

@@ -79,6 +79,37 @@ def content_words(name: str) -> frozenset[str]:
     return frozenset(w for w in core(name).split() if w not in _STOP)
 
 
+def _stem(word: str) -> str:
+    """A word without its "-ing" ("standing" -> "stand", "sitting" -> "sit"): "One-Leg
+    Stand" and "Standing on One Leg" name one thing."""
+    if len(word) > 5 and word.endswith("ing"):
+        stem = word[:-3]
+        return stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else stem
+    return word
+
+
+@functools.lru_cache(maxsize=65536)
+def name_words(name: str) -> frozenset[str]:
+    """The meaning words of a name in any order and form: "Heel-to-Toe Walk" and "Heel toe
+    walking" give the same set.
+
+    >>> sorted(name_words("Standing on One Leg")) == sorted(name_words("One-Leg Stand"))
+    True
+    """
+    return frozenset(_stem(w) for w in content_words(name))
+
+
+_POSITION_WORDS = {
+    "standing": "standing", "seated": "seated", "sitting": "seated", "supine": "supine",
+    "lying": "supine", "prone": "prone", "kneeling": "kneeling", "quadruped": "quadruped",
+}  # fmt: skip
+
+
+def position_of_word(word: str) -> str | None:
+    """The body position a name's word states ("Standing Calf Raise": standing)."""
+    return _POSITION_WORDS.get(word)
+
+
 @functools.cache
 def _groups() -> dict[str, int]:
     out: dict[str, int] = {}

@@ -26,7 +26,15 @@ import msgpack
 from rapidfuzz import fuzz
 
 from exercise_pipeline.merge.blocking import TfIdf
-from exercise_pipeline.merge.names import core, distinguishing_modifiers, normalize, synonym_group
+from exercise_pipeline.merge.names import (
+    content_words,
+    core,
+    distinguishing_modifiers,
+    name_words,
+    normalize,
+    position_of_word,
+    synonym_group,
+)
 from exercise_pipeline.models import Mention, PairScore, ScoreComponent
 
 MERGE = "merge"
@@ -138,7 +146,10 @@ def score_pair(
     groups_a = {synonym_group(x) for x in (a.name, *a.alt_names)} - {None}
     groups_b = {synonym_group(y) for y in (b.name, *b.alt_names)} - {None}
     same_group = bool(groups_a & groups_b)
-    same_core = any(core(x) == core(y) for x, y in pairs)
+    same_core = any(core(x) == core(y) or name_words(x) == name_words(y) for x, y in pairs)
+    mods = distinguishing_modifiers(a.name, b.name)
+    if mods and all(_said(w, a, b) for w in mods):  # "Standing Calf Raise", one standing
+        mods, same_core = frozenset(), True
     fields_value, differ = _fields_agreement(a, b)
     values = {
         "name_token_set": max(fuzz.token_set_ratio(normalize(x), normalize(y)) for x, y in pairs)
@@ -156,7 +167,6 @@ def score_pair(
     if "position" in differ:
         against.append(f"position differs: {a.fields.position} vs {b.fields.position}")
         penalty += settings.position_penalty
-    mods = distinguishing_modifiers(a.name, b.name)
     if mods and not same_group:
         against.append("distinguishing modifier: " + ", ".join(sorted(mods)))
         penalty += settings.modifier_penalty
@@ -175,6 +185,19 @@ def score_pair(
         MERGE if score >= settings.merge_at else REVIEW if score >= settings.review_at else APART
     )
     return PairScore(a.key, b.key, score, tuple(components), tuple(against), outcome)
+
+
+def _said(word: str, a: Mention, b: Mention) -> bool:
+    """Whether a name's position word says what the other mention's text says of its
+    position already: the two names then differ only in saying it ("Standing Calf Raises",
+    and "Calf Raises" whose steps stand). Where the other says nothing of its position the
+    word tells them apart ("Seated Piriformis Stretch", "Piriformis Stretch")."""
+    position = position_of_word(word)
+    if position is None:
+        return False
+    lacking = b if word in content_words(a.name) else a
+    worded = a if lacking is b else b
+    return lacking.fields.position == position and worded.fields.position in (None, position)
 
 
 def mention_digest(m: Mention, tokens: Sequence[str]) -> str:
