@@ -278,7 +278,8 @@ class SqliteCache:
         return out
 
     def keep_pair_scores(self, new: Mapping[str, bytes], used: Collection[str]) -> None:
-        """Store the pair scores this build computed (``new``); the table keeps only the
+        """Store the pair scores this build computed (``new``, replacing a damaged row it
+        scored again); the table keeps only the
         build's pairs (``used``) when it has grown past twice as many (pairs of mentions that
         changed are of no more use)."""
         if self._db is None:
@@ -286,7 +287,7 @@ class SqliteCache:
         try:
             with self._db:
                 self._db.executemany(
-                    "INSERT OR IGNORE INTO pairs VALUES (?, ?)", sorted(new.items())
+                    "INSERT OR REPLACE INTO pairs VALUES (?, ?)", sorted(new.items())
                 )
                 (stored,) = self._db.execute("SELECT COUNT(*) FROM pairs").fetchone()
                 if stored > 2 * len(used):

@@ -1250,7 +1250,7 @@ def test_terse_cues_inside_a_paragraph_of_steps_are_steps_in_their_order() -> No
         "### Round 1: Star Jumps\nA quick warm-up.\n\n"
         "Start with feet together. Jump out wide. Arms overhead. Jump back in. Repeat.\n\n"
         "### Round 2: Bear Crawl\nGreat for the shoulders.\n\n"
-        "Hands under shoulders. Move your hands forward four steps. Knees low. Slow.\n"
+        "Hands under shoulders. Move your hands forward four steps. Knees low. Keep it slow.\n"
     )
     jumps, crawl = extracted(md, Format.MARKDOWN).mentions
     assert [jumps.name, crawl.name] == ["Star Jumps", "Bear Crawl"]
@@ -1259,7 +1259,8 @@ def test_terse_cues_inside_a_paragraph_of_steps_are_steps_in_their_order() -> No
         "Repeat.",
     )  # fmt: skip
     assert crawl.steps == (
-        "Hands under shoulders.", "Move your hands forward four steps.", "Knees low.", "Slow.",
+        "Hands under shoulders.", "Move your hands forward four steps.", "Knees low.",
+        "Keep it slow.",
     )  # fmt: skip
     # a paragraph that instructs nothing stays the description
     assert jumps.description == ("A quick warm-up.",)
@@ -1286,6 +1287,8 @@ def test_a_run_of_bold_label_sections_with_terse_bullets_is_an_exercise_list() -
     # a run of the same shape listing symptoms and causes instructs nothing: no exercise
     said = " ".join(s for m in result.mentions for s in (*m.steps, *m.description))
     assert "Numb fingers" not in said and "Overuse" not in said
+    alone = md[md.index("## When to See a Doctor") :]
+    assert not extracted(alone, Format.MARKDOWN).mentions
 
 
 def test_a_placeholder_heading_named_by_its_name_field_holds_its_sub_sections() -> None:
@@ -1338,3 +1341,20 @@ def test_questions_and_a_mistakes_section_name_no_exercise() -> None:
     thrusts = result.mentions[0]
     said = " ".join((*thrusts.steps, *thrusts.description, *thrusts.tips, *thrusts.variations))
     assert "Step the feet back" in said  # the question's answer stays the exercise's
+
+
+def test_question_headings_schedules_and_variants_under_an_exercise() -> None:
+    md = (
+        "## Burpee\n\nDrop your hands to the floor. Kick your feet back. Jump up.\n\n"
+        "### Can't do a full burpee?\n\nStep your feet back one at a time. Stand up slowly.\n\n"
+        "## Push-Up\n\nPlace your hands under your shoulders and lower your chest.\n\n"
+        "### Incline Push-Up\n\nPlace your hands on a bench. Lower your chest to it.\n\n"
+        "### Decline Push-Up\n\nPlace your feet on a bench. Lower your chest to the floor.\n\n"
+        "## Class day\n\n### 9:00 Registration\n\n"
+        "### 10:00 Mobility Flow\n\nStand tall and roll your shoulders back ten times.\n\n"
+        "### 11:00 Lunch\n"
+    )
+    got = [m.name for m in extracted(md, Format.MARKDOWN).mentions]
+    assert "Can't do a full burpee?" not in got
+    assert {"Burpee", "Push-Up", "Incline Push-Up", "Decline Push-Up"} <= set(got)
+    assert not {"00 Registration", "00 Lunch", "Registration", "Lunch"} & set(got)

@@ -454,3 +454,35 @@ def test_a_position_word_the_other_mention_already_states_does_not_tell_them_apa
     (other,) = merge([c, d]).pairs
     assert any(x.startswith("distinguishing modifier") for x in other.against)
     assert other.outcome != "merge"
+
+
+def test_a_position_word_does_not_hide_another_word_the_names_differ_in() -> None:
+    a = mention(
+        "a#standing-hip-flexor",
+        "Standing Hip Flexor Stretch",
+        ("Step one foot back and tuck the pelvis.",),
+        position="standing",
+    )
+    b = mention("b#hip-stretch", "Hip Stretch", ("Circle the hips slowly.",), position="standing")
+    (pair,) = merge([a, b]).pairs
+    assert pair.outcome != "merge"
+    assert name_words("Wall Sit") != name_words("Wall Sit-Up")
+    assert name_words("Foam Rolling") == name_words("Foam Roll")
+    assert name_words("Leg Raising") == name_words("Leg Raise")
+
+
+def test_a_damaged_kept_pair_score_is_scored_again_and_replaced(
+    corpus: dict[str, SourceResult], tmp_path: Path
+) -> None:
+    mentions = [m for r in corpus.values() for m in r.extraction.mentions]
+    store = _Counting(tmp_path / "cache.sqlite")
+    fresh = merge(mentions, store=store)
+    db = store.cache._db
+    assert db is not None
+    with db:
+        db.execute("UPDATE pairs SET data = x'c1' WHERE rowid = (SELECT MIN(rowid) FROM pairs)")
+    again = merge(mentions, store=store)
+    assert again.exercises == fresh.exercises
+    assert again.kept_pairs == again.candidate_pairs - 1  # the damaged one, scored again
+    third = merge(mentions, store=store)
+    assert third.kept_pairs == third.candidate_pairs  # and kept: the row was replaced

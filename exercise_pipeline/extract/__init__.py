@@ -140,8 +140,10 @@ def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligne
                 role = _ROLE_OF_LABEL.get(lab[0], "description")
                 if role == "difficulty" and lab[1] not in ("difficulty", "level"):
                     role = "description"  # "Goal:", "Type:": prose, not a difficulty
+                if role == "name" and group.labelled and k == group.body[0]:
+                    continue  # the line that names the entry ("## Exercise 1" / "Name: ...")
                 if role == "name":
-                    continue
+                    role = "description"
                 if role == "target":
                     items.append(("target", piece))
                 elif role == "difficulty":
@@ -183,17 +185,20 @@ _TERSE_WORDS = 4  # "Chest touches ground.", "Land soft.", "Fast.": a cue, not a
 def _cues_among_steps(roles: list[str], pieces: list[Aligned]) -> list[str]:
     """The roles of one paragraph's sentences, with its terse cues read as steps: a short
     sentence between two steps ("Drop to the floor. Chest touches ground. Push up."), or of a
-    paragraph that instructs and says nothing else at length ("Plank position. Drive one
-    knee to chest. Switch. Fast."): a paragraph of steps is read in its order. A longer
-    sentence that instructs nothing stays the description.
+    paragraph that gives two steps or more and says nothing else at length ("Plank position.
+    Drive one knee to chest. Switch. Fast."): a paragraph of steps is read in its order. A
+    longer sentence that instructs nothing stays the description, and so do the short ones
+    beside a single step ("Great for shoulders. Try it today. No gear needed.").
 
-    >>> _cues_among_steps(["description", "step", "description"], [Aligned("Fast.", ())] * 3)
+    >>> _cues_among_steps(["description", "step", "step"], [Aligned("Fast.", ())] * 3)
     ['step', 'step', 'step']
+    >>> _cues_among_steps(["description", "step", "description"], [Aligned("Fast.", ())] * 3)
+    ['description', 'step', 'description']
     """
     steps = [k for k, r in enumerate(roles) if r == "step"]
     if not steps:
         return roles
-    terse = all(
+    terse = len(steps) >= 2 and all(
         r in ("step", "tip") or len(p.text.split()) <= _TERSE_WORDS
         for r, p in zip(roles, pieces, strict=True)
     )

@@ -172,6 +172,11 @@ def labelled_name(block: Block) -> Split | None:
     return Split(block.text[: m.end("name")], rest_at)
 
 
+_PLACEHOLDER = re.compile(
+    r"^\s*(?:exercise|stretch|move|movement|pose|drill)\s*#?\d{1,2}\s*[:.)\-–—]?\s*$", re.I
+)
+
+
 def named_section(blocks: Sequence[Block], i: int) -> tuple[str, int] | None:
     """A heading that only numbers an entry ("## Exercise 1", "### Stretch #2") whose first
     line names it ("**Name:** Barbell Bench Press"): the name, and where the section ends
@@ -180,7 +185,7 @@ def named_section(blocks: Sequence[Block], i: int) -> tuple[str, int] | None:
     b = blocks[i]
     if b.kind is not BlockKind.HEADING or i + 1 >= len(blocks):
         return None
-    if not _NUMBERING.match(b.text) or _NUMBERING.sub("", b.text, count=1).strip():
+    if not _PLACEHOLDER.match(b.text):
         return None
     first = blocks[i + 1]
     lab = label_of(first.text) if first.kind is not BlockKind.HEADING else None
@@ -839,10 +844,13 @@ _CUE_RUN = 3  # sibling sections of one shape that make a run
 def _bullets(blocks: Sequence[Block], k: int) -> list[Block]:
     """The plain bulleted list right after block ``k`` (no numbers, leads or bold)."""
     out: list[Block] = []
-    for b in blocks[k + 1 :]:
+    j = k + 1
+    while j < len(blocks):
+        b = blocks[j]
         if b.kind is not BlockKind.LIST_ITEM or b.number is not None or b.lead or b.bold:
             break
         out.append(b)
+        j += 1
     return out
 
 
@@ -1541,6 +1549,7 @@ def decide(
     if model is None:
         _numbered_names(blocks, groups)
         _titles_over_exercises(blocks, groups)
+        _no_questions(groups)
         return
     from exercise_pipeline.merge.names import core  # merge imports the extract package first
 
@@ -1553,9 +1562,6 @@ def decide(
             continue
         g.role = role
         g.exercise = (bool(g.body) or bool(g.rest_at)) and role == "exercise"
-    for g in named:  # "Can't do full burpees?": a name is never a question
-        if clean_name(g.name).rstrip().endswith("?"):
-            g.exercise = False
     # A reference points at the description of its name. Where the article has none (a
     # plan's lines naming what nothing describes; another plan line describes nothing) it
     # points at nothing: the rules decide.
@@ -1576,6 +1582,7 @@ def decide(
     _series_decided(blocks, groups, dict(zip(map(id, named), ruled, strict=True)))
     _numbered_names(blocks, groups)
     _titles_over_exercises(blocks, groups)
+    _no_questions(groups)
 
 
 def _series_decided(blocks: list[Block], groups: list[Group], ruled: dict[int, bool]) -> None:
@@ -1599,7 +1606,9 @@ def _series_decided(blocks: list[Block], groups: list[Group], ruled: dict[int, b
                 g.exercise = True
 
 
-_HEADING_NUMBER = re.compile(r"^\s*(?:#\s*)?(\d{1,2})\s*[.):\-–—]")
+# "1. Plank", "2) Squat", "#3 - Lunge"; not a time ("9:00 Registration") nor a count
+# ("3-Minute Finisher")
+_HEADING_NUMBER = re.compile(r"^\s*(?:#\s*)?(\d{1,2})(?:[.)]|\s*[:\-–—]\s)(?!\s*\d)")
 
 
 def _heading_number(b: Block) -> int | None:
@@ -1643,6 +1652,11 @@ def _numbered_names(blocks: list[Block], groups: list[Group]) -> None:
         for g in run:
             if g.exercise or g.body or g.rest_at or g.role == "reference":
                 continue
+            assert g.head is not None
+            below = blocks[g.head + 1] if g.head + 1 < len(blocks) else None
+            deeper = below is not None and below.kind is BlockKind.HEADING
+            if deeper and below is not None and below.level > blocks[g.head].level:
+                continue  # "3. Bonus Move" / "### Burpee": a section over its own entries
             if any(w < 0 for _, w in g.evidence) or _NOT_A_NAME.match(clean_name(g.name)):
                 continue
             g.evidence.append(("numbered like its siblings", 0.0))
@@ -1650,24 +1664,39 @@ def _numbered_names(blocks: list[Block], groups: list[Group]) -> None:
             g.exercise = True
 
 
+def _no_questions(groups: list[Group]) -> None:
+    """A name is never a question ("Can't do full burpees?"), whatever decided it."""
+    for g in groups:
+        if g.head is not None and g.exercise and clean_name(g.name).rstrip().endswith("?"):
+            g.exercise = False
+            g.evidence.append(("a question", 0.0))
+
+
 def _titles_over_exercises(blocks: list[Block], groups: list[Group]) -> None:
-    """A heading whose own text is one short paragraph and whose section holds two or more
-    exercises under headings of their own ("### Warm-up" / "Do each for ten reps." /
-    "#### 1. Scapular Pulls" ...) titles them: it is no exercise itself."""
+    """A heading with at most one short paragraph of its own over a numbered series of
+    exercise headings, two or more, one level below it ("### Warm-up" / "Do each for ten
+    reps." / "#### 1. Scapular Pulls" / "#### 2. Cossack Squat" ...) titles them: it is no
+    exercise itself. (An exercise with variants under it, "## Push-Up" / "### Incline
+    Push-Up", is not numbered.)"""
     at = {g.head: g for g in groups if g.head is not None}
     for g in groups:
-        if not g.exercise or g.head is None or g.rest_at or len(g.body) > 1:
+        if not g.exercise or g.head is None or g.rest_at or len(g.body) != 1:
             continue
         head = blocks[g.head]
         if head.kind is not BlockKind.HEADING:
             continue
         children = 0
+        level: int | None = None
         for k in range(g.head + 1, len(blocks)):
             b = blocks[k]
-            if b.kind is BlockKind.HEADING and b.level <= head.level:
+            if b.kind is not BlockKind.HEADING:
+                continue
+            if b.level <= head.level:
                 break
+            level = b.level if level is None else level
             child = at.get(k)
-            children += bool(child and child.exercise and b.kind is BlockKind.HEADING)
+            numbered = _heading_number(b) is not None
+            children += bool(b.level == level and numbered and child and child.exercise)
         if children >= 2:
             g.exercise = False
             g.evidence.append(("titles the exercises under it", 0.0))

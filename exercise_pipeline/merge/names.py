@@ -80,23 +80,28 @@ def content_words(name: str) -> frozenset[str]:
 
 
 def _stem(word: str) -> str:
-    """A word without its "-ing" ("standing" -> "stand", "sitting" -> "sit"): "One-Leg
-    Stand" and "Standing on One Leg" name one thing."""
+    """A word without its "-ing" and a final "e" ("standing" -> "stand", "sitting" -> "sit",
+    "raising" and "raise" -> "rais", "rolling" -> "roll"): "One-Leg Stand" and "Standing on
+    One Leg" name one thing."""
     if len(word) > 5 and word.endswith("ing"):
-        stem = word[:-3]
-        return stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else stem
-    return word
+        word = word[:-3]
+        if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsfz":
+            word = word[:-1]  # "sitting", "running"; not "rolling", "pressing"
+    return word[:-1] if len(word) > 3 and word.endswith("e") else word
 
 
 @functools.lru_cache(maxsize=65536)
 def name_words(name: str) -> frozenset[str]:
     """The meaning words of a name in any order and form: "Heel-to-Toe Walk" and "Heel toe
-    walking" give the same set.
+    walking" give the same set; "up" counts ("Wall Sit" is not "Wall Sit-Up").
 
     >>> sorted(name_words("Standing on One Leg")) == sorted(name_words("One-Leg Stand"))
     True
+    >>> name_words("Wall Sit") == name_words("Wall Sit-Up")
+    False
     """
-    return frozenset(_stem(w) for w in content_words(name))
+    words = (w for w in core(name).split() if w not in _STOP or w == "up")
+    return frozenset(_stem(w) for w in words)
 
 
 _POSITION_WORDS = {

@@ -148,7 +148,9 @@ def score_pair(
     same_group = bool(groups_a & groups_b)
     same_core = any(core(x) == core(y) or name_words(x) == name_words(y) for x, y in pairs)
     mods = distinguishing_modifiers(a.name, b.name)
-    if mods and all(_said(w, a, b) for w in mods):  # "Standing Calf Raise", one standing
+    # "Standing Calf Raise" and "Calf Raise" done standing: the names differ only in it
+    only = content_words(a.name) ^ content_words(b.name) == mods
+    if mods and only and all(_said(w, a, b) for w in mods):
         mods, same_core = frozenset(), True
     fields_value, differ = _fields_agreement(a, b)
     values = {
