@@ -1358,3 +1358,44 @@ def test_question_headings_schedules_and_variants_under_an_exercise() -> None:
     assert "Can't do a full burpee?" not in got
     assert {"Burpee", "Push-Up", "Incline Push-Up", "Decline Push-Up"} <= set(got)
     assert not {"00 Registration", "00 Lunch", "Registration", "Lunch"} & set(got)
+
+
+def test_a_list_item_with_items_of_its_own_ends_at_the_next_item_of_its_level() -> None:
+    md = (
+        "### Opener - 2 rounds:\n\n"
+        "- Sumo squat with a plate\n"
+        "    - 8 slow reps\n"
+        "    - Pause at the bottom each time\n"
+        "- Plate halos, 6 each way. Keep your ribs down!\n"
+        "- Bear hold for 20 seconds. Knees an inch off the floor.\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    squat = next(m for m in result.mentions if m.name.startswith("Sumo squat"))
+    said = " ".join((*squat.steps, *squat.description, *squat.tips))
+    assert "8 slow reps" in said and "Pause at the bottom" in said
+    assert "halos" not in said and "Bear hold" not in said  # the next entries, not its body
+
+
+def test_captions_credits_escaped_images_and_review_dates_are_removed() -> None:
+    md = (
+        "## Wall Slide\n"
+        "![Picture of a wall slide](https://img.example/wall.jpg)\n"
+        " Credit: Shot by Example Studio\n"
+        "Use a smooth wall with room on either side.\n"
+        "**A.** Stand with your back against the wall.\n"
+        "**B.** Slide your arms up the wall slowly.\n\n"
+        "## Door Stretch\n\n"
+        "1. Stand in a doorway. !\\[\\](https://img.example/door-7f.png =171x159.82)\n"
+        "2. Lean forward until you feel the chest stretch.\n\n"
+        '![](/img/door.jpg)\n<figcaption class="caption">Sam, Studio Trainer</figcaption>\n\n'
+        "---\n\n*Last reviewed: January 2025*\n\n*Page last reviewed: 12 March 2024*\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == ["Wall Slide", "Door Stretch"]
+    slide = result.mentions[0]
+    assert slide.steps[0] == "Use a smooth wall with room on either side."  # no credit
+    blob = repr(result.mentions) + " ".join(b.text for b in result.cleaned.blocks)
+    for junk in ("Credit:", "![", "](", "img.example", "Studio Trainer", "Last reviewed",
+                 "last reviewed"):  # fmt: skip
+        assert junk not in blob, junk
+    assert result.mentions[1].steps[0] == "Stand in a doorway."

@@ -1081,6 +1081,17 @@ def _collect(
             body.append(j)  # the item's own items: "- Child's Pose" / "  - Cue: Kneel ..."
             j += 1
             continue
+        nested = bool(body) and previous is not None and head is not None
+        if (
+            nested
+            and after_head
+            and head is not None
+            and head.kind is b.kind is BlockKind.LIST_ITEM
+            and b.level == head.level
+            and blocks[body[0]].kind is BlockKind.LIST_ITEM
+            and blocks[body[0]].level > head.level
+        ):
+            break  # "- Deep goblet squat" / "  - 5 curls" / "- Halo x5 each way.": the next entry
         if after_head and head is not None and head.kind is BlockKind.HEADING:
             key = keys[j]
             sibling = (  # the next field line of a run of them ("- *Deeper:*" after "Easier")

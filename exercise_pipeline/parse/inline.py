@@ -34,10 +34,22 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern("citation-marker", re.compile(r"\s?\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\](?!\()"), None),
     _Pattern(
         "embedded-html",
-        re.compile(r"<(iframe|script|style|video|audio|object|noscript)\b.*?</\1\s*>", re.S | re.I),
+        re.compile(
+            r"<(iframe|script|style|video|audio|object|noscript|figcaption)\b.*?</\1\s*>",
+            re.S | re.I,
+        ),
         None,
     ),
-    _Pattern("md-image", re.compile(r"!\[[^\]\n]*\]\(" + _URL + r"(?:\s+\"[^\"\n]*\")?\)"), None),
+    # an image, also one a scrape escaped ("!\\[\\](https://... =171x159)") or sized
+    _Pattern(
+        "md-image",
+        re.compile(
+            r"!\\?\[[^\]\n]*?\\?\]\("
+            + _URL
+            + r"(?:\s+(?:\"[^\"\n]*\"|=\d+(?:\.\d+)?x\d+(?:\.\d+)?))?\)"
+        ),
+        None,
+    ),
     _Pattern(
         "md-link",
         re.compile(r"\[(?P<text>[^\[\]\n]*)\]\(" + _URL + r"(?:\s+\"[^\"\n]*\")?\)"),

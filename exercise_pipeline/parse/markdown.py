@@ -255,8 +255,20 @@ def _broken(lines: list[Line]) -> bool:
     return all(_hard_break(line.text) for line in lines[:-1])
 
 
+_IMAGE_LINE = re.compile(r"^\s*!\[[^\]\n]*\]\([^)\n]*\)\s*$")
+
+
 def _prose(st: _State, lines: list[Line], *, level: int) -> None:
     """A CommonMark paragraph, refined by the rules of scraped Markdown."""
+    images = [k for k, line in enumerate(lines) if _IMAGE_LINE.match(line.text)]
+    if images and len(lines) > 1:
+        # A picture's line and the line right under it (its caption or credit: "Credit:
+        # Shot by ...") are blocks of their own, whatever text runs on after them.
+        cuts = sorted({0, len(lines), *(c for k in images for c in (k, k + 1, k + 2))})
+        for a, b in itertools.pairwise(cuts):
+            if a < b <= len(lines):
+                _prose(st, lines[a:b], level=level)
+        return
     if all(_PIPE_ROW.match(line.text) for line in lines):
         # "| Psoas Hold | 2 - 4 reps | 30 s |" lines with no delimiter row: a table that a
         # scrape or a hand lost the "|---|" line of; each line is a row, as in a GFM table
