@@ -863,7 +863,7 @@ def cue_runs(blocks: Sequence[Block]) -> frozenset[int]:
     each takes its bullets as its cues, however plain its name. Whether a section is an
     exercise is decided after, from its name and what its cues say; a run of symptom or
     setting lists ("**Physical Issues:**" / "- Back pain") does not instruct."""
-    runs: list[list[int]] = []
+    runs: list[list[tuple[int, list[Block]]]] = []  # (heading, its bullets)
     shape: tuple[int, bool] | None = None
     k = 0
     while k < len(blocks):
@@ -874,20 +874,19 @@ def cue_runs(blocks: Sequence[Block]) -> frozenset[int]:
             if this != shape:
                 runs.append([])
                 shape = this
-            runs[-1].append(k)
+            runs[-1].append((k, items))
             k += 1 + len(items)
             continue
         if shape is None or b.kind is not BlockKind.HEADING or b.level >= shape[0]:
             shape = None  # anything but a higher section's heading ends the run
         k += 1
     found: set[int] = set()
-    for heads in runs:
+    for run in runs:
         instructing = sum(
-            any(is_instruction(x.text) or has_dosage(x.text) for x in _bullets(blocks, k))
-            for k in heads
+            any(is_instruction(x.text) or has_dosage(x.text) for x in items) for _, items in run
         )
-        if len(heads) >= _CUE_RUN and instructing * 2 >= len(heads):
-            found.update(heads)
+        if len(run) >= _CUE_RUN and instructing * 2 >= len(run):
+            found.update(k for k, _ in run)
     return frozenset(found)
 
 
@@ -1081,9 +1080,8 @@ def _collect(
             body.append(j)  # the item's own items: "- Child's Pose" / "  - Cue: Kneel ..."
             j += 1
             continue
-        nested = bool(body) and previous is not None and head is not None
         if (
-            nested
+            body
             and after_head
             and head is not None
             and head.kind is b.kind is BlockKind.LIST_ITEM
@@ -1557,11 +1555,23 @@ def decide(
     ``confidence`` (an exercise needs a body either way).
     """
     _rules(blocks, groups, threshold)
-    if model is None:
-        _numbered_names(blocks, groups)
-        _titles_over_exercises(blocks, groups)
-        _no_questions(groups)
-        return
+    if model is not None:
+        _learned(blocks, groups, threshold=threshold, model=model, confidence=confidence)
+    # the document's shapes, whoever decided the members
+    _numbered_names(blocks, groups)
+    _titles_over_exercises(blocks, groups)
+    _no_questions(groups)
+
+
+def _learned(
+    blocks: list[Block],
+    groups: list[Group],
+    *,
+    threshold: float,
+    model: RoleModel,
+    confidence: float,
+) -> None:
+    """The model's roles over the rules' verdicts (see ``decide``)."""
     from exercise_pipeline.merge.names import core  # merge imports the extract package first
 
     named = [g for g in groups if g.head is not None]
@@ -1591,9 +1601,6 @@ def decide(
             g.role = ""
             g.exercise = True
     _series_decided(blocks, groups, dict(zip(map(id, named), ruled, strict=True)))
-    _numbered_names(blocks, groups)
-    _titles_over_exercises(blocks, groups)
-    _no_questions(groups)
 
 
 def _series_decided(blocks: list[Block], groups: list[Group], ruled: dict[int, bool]) -> None:
@@ -1665,8 +1672,11 @@ def _numbered_names(blocks: list[Block], groups: list[Group]) -> None:
                 continue
             assert g.head is not None
             below = blocks[g.head + 1] if g.head + 1 < len(blocks) else None
-            deeper = below is not None and below.kind is BlockKind.HEADING
-            if deeper and below is not None and below.level > blocks[g.head].level:
+            if (
+                below is not None
+                and below.kind is BlockKind.HEADING
+                and below.level > blocks[g.head].level
+            ):
                 continue  # "3. Bonus Move" / "### Burpee": a section over its own entries
             if any(w < 0 for _, w in g.evidence) or _NOT_A_NAME.match(clean_name(g.name)):
                 continue

@@ -104,15 +104,14 @@ def name_words(name: str) -> frozenset[str]:
     return frozenset(_stem(w) for w in words)
 
 
-_POSITION_WORDS = {
-    "standing": "standing", "seated": "seated", "sitting": "seated", "supine": "supine",
-    "lying": "supine", "prone": "prone", "kneeling": "kneeling", "quadruped": "quadruped",
-}  # fmt: skip
+@functools.cache
+def _position_words() -> dict[str, str]:
+    return dict(load("synonyms")["position_words"])
 
 
 def position_of_word(word: str) -> str | None:
     """The body position a name's word states ("Standing Calf Raise": standing)."""
-    return _POSITION_WORDS.get(word)
+    return _position_words().get(word)
 
 
 @functools.cache
