@@ -156,31 +156,52 @@ class Aligned:
         return self.replace((i, j, "") for i, j in spans)
 
 
-def concat(parts: Sequence[Aligned], sep: str = "", *, sep_from_gap: bool = True) -> Aligned:
+def concat(
+    parts: Sequence[Aligned],
+    sep: str = "",
+    *,
+    sep_from_gap: bool = True,
+    keep_empty: bool = False,
+    empty: str = "",
+) -> Aligned:
     """Join aligned texts with ``sep`` between them.
 
     The separator maps to the source gap between its neighbours (a line break joined into a
     space), or with ``sep_from_gap=False`` to no source at all (a space a renderer adds).
+    An empty part is skipped, or with ``keep_empty=True`` keeps its place between the
+    separators as the text ``empty``, which comes from no source (a table's blank cell).
 
     >>> a = Aligned.from_source("one", 0)
     >>> b = Aligned.from_source("two", 7)
     >>> j = concat([a, b], " ")
     >>> j.text, j.source_span(3, 4)
     ('one two', (3, 7))
+    >>> concat([a, Aligned.empty(), b], " | ", sep_from_gap=False, keep_empty=True, empty="-").text
+    'one | - | two'
     """
     text: list[str] = []
     runs: list[Run] = []
     offset = 0
-    prev_end: int | None = None
+    # where the last part with a source ended; before the first, where that one starts
+    prev_end = next((part.runs[0][1] for part in parts if part.runs), 0)
+    started = False
     for part in parts:
-        if not part.text:
+        if not part.text and not keep_empty:
             continue
-        if sep and prev_end is not None:
-            gap_start = prev_end
-            gap_end = max(part.runs[0][1], gap_start) if sep_from_gap else gap_start
+        if sep and started:
+            gap_start = gap_end = prev_end
+            if sep_from_gap and part.runs:
+                gap_end = max(part.runs[0][1], gap_start)
             runs.append((offset, gap_start, gap_end))
             text.append(sep)
             offset += len(sep)
+        started = True
+        if not part.text:
+            if empty:
+                runs.append((offset, prev_end, prev_end))
+                text.append(empty)
+                offset += len(empty)
+            continue
         for at, start, end in part.runs:
             runs.append((at + offset, start, end))
         text.append(part.text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from exercise_pipeline.models import Format, Range
+from exercise_pipeline.models import BlockKind, Format, Range
 
 from .test_extract import extracted
 
@@ -1399,3 +1399,115 @@ def test_captions_credits_escaped_images_and_review_dates_are_removed() -> None:
                  "last reviewed"):  # fmt: skip
         assert junk not in blob, junk
     assert result.mentions[1].steps[0] == "Stand in a doorway."
+
+
+def test_table_cells_broken_into_lines_hold_one_entry_per_line() -> None:
+    md = (
+        "## Day A\n\n"
+        "| Exercise | Sets x Reps | Rest |\n"
+        "|---|---|---|\n"
+        "| Chin ups<br>Goblet squat<br/>Push press | 3x8<br>3x10<br>4x6 | 90 s |\n"
+        "| Farmer carry | 3 x 40 m<br>(heavy) | 2 min |\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    got = [m.name for m in result.mentions]
+    assert {"Chin ups", "Goblet squat", "Push press", "Farmer carry"} <= set(got)
+    assert not any("<br" in name or "upsGoblet" in name for name in got)
+    blob = " ".join(b.text for b in result.cleaned.blocks)
+    assert "<br" not in blob and "3 x 40 m (heavy)" in blob  # one entry's lines, joined
+
+
+def test_a_circuit_counted_after_the_sign_is_one_entry_per_line() -> None:
+    md = (
+        "## The Thang\n\n"
+        "- Merkins x20\n"
+        "- Imperial Walkers x15\n"
+        "- Lunges x10 each leg.\n"
+        "- Bear Crawl to the far line and back\n\n"
+        "Repeat the circuit three times.\n"
+    )
+    got = [m.name for m in extracted(md, Format.MARKDOWN).mentions]
+    assert {"Merkins", "Imperial Walkers", "Lunges"} <= set(got)
+    assert not any("x20" in name or "x15" in name or "x10" in name for name in got)
+
+
+def test_a_bold_name_with_its_dose_holds_the_bullets_under_it() -> None:
+    md = (
+        "## Balance\n\n"
+        "**Toe Walk** (1 minute)\n"
+        "- Hold the counter\n- Rise onto your toes\n- Walk ten steps\n\n"
+        "**Side Sway** (30 seconds each way)\n"
+        "- Feet apart\n- Shift weight to one foot\n- Back to centre\n\n"
+        "**Warm-up** (5 minutes)\n"
+        "- Jumping jacks\n- Arm circles\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    by_name = {m.name: m for m in result.mentions}
+    walk, sway = by_name["Toe Walk"], by_name["Side Sway"]
+    assert walk.steps == ("Hold the counter", "Rise onto your toes", "Walk ten steps")
+    assert sway.steps[0] == "Feet apart" and "(30 seconds each way)" not in sway.steps
+    assert "Jumping jacks" not in " ".join(by_name.get("Warm-up", walk).steps)  # names, no cues
+
+
+def test_a_numbered_entry_holds_the_items_nested_under_it() -> None:
+    md = (
+        "### Morning Flow\n\n"
+        "1. **Thoracic Opener** - 8 per side\n"
+        "   - Kneel on all fours\n"
+        "   - Rotate one elbow up to the ceiling\n"
+        "2. **Ankle Rocks** - 10 per side\n"
+        "   - Kneel on one knee and drive it over the toes\n"
+        "3. **Circuit finisher** - 2 rounds\n"
+        "   - Squats\n"
+        "   - Push-ups\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    by_name = {m.name: m for m in result.mentions}
+    assert by_name["Thoracic Opener"].steps[-1] == "Rotate one elbow up to the ceiling"
+    assert "drive it over the toes" in " ".join(by_name["Ankle Rocks"].steps)
+    assert "Kneel on all fours" not in " ".join(by_name["Ankle Rocks"].steps)
+    finisher = by_name.get("Circuit finisher")
+    assert finisher is None or "Squats" not in " ".join(finisher.steps)  # a list of names
+
+
+def test_italic_labels_over_bullets_name_their_sections() -> None:
+    md = (
+        "### Core Work\n\n"
+        "*Wall Push-Up:*\n- Stand facing a wall\n- Press both palms into it\n- 10 repetitions\n\n"
+        "*Planks:*\n- Hold plank position\n- Start with 15 seconds\n\n"
+        "*Take your time with each one*\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    by_name = {m.name: m for m in result.mentions}
+    assert {"Wall Push-Up", "Planks"} <= set(by_name)
+    assert by_name["Planks"].steps[0] == "Hold plank position"  # names what it is under
+    assert by_name["Wall Push-Up"].steps[1] == "Press both palms into it"
+    assert "Take your time with each one" not in by_name
+
+
+def test_a_title_on_the_line_under_an_empty_or_picture_only_heading_is_its_title() -> None:
+    md = (
+        "### Strengthening\n\n"
+        "##### **![](https://img.example/a.png =120x120)**\n  \nSide Lift \n\n"
+        "* Lie on your side with your knees bent.\n* Lift the top leg slowly.\n\n"
+        "#####   \nChair Rise \n\n"
+        "* Sit near the front of a chair.\n* Lean forward and stand up without your hands.\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    headings = [b.text for b in result.cleaned.blocks if b.kind is BlockKind.HEADING]
+    assert headings == ["Strengthening", "Side Lift", "Chair Rise"]
+    lift = next(m for m in result.mentions if m.name == "Side Lift")
+    assert lift.steps == ("Lie on your side with your knees bent.", "Lift the top leg slowly.")
+
+
+def test_numbers_typed_into_bulleted_items_are_no_steps_of_their_own() -> None:
+    html = (
+        "<html><body><main><h1>Arm Circles</h1>"
+        "<ul><li>1. Reach your arms out to the sides. Circle them backward 20 times.</li>"
+        "<li>2. Circle them forward 20 times. Keep your shoulders down.</li></ul>"
+        "</main></body></html>"
+    )
+    circles = extracted(html, Format.HTML).mentions[0]
+    assert circles.steps[0] == "Reach your arms out to the sides."
+    assert not any(s.strip() in ("1.", "2.") for s in circles.steps)
+    assert "Circle them forward 20 times." in circles.steps

@@ -88,6 +88,10 @@ _ROLE_OF_LABEL: dict[str, str | None] = {
 }
 
 
+_TYPED_NUMBER = re.compile(r"\d{1,2}[.)]\s+(?=\S)")
+_PARENTHESISED = re.compile(r"\(\s*([^()]*?)\s*\)")
+
+
 def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligned]], list[int]]:
     """(role, text) items of a mention in order, and the step numbers seen."""
     items: list[tuple[str, Aligned]] = []
@@ -104,7 +108,11 @@ def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligne
         head = blocks[group.head].content
         if group.dose_to:  # "3x5-8 Pull-up progression": the dose before the name
             items.append(("dose", head.slice(0, group.dose_to).strip()))
-        add_sentences(head.slice(group.rest_at, len(head.text)).strip(), None)
+        after = head.slice(group.rest_at, len(head.text)).strip()
+        if (inner := _PARENTHESISED.fullmatch(after.text)) and has_dosage(inner.group(1)):
+            items.append(("dose", after.slice(inner.start(1), inner.end(1))))  # "(30 seconds)"
+        else:
+            add_sentences(after, None)
     elif group.head is not None and blocks[group.head].kind is BlockKind.HEADING:
         head = blocks[group.head].content  # "Leg Swings (30 seconds per leg)": its dose
         if dose := _HEADING_DOSE.search(head.text):
@@ -168,6 +176,9 @@ def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligne
             rest = re.match(r"\s*[:\-–—.|]?\s*", b.text[b.lead :])
             start = b.lead + (rest.end() if rest else 0)
             add_sentences(b.content.slice(start, len(b.text)).strip(), role_from_heading)
+        elif b.kind is BlockKind.LIST_ITEM and (typed := _TYPED_NUMBER.match(b.text)):
+            # "<li>1. Reach your arms out ...</li>" in a bulleted list: the number is typed
+            add_sentences(b.content.slice(typed.end(), len(b.text)), role_from_heading)
         else:
             add_sentences(b.content, role_from_heading)
     return items, numbers

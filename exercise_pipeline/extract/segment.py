@@ -54,12 +54,14 @@ _NAME_SPLIT = re.compile(r"^(?P<name>[A-Z0-9][^:.!?]{1,60}?)\s*:\s+(?P<rest>\S.*
 _NAME_DOSE = re.compile(r"^(?P<name>[^()]{2,60}?)\s*\((?P<dose>[^()]*\d[^()]*)\)\s*[.:]?$")
 # A log's line that counts last: "Bench Press 4x", "chest: Lateral Raise 3x (cable or
 # dumbbells)", "Squat 3x8 | maybe 5x" (a one-word label before it is the log's muscle group);
-# a load may come between ("Squat 50 4x12", "Shoulder press 30 2x6 20 2x10": more sets after)
+# a load may come between ("Squat 50 4x12", "Shoulder press 30 2x6 20 2x10": more sets after);
+# or the count after the sign: "Merkins x20", "Lunges x10 each leg."
 _NAME_COUNT = re.compile(
     r"^(?:(?P<group>[A-Za-z]{2,12}):\s+)?(?P<name>[A-Za-z0-9][^|:]{1,60}?)"
     r"(?:\s+(?P<load>\d{1,3}(?:[.,]\d{1,2})?(?:\s+\d{1,3}(?:[.,]\d{1,2})?)*)\s*(?:kg|lbs?)?)?\s+"
-    r"(?P<dose>\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s*[x×](?:\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?)?)"
-    r"(?:\s+(?:\(.*\)|\|.*|each\s+side\b.*|@.*)|[\s,+]++[\d.,x×+\s]*+)?$",
+    r"(?P<dose>\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s*[x×](?:\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?)?"
+    r"|[x×]\s?\d{1,3}(?:\s*[-–]\s*\d{1,3})?)"
+    r"(?:\s+(?:\(.*\)|\|.*|each\s+(?:side|way|leg|arm)\b.*|@.*)|[\s,+]++[\d.,x×+\s]*+)?\.?$",
     re.I,
 )
 # A log's line that weighs last: "Bench press 25,10,5,2.5", "Dumbbell row 55", "Push down
@@ -255,14 +257,15 @@ def _reads_as_one(name: str) -> bool:
     return name_score(clean_name(name)).total >= 1.0
 
 
-def _plan_name(name: str) -> bool:
+def _plan_name(name: str, *, verbs: bool = False) -> bool:
     """Whether a plan's entry names an exercise: a title ("Hinge Progression", "Pull Ups",
-    verbs as they may read) or a short phrase that does not instruct; no day, week, rest or
-    date of the plan."""
+    verbs as they may read) or a short phrase that does not instruct (or, with ``verbs``,
+    one that does: the cell of a column of exercises); no day, week, rest or date of the
+    plan."""
     return (
         bool(name)
         and len(name.split()) <= 7
-        and (_title_case(name) or _is_a_name(name))
+        and (verbs or _title_case(name) or _is_a_name(name))
         and not is_dose_line(name)  # a dose in the name's column: "| 30s | |" shifted left
         and not _NOT_A_NAME.match(name)
         and not label_of(name + ": x")  # "| Sets | 3 |" is a field's row
@@ -300,7 +303,9 @@ def _table_entry(block: Block, header: Block | None = None) -> Split | None:
         if not dose or not is_dose_line(dose):
             return None
     name = cells[at].strip()
-    if not is_title_like(name, max_words=7) or not _plan_name(name):
+    # the exercise column's cell names one even when it reads as a verb ("Push press")
+    fits = _plan_name(name) or (bool(named) and _plan_name(name, verbs=True))
+    if not is_title_like(name, max_words=7) or not fits:
         return None
     name_at = sum(len(c) + 3 for c in cells[:at])
     before = " ".join(c for c in cells[:at] if not re.fullmatch(r"#?\d{1,3}\.?", c.strip()))
@@ -316,6 +321,30 @@ _DOSE_FIRST = re.compile(
 )
 
 
+# "Do 1 minute of Pike Push-ups.", "Do 100 Pull-ups (or modify to Australian Pull-ups).":
+# an imperative that doses an exercise named last, with maybe a remark in parentheses.
+_DO_DOSE = re.compile(
+    r"^(?i:do|perform|complete)\s+(?P<plan>\d[^()]*?)\s*(?P<remark>\([^()]*\))?\s*[.!]?$"
+)
+
+
+def _imperative_dose(block: Block) -> Split | None:
+    """A list item that tells how much of an exercise to do ("Do 300 Squats.")."""
+    m = _DO_DOSE.match(block.text) if block.kind is BlockKind.LIST_ITEM else None
+    first = _DOSE_FIRST.match(m.group("plan")) if m and not block.lead else None
+    if m is None or first is None:
+        return None
+    name = first.group("name").strip()
+    if not has_dose_unit(first.group("dose")):
+        count = re.fullmatch(r"(\d+)(?:\s*[-–~]\s*\d+)?", first.group("dose").strip())
+        if count is None or int(count.group(1)) < 2 or not _reads_as_one(name):
+            return None  # a count is more than one, of what reads as an exercise
+    if not _plan_name(name):
+        return None
+    rest_at = m.start("remark") if m.group("remark") else len(block.text)
+    return Split(name, rest_at, m.start("plan") + first.end("dose"))
+
+
 def dose_item(block: Block) -> Split | None:
     """ "Low lunges (30s left, 30s right)", "foam roll IT band - 10 passes", a dose first
     ("3x5-8 Pull-up progression", "12 reps Lateral Arm Walk") or a plan's table row -> where
@@ -329,6 +358,8 @@ def dose_item(block: Block) -> Split | None:
         BlockKind.PARAGRAPH,
     ):
         return None
+    if imperative := _imperative_dose(block):
+        return imperative
     first = _DOSE_FIRST.match(block.text)  # a plan's line in any block: "12 reps Push-Up"
     if first and has_dose_unit(first.group("dose")):  # "12 reps", "3x5-8"; not "10"
         name = first.group("name").strip()
@@ -830,7 +861,7 @@ def _cues_of(head: Block | None, b: Block, *, siblings: bool = False, run: bool 
         return False
     dosed = bool(_NAME_DOSE.match(head.text))  # "Leg Swings (30 seconds per leg)"
     if run or (siblings and (dosed or name_score(clean_name(head.text)).total >= 1.0)):
-        return name_score(b.text).total < 2.0 and name_split(b) is None
+        return not _names_one(b.text, head.text) and name_split(b) is None
     # a name, or one carrying its dose; an item that opens with a verb or a count ("Stand
     # on one leg", "10 forward circles") is a cue
     named = name_score(clean_name(head.text)).total >= 2.0 or dosed
@@ -1182,6 +1213,55 @@ def _collect(
     return body, j
 
 
+def _names_one(text: str, head: str = "") -> bool:
+    """Whether a list item names an exercise rather than cueing one: "Squats", "Pull ups"; not
+    "Lunge with rotation and reach", which instructs with a name, nor "Hold plank position"
+    under "Planks:", which names the exercise it is under (``head``)."""
+    if name_score(text).total < 2.0:
+        return False
+    known = known_name(text)
+    if known and head and _stems(known) <= _stems(head):
+        return False
+    return len(text.split()) <= 2 or not (is_instruction(text) or opens_with_verb(text))
+
+
+def _stems(text: str) -> set[str]:
+    return {w.rstrip("s") for w in re.findall(r"[a-z]+", text.lower())}
+
+
+def _own_items(blocks: list[Block], i: int, split: Split, plans: list[Split | None]) -> list[int]:
+    """The items an entry named on its own line holds: the items nested under a list item
+    ("1. **Hip Circles** - 10 per direction" / "   - Standing or on all fours"), or the list
+    right under a bold name that carries at most its dose ("**Heel Raises** (1 minute)" /
+    "- Hold chair back" / "- Rise up on tiptoes"). They are its cues, up to an item that is
+    an entry of its own (named, dosed with a name, or an exercise's known name); a list
+    whose first item names an exercise is a list of exercises, not cues."""
+    b = blocks[i]
+    rest = b.text[split.rest_at :].strip(" \t-–—:,.")
+    dose = not rest or is_dose_line(rest) or re.fullmatch(r"\([^()]*\)", rest) is not None
+    if b.kind is BlockKind.LIST_ITEM:
+        nested = True
+    elif b.kind is BlockKind.PARAGRAPH and b.lead and dose:
+        nested = False
+    else:
+        return []
+    own: list[int] = []
+    j = i + 1
+    level = None
+    while j < len(blocks):
+        x = blocks[j]
+        if x.kind is not BlockKind.LIST_ITEM or (nested and x.level <= b.level):
+            break
+        level = x.level if level is None else level
+        if x.level < level or x.lead or x.bold or plans[j] is not None or name_split(x):
+            break
+        if _names_one(x.text, split.name):
+            break
+        own.append(j)
+        j += 1
+    return own
+
+
 def group_blocks(blocks: list[Block]) -> list[Group]:
     """Blocks in groups: one per candidate heading, and runs of loose text between them."""
     groups: list[Group] = []
@@ -1219,13 +1299,14 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
             groups.append(Group(head=i, name=name, body=list(range(i + 1, end)), labelled=True))
             i = end
         elif split:
+            own = _own_items(blocks, i, split, plans)
             groups.append(
                 Group(
                     head=i, name=split.name, rest_at=split.rest_at, dose_to=split.dose_to,
-                    prescribed=prescribed, listed=listed, labelled=labelled,
+                    prescribed=prescribed, listed=listed, labelled=labelled, body=own,
                 )
             )  # fmt: skip
-            i += 1
+            i += 1 + len(own)
         elif (is_candidate(b) or i in heads) and not field:
             siblings = b.kind is BlockKind.HEADING and b.level in cue_levels
             body, j = _collect(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from markdown_it import MarkdownIt
@@ -27,6 +28,7 @@ from exercise_pipeline.models import Block, BlockKind, Document, Removal
 from exercise_pipeline.parse.inline import strip_inline
 from exercise_pipeline.parse.lines import (
     Line,
+    is_title_like,
     is_wrapped,
     join_lines,
     split_lines,
@@ -53,6 +55,8 @@ BULLET = re.compile(r"^[ \t]*•(?:[ \t]+|$)")
 _CELL = re.compile(r"(?:\\.|[^|\\])+")
 # A line of table cells between pipes: "| a | b |".
 _PIPE_ROW = re.compile(r"^[ \t]*\|(?:(?:\\.|[^|\\])*\|){2,}[ \t]*$")
+# A line break inside a table cell ("Chin ups<br>Goblet squat"): GFM cells hold one line.
+_CELL_BREAK = re.compile(r"[ \t]*<br[ \t]*/?>[ \t]*", re.I)
 # TOML front matter, which the front-matter plugin (YAML only) leaves alone.
 TOML_FENCE = "+++"
 # A step marker in bold at the start of a line: "**A.** Stand ...", "**2)** ...", "**Step 3:** ...".
@@ -63,6 +67,11 @@ BOLD_LEAD = re.compile(r"^(?P<mark>\*\*|__)(?P<name>[^*_\n]{1,80}?)(?P=mark)")
 # A bold line is a heading; a bold sentence ("**Repeat 10 times.**") is only emphasis.
 BOLD_LINE = re.compile(
     r"^[ \t]*(?P<mark>\*\*|__)(?P<text>[^*_\n].*?)(?<![.!?])(?P=mark)[ \t]*:?[ \t]*$"
+)
+# An italic line that ends with a colon labels what follows as a bold one does ("*Dead Bug:*"
+# over its bullets); an italic line without one is only emphasis ("*Use the chair for support*").
+ITALIC_LABEL = re.compile(
+    r"^[ \t]*(?P<mark>[*_])(?P<text>[^*_\s][^*_\n]{0,60}?)(?::(?P=mark)|(?P=mark)[ \t]*:)[ \t]*$"
 )
 
 
@@ -84,6 +93,9 @@ class _State:
     blocks: list[Block] = field(default_factory=list)
     removals: list[Removal] = field(default_factory=list)
     covered: set[int] = field(default_factory=set)
+    # an empty ATX heading's level and the line after it, where a scrape may have put its
+    # title ("#####   " / "Clam")
+    empty_heading: tuple[int, int] | None = None
 
     def remove(self, start: int, end: int, rule: str) -> None:
         if start < end:
@@ -255,6 +267,8 @@ def _broken(lines: list[Line]) -> bool:
     return all(_hard_break(line.text) for line in lines[:-1])
 
 
+# A heading that is only a picture, in emphasis or not.
+_PICTURE_ONLY = re.compile(r"(?:\*\*|__|\*|_)?!\[[^\]\n]*\]\([^)\n]*\)(?:\*\*|__|\*|_)?")
 _IMAGE_LINE = re.compile(r"^\s*!\[[^\]\n]*\]\([^)\n]*\)\s*$")
 
 
@@ -277,8 +291,7 @@ def _prose(st: _State, lines: list[Line], *, level: int) -> None:
                 Aligned.from_source(m.group(0), line.start + m.start()).strip()
                 for m in _CELL.finditer(line.text)
             ]
-            row = concat(cells, " | ", sep_from_gap=False)
-            st.emit(BlockKind.TABLE_ROW, row, (line.start + line.indent, line.end), level=level)
+            _rows(st, cells, (line.start + line.indent, line.end), level=level)
         return
     bullets = [k for k, line in enumerate(lines) if BULLET.match(line.text)]
     if bullets:
@@ -293,7 +306,7 @@ def _prose(st: _State, lines: list[Line], *, level: int) -> None:
             content = _joined([first, *run[1:]])
             st.emit(BlockKind.LIST_ITEM, content, span, level=level + 1, marker="•")
         return
-    if len(lines) == 1 and BOLD_LINE.match(lines[0].text):
+    if len(lines) == 1 and (BOLD_LINE.match(lines[0].text) or ITALIC_LABEL.match(lines[0].text)):
         st.emit(BlockKind.HEADING, _joined(lines), _span(lines), level=max(level, 4), bold=True)
         return
     runs: list[tuple[bool, list[Line]]] = [(False, [])]  # (a title line, its lines)
@@ -328,7 +341,11 @@ def _prose(st: _State, lines: list[Line], *, level: int) -> None:
             content = content.slice(step.end(), len(content))
             st.emit(BlockKind.LIST_ITEM, content, (content.span[0], span[1]), level=max(level, 1),
                     number=_ordinal(step.group("n")), marker=step.group("n"))  # fmt: skip
-        elif len(run) == 1 and several and BOLD_LINE.match(run[0].text):
+        elif (
+            len(run) == 1
+            and several
+            and (BOLD_LINE.match(run[0].text) or ITALIC_LABEL.match(run[0].text))
+        ):
             st.emit(BlockKind.HEADING, content, span, level=max(level, 4), bold=True)
         else:
             st.emit(BlockKind.PARAGRAPH, content, span, level=level)
@@ -359,7 +376,11 @@ def _heading(st: _State, tok: Token, inline: Token, item: _Item | None) -> None:
         content = Aligned.from_source(rest[:stop], line.start + m.end()).strip()
         if not content.text:  # "#", "## ##": an empty heading is markup
             st.remove(start, line.end, "md-empty-block")
+            if item is None:
+                st.empty_heading = (end, len(tok.markup))
             return
+        if item is None and _PICTURE_ONLY.fullmatch(content.text):
+            st.empty_heading = (end, len(tok.markup))  # "##### **![](photo.jpg)**" / "Bridge"
         if item is not None:
             st.remove(line.start + at, line.start + m.end(), "md-heading-marker")
         if close:
@@ -417,11 +438,48 @@ def _table(st: _State, tokens: list[Token], i: int, *, starts_item: bool) -> int
             Aligned.from_source(m.group(0), line.start + at + m.start()).strip()
             for m in _CELL.finditer(line.text[at:])
         ]
-        # " | " between cells stands for no source text: "a  |b" has a gap of the same length,
-        # which would read as the same characters.
-        row = concat(cells, " | ", sep_from_gap=False)
-        st.emit(BlockKind.TABLE_ROW, row, (line.start + at, line.end))
+        _rows(st, cells, (line.start + at, line.end))
     return i + 1
+
+
+def _cell_lines(st: _State, cell: Aligned) -> list[Aligned]:
+    """A cell's lines between its "<br>" tags, which are removed as markup."""
+    lines: list[Aligned] = []
+    at = 0
+    for m in _CELL_BREAK.finditer(cell.text):
+        lines.append(cell.slice(at, m.start()))
+        for start, end in cell.source_ranges(m.start(), m.end()):
+            st.remove(start, end, "html-tag")
+        at = m.end()
+    lines.append(cell.slice(at, len(cell.text)))
+    return [line for line in lines if line.text] if len(lines) > 1 else lines
+
+
+def _rows(st: _State, cells: list[Aligned], span: tuple[int, int], *, level: int = 0) -> None:
+    """A table row's blocks. Cells broken into lines with "<br>" stand for several rows
+    when two or more of them hold the same number of lines ("Chin ups<br>Goblet squat" beside
+    "3x8<br>3x10"): line j of each such cell is row j, a one-line cell belongs to the first;
+    otherwise a cell's lines are joined with spaces."""
+    # " | " between cells stands for no source text: "a  |b" has a gap of the same length,
+    # which would read as the same characters.
+    lines = [_cell_lines(st, cell) for cell in cells]
+    counts = Counter(len(ls) for ls in lines if len(ls) > 1)
+    depth = max((n for n, seen in counts.items() if seen >= 2), default=0)
+    if not depth:
+        cells = [concat(ls, " ", sep_from_gap=False) for ls in lines]
+        st.emit(BlockKind.TABLE_ROW, concat(cells, " | ", sep_from_gap=False), span, level=level)
+        return
+    for j in range(depth):
+        row: list[Aligned] = []
+        for ls in lines:
+            if len(ls) == depth:
+                row.append(ls[j])
+            else:  # a one-line cell (or one of other lines) is the first row's
+                row.append(concat(ls, " ", sep_from_gap=False) if j == 0 else Aligned.empty())
+        while row and not row[-1].text:
+            row.pop()
+        text = concat(row, " | ", sep_from_gap=False, keep_empty=True, empty="–")
+        st.emit(BlockKind.TABLE_ROW, text, span, level=level)
 
 
 def _markup(st: _State, tok: Token, rule: str) -> None:
@@ -520,12 +578,22 @@ def _leaf(st: _State, tokens: list[Token], i: int, item: _Item | None) -> int:
         item.children += 1
     level = item.depth + 1 if item else 0
     kind = tok.type
+    empty, st.empty_heading = st.empty_heading, None
     if kind == "paragraph_open":
         keep = _marker_at(st, tok.map[0], starts)
         texts = tokens[i + 1].content.split("\n")
         lines = st.content_lines(tok.map[0], texts, keep, tok.map[1])
         st.rest_of(tok.map[0], tok.map[1])
-        if starts is None:
+        titled = (
+            empty is not None
+            and item is None
+            and all(not st.lines[n].text.strip() for n in range(empty[0], tok.map[0]))
+        )
+        if titled and len(lines) == 1 and is_title_like(lines[0].text, max_words=8):
+            assert empty is not None
+            # "#####   " then "Clam" on the next line: the empty heading's title
+            st.emit(BlockKind.HEADING, _joined(lines), _span(lines), level=empty[1])
+        elif starts is None:
             _prose(st, lines, level=level)
         else:
             first = lines[0].start if keep is None else st.lines[tok.map[0]].start + keep
