@@ -1511,3 +1511,37 @@ def test_numbers_typed_into_bulleted_items_are_no_steps_of_their_own() -> None:
     assert circles.steps[0] == "Reach your arms out to the sides."
     assert not any(s.strip() in ("1.", "2.") for s in circles.steps)
     assert "Circle them forward 20 times." in circles.steps
+
+
+def test_an_html_table_of_exercises_is_read_by_its_columns() -> None:
+    html = (
+        "<html><body><main><h2>Routine</h2><table>"
+        "<thead><tr><th>Exercise</th><th>Breaths/Reps</th><th>Link</th></tr></thead><tbody>"
+        "<tr><td>Happy baby pose</td><td>10 deep breaths</td><td><a href='/a'>Guide</a></td></tr>"
+        "<tr><td>Lying glute stretch</td><td>30&nbsp;seconds per side</td><td>Video</td></tr>"
+        "<tr><td>Rotate and reach</td><td>5 reps per side</td><td>Video</td></tr>"
+        "</tbody></table></main></body></html>"
+    )
+    got = [m.name for m in extracted(html, Format.HTML).mentions]
+    assert got == ["Happy baby pose", "Lying glute stretch", "Rotate and reach"]
+
+
+def test_counts_after_a_look_alike_sign_are_counts() -> None:
+    md = (
+        "### Warm up\n\nStand up, then:\n\n"
+        "1. Quarter squats ✕ 10.\n2. Skater ✕ 5 each side.\n"
+        "3. Plie squat ✕ 10. Hold the last one and pulse for 10.\n\n"
+        "Lie on your side, then:\n\n1. Clam ✕ 10.\n2. Repeat on the other side.\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    by_name = {m.name: m for m in result.mentions}
+    assert [n for n in by_name if n != "Warm up"] == [
+        "Quarter squats",
+        "Skater",
+        "Plie squat",
+        "Clam",
+    ]
+    plie = by_name["Plie squat"]
+    assert "pulse for 10" in " ".join(plie.steps + plie.tips + plie.variations + plie.description)
+    warm = by_name.get("Warm up")  # a warm-up heading over them may be an entry of its own
+    assert warm is None or "Skater" not in " ".join(warm.steps)

@@ -173,7 +173,7 @@ def test_html_lists_tables_and_entities() -> None:
         (BlockKind.LIST_ITEM, "Exhale", 3),
         (BlockKind.LIST_ITEM, "Lower one leg", 4),
         (BlockKind.PARAGRAPH, "Keep the back flat", None),
-        (BlockKind.TABLE_ROW, "Hold 5–10 s", None),
+        (BlockKind.TABLE_ROW, "Hold | 5–10 s", None),  # cells between " | ", as in Markdown
     ]
     amp = parsed.blocks[1]
     k = amp.text.index("&")

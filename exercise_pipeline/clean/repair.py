@@ -304,6 +304,9 @@ def _spaced_run(m: re.Match[str]) -> str:
     return re.sub(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", " ", joined)
 
 
+# A multiplication sign drawn with a look-alike ("Skater ✕ 5", "3✖10"): the sign that counts.
+_TIMES_LOOKALIKE = re.compile(r"[✕✖⨯](?=\s*\d)|(?<=\d)\s?[✕✖⨯]")
+
 Replace = Callable[[re.Match[str]], str]
 # A pattern, or a function that builds it on first use (from a vocabulary file)
 Pattern = re.Pattern[str] | Callable[[], re.Pattern[str]]
@@ -355,6 +358,7 @@ FIXERS: tuple[NamedFixer, ...] = (
     ),
     _fixer("bullets", (_LEADING_BULLET, _const("")), (_INNER_BULLET, _const("; "))),
     _fixer("uncurl_quotes", (_QUOTE, lambda m: _QUOTE_OF[m.group()])),
+    _fixer("times_sign", (_TIMES_LOOKALIKE, _const("×"))),
     _fixer("broken_ellipsis", (_BROKEN_ELLIPSIS, _const(" "))),
     _fixer("contractions", (lambda: _contractions()[0], _contraction)),
     _fixer("lost_spaces", (_GLUED, _spaced_run)),

@@ -55,15 +55,19 @@ _NAME_DOSE = re.compile(r"^(?P<name>[^()]{2,60}?)\s*\((?P<dose>[^()]*\d[^()]*)\)
 # A log's line that counts last: "Bench Press 4x", "chest: Lateral Raise 3x (cable or
 # dumbbells)", "Squat 3x8 | maybe 5x" (a one-word label before it is the log's muscle group);
 # a load may come between ("Squat 50 4x12", "Shoulder press 30 2x6 20 2x10": more sets after);
-# or the count after the sign: "Merkins x20", "Lunges x10 each leg."
+# or the count after the sign: "Merkins x20", "Lunges x10 each leg.", "Plie squat × 10. Pulse
+# on the last one." (what follows the count is its text)
 _NAME_COUNT = re.compile(
     r"^(?:(?P<group>[A-Za-z]{2,12}):\s+)?(?P<name>[A-Za-z0-9][^|:]{1,60}?)"
     r"(?:\s+(?P<load>\d{1,3}(?:[.,]\d{1,2})?(?:\s+\d{1,3}(?:[.,]\d{1,2})?)*)\s*(?:kg|lbs?)?)?\s+"
     r"(?P<dose>\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s*[x×](?:\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?)?"
     r"|[x×]\s?\d{1,3}(?:\s*[-–]\s*\d{1,3})?)"
-    r"(?:\s+(?:\(.*\)|\|.*|each\s+(?:side|way|leg|arm)\b.*|@.*)|[\s,+]++[\d.,x×+\s]*+)?\.?$",
+    r"(?:\s+(?:\(.*\)|\|.*|each\s+(?:side|way|leg|arm)\b.*|@.*)|[\s,+]++[\d.,x×+\s]*+"
+    r"|\.\s+\S.*)?\.?$",
     re.I,
 )
+# An entry that counts with the sign, right after its name ("Clam × 10", "Skater x 5 each side")
+_COUNTED_BY_SIGN = re.compile(r"^[A-Za-z][^|:×]{1,60}?\s[x×]\s?\d{1,3}\b", re.I)
 # A log's line that weighs last: "Bench press 25,10,5,2.5", "Dumbbell row 55", "Push down
 # with rope 50 or 27.5" (the loads of the sessions; the name has no digit)
 _NAME_LOAD = re.compile(
@@ -433,6 +437,8 @@ def _prescribed(blocks: list[Block], i: int) -> Split | None:
     split = dose_item(blocks[i]) or _counted_first(blocks[i])
     if not split:
         return None
+    if blocks[i].kind is BlockKind.LIST_ITEM and _COUNTED_BY_SIGN.match(blocks[i].text):
+        return split  # "Clam × 10.": a count after the sign doses whatever is around it
     # a neighbour in the same list dosed too, one item apart at most ("Squat - 10 reps",
     # "Rest - 60 seconds", "Lunge - 10 reps"), or with a bare count first ("10 Pistols")
     family = _line_family(blocks[i])

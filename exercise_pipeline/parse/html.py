@@ -106,16 +106,41 @@ class _Ctx:
         bold: bool = False,
         lead: str = "",
     ) -> None:
+        self.emit_content(
+            kind, self.content(strings), strings, level=level, number=number, marker=marker,
+            bold=bold, lead=lead,
+        )  # fmt: skip
+
+    def content(self, strings: _Inline) -> Aligned:
+        """The aligned text of inline strings; a ``None`` (a <br>) is the renderer's space."""
         parts: list[Aligned] = []
         for s in strings:
-            if s is None:  # a <br> or cell boundary: the renderer's space
+            if s is None:
                 if parts and parts[-1].text != " ":
                     parts.append(Aligned(" ", ()))
                 continue
             located = self.located.get(s.pos)
             if located is not None:
                 parts.append(located)
-        content = _collapse(_join(parts))
+        return _collapse(_join(parts))
+
+    def emit_row(self, cells: list[_Inline], *, level: int) -> None:
+        """A table row: its cells' texts between " | ", as a Markdown table's row reads."""
+        row = concat([self.content(cell) for cell in cells], " | ", sep_from_gap=False)
+        self.emit_content(BlockKind.TABLE_ROW, row, [s for c in cells for s in c], level=level)
+
+    def emit_content(
+        self,
+        kind: BlockKind,
+        content: Aligned,
+        strings: _Inline,
+        *,
+        level: int = 0,
+        number: int | None = None,
+        marker: str | None = None,
+        bold: bool = False,
+        lead: str = "",
+    ) -> None:
         if not content.text:
             return
         for s in strings:
@@ -506,11 +531,8 @@ def _block(ctx: _Ctx, el: Element, main: Element, depth: int) -> None:
     elif name == "li":
         _list_item(ctx, el, main, depth)
     elif name == "tr":
-        cells: _Inline = []
-        for cell in el.elements():
-            if cell.name in ("td", "th"):
-                cells.extend([*_inline(tree, cell), None])
-        ctx.emit(BlockKind.TABLE_ROW, cells, level=depth)
+        cells = [_inline(tree, cell) for cell in el.elements() if cell.name in ("td", "th")]
+        ctx.emit_row(cells, level=depth)
     elif (
         name in ("p", "dt", "dd", "figcaption", "pre", "caption", "summary") and not el.holds_block
     ):
