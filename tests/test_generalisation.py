@@ -1545,3 +1545,30 @@ def test_counts_after_a_look_alike_sign_are_counts() -> None:
     assert "pulse for 10" in " ".join(plie.steps + plie.tips + plie.variations + plie.description)
     warm = by_name.get("Warm up")  # a warm-up heading over them may be an entry of its own
     assert warm is None or "Skater" not in " ".join(warm.steps)
+
+
+def test_a_list_of_names_each_with_its_dose_after_it_is_a_plan() -> None:
+    md = (
+        "### Cool down\n\n"
+        "- Shell stretch 20 second hold.\n"
+        "- Side bend 30 seconds each side.\n"
+        "- Neck stretch 10 seconds.\n\n"
+        "Sales extension 201 is open all week.\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    got = [m.name for m in result.mentions]
+    assert [n for n in got if n != "Cool down"] == ["Shell stretch", "Side bend", "Neck stretch"]
+    assert "10 seconds" in " ".join(result.mentions[-1].steps)
+
+
+def test_an_faq_pages_quick_answer_is_no_exercise() -> None:
+    md = (
+        "# Which stretches help at a desk?\n\n"
+        "**Quick Answer:** Chin tucks and wall angels. Do them every hour.\n\n"
+        "**Bottom line:** Move often. Stand up every half hour.\n\n"
+        "## Top Desk Exercises\n\n"
+        "**Chin tucks:**\n- Pull the chin straight back\n- Hold 5 seconds\n\n"
+        "**Wall angels:**\n- Stand with your back to a wall\n- Slide the arms up and down\n"
+    )
+    got = [m.name for m in extracted(md, Format.MARKDOWN).mentions]
+    assert got == ["Chin tucks", "Wall angels"]

@@ -305,7 +305,7 @@ def _spaced_run(m: re.Match[str]) -> str:
 
 
 # A multiplication sign drawn with a look-alike ("Skater ✕ 5", "3✖10"): the sign that counts.
-_TIMES_LOOKALIKE = re.compile(r"[✕✖⨯](?=\s*\d)|(?<=\d)\s?[✕✖⨯]")
+_TIMES_LOOKALIKE = re.compile(r"[✕✖⨯](?=\s*\d)|(?:(?<=\d)|(?<=\d\s))[✕✖⨯]")
 
 Replace = Callable[[re.Match[str]], str]
 # A pattern, or a function that builds it on first use (from a vocabulary file)

@@ -68,6 +68,10 @@ _NAME_COUNT = re.compile(
 )
 # An entry that counts with the sign, right after its name ("Clam × 10", "Skater x 5 each side")
 _COUNTED_BY_SIGN = re.compile(r"^[A-Za-z][^|:×]{1,60}?\s[x×]\s?\d{1,3}\b", re.I)
+# A name and then its dose, with no sign between: "Shell stretch 20 second hold."
+_NAME_THEN_DOSE = re.compile(
+    r"^(?P<name>[A-Za-z][A-Za-z'’ -]{1,39}[A-Za-z]),?\s+(?P<dose>\d[^.!?]*)\.?$"
+)
 # A log's line that weighs last: "Bench press 25,10,5,2.5", "Dumbbell row 55", "Push down
 # with rope 50 or 27.5" (the loads of the sessions; the name has no digit)
 _NAME_LOAD = re.compile(
@@ -385,6 +389,12 @@ def dose_item(block: Block) -> Split | None:
             return Split(name, load.start("dose"))
     if block.kind is not BlockKind.LIST_ITEM:
         return None
+    trailing = _NAME_THEN_DOSE.match(block.text)
+    dose = trailing.group("dose") if trailing else ""
+    if trailing and is_dose_line(dose) and has_dose_unit(dose):  # "Shell stretch 20 second hold."
+        name = trailing.group("name")
+        if _plan_name(name) and _is_a_name(name) and _reads_as_one(name):
+            return Split(name, trailing.start("dose"))
     m = _NAME_DOSE.match(block.text)
     dash = _NAME_DASH_DOSE.match(block.text)
     # the dose, then maybe a cue after a semicolon: "2 x 8; alternating slowly"
