@@ -1531,7 +1531,9 @@ def test_counts_after_a_look_alike_sign_are_counts() -> None:
         "### Warm up\n\nStand up, then:\n\n"
         "1. Quarter squats ✕ 10.\n2. Skater ✕ 5 each side.\n"
         "3. Plie squat ✕ 10. Hold the last one and pulse for 10.\n\n"
-        "Lie on your side, then:\n\n1. Clam ✕ 10.\n2. Repeat on the other side.\n"
+        "Lie on your side, then:\n\n1. Clam ✕ 10.\n2. Repeat on the other side.\n\n"
+        "Lie on your back, then:\n\n1. Arm openings level 1 ✕ 5\n"
+        "2. Hip twist (knee rolls with the shoulders down) ✕ 5 each way.\n"
     )
     result = extracted(md, Format.MARKDOWN)
     by_name = {m.name: m for m in result.mentions}
@@ -1540,7 +1542,10 @@ def test_counts_after_a_look_alike_sign_are_counts() -> None:
         "Skater",
         "Plie squat",
         "Clam",
+        "Arm openings level 1",
+        "Hip twist",
     ]
+    assert by_name["Hip twist"].steps[0].startswith("(knee rolls with the shoulders down)")
     plie = by_name["Plie squat"]
     assert "pulse for 10" in " ".join(plie.steps + plie.tips + plie.variations + plie.description)
     warm = by_name.get("Warm up")  # a warm-up heading over them may be an entry of its own
@@ -1572,3 +1577,23 @@ def test_an_faq_pages_quick_answer_is_no_exercise() -> None:
     )
     got = [m.name for m in extracted(md, Format.MARKDOWN).mentions]
     assert got == ["Chin tucks", "Wall angels"]
+
+
+def test_a_progression_ladder_under_a_name_is_that_exercises_variations() -> None:
+    md = (
+        "## Upper-body progressions\n\n"
+        "**Push-ups**\n1. Wall push-ups\n2. Incline push-ups\n3. Knee push-ups\n"
+        "4. Decline / diamond / weighted\n\n"
+        "**Split squat / Bulgarian split squat**\n1. Split squat (rear foot on floor)\n"
+        "2. Bulgarian (rear foot elevated)\n3. Pause at bottom (1-2 sec)\n\n"
+        "## Upper body day\n\n- Push-ups\n- Inverted rows\n- Dips\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    by_name = {m.name: m for m in result.mentions}
+    assert by_name["Push-ups"].variations[:2] == ("Wall push-ups", "Incline push-ups")
+    squat = by_name["Split squat"]
+    assert squat.alt_names == ("Bulgarian split squat",)
+    assert "Pause at bottom (1-2 sec)" in squat.variations
+    assert not {"Wall push-ups", "Knee push-ups", "Bulgarian"} & set(by_name)
+    # a day's list of different exercises is no ladder of anything
+    assert not any("Inverted rows" in m.variations for m in result.mentions)

@@ -56,9 +56,12 @@ _NAME_DOSE = re.compile(r"^(?P<name>[^()]{2,60}?)\s*\((?P<dose>[^()]*\d[^()]*)\)
 # dumbbells)", "Squat 3x8 | maybe 5x" (a one-word label before it is the log's muscle group);
 # a load may come between ("Squat 50 4x12", "Shoulder press 30 2x6 20 2x10": more sets after);
 # or the count after the sign: "Merkins x20", "Lunges x10 each leg.", "Plie squat × 10. Pulse
-# on the last one." (what follows the count is its text)
+# on the last one." (what follows the count is its text); a remark in parentheses may come
+# between: "Hip twist (knee rolls with shoulders staying on the mat) × 5 each way."
 _NAME_COUNT = re.compile(
     r"^(?:(?P<group>[A-Za-z]{2,12}):\s+)?(?P<name>[A-Za-z0-9][^|:]{1,60}?)"
+    r"(?<!level)(?<!stage)(?<!phase)"  # "Arm openings level 1 × 5": the level is the name's
+    r"(?P<remark>\s*\([^()]{1,120}\))?"
     r"(?:\s+(?P<load>\d{1,3}(?:[.,]\d{1,2})?(?:\s+\d{1,3}(?:[.,]\d{1,2})?)*)\s*(?:kg|lbs?)?)?\s+"
     r"(?P<dose>\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s*[x×](?:\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?)?"
     r"|[x×]\s?\d{1,3}(?:\s*[-–]\s*\d{1,3})?)"
@@ -70,7 +73,9 @@ _NAME_COUNT = re.compile(
 _COUNTED_BY_SIGN = re.compile(r"^[A-Za-z][^|:×]{1,60}?\s[x×]\s?\d{1,3}\b", re.I)
 # A name and then its dose, with no sign between: "Shell stretch 20 second hold."
 _NAME_THEN_DOSE = re.compile(
-    r"^(?P<name>[A-Za-z][A-Za-z'’ -]{1,39}[A-Za-z]),?\s+(?P<dose>\d[^.!?]*)\.?$"
+    r"^(?P<name>[A-Za-z][A-Za-z'’ -]{1,39}[A-Za-z])(?<!level)(?<!stage)(?<!phase),?\s+"
+    r"(?P<dose>\d[^.!?]*)\.?$",
+    re.I,
 )
 # A log's line that weighs last: "Bench press 25,10,5,2.5", "Dumbbell row 55", "Push down
 # with rope 50 or 27.5" (the loads of the sessions; the name has no digit)
@@ -110,6 +115,7 @@ class Group:
     exercise: bool = False
     unnamed: bool = False
     role: str = ""  # the learned role (see roles.py), when a model decided
+    ladder: bool = False  # its body is a progression ladder of its variations (_ladder)
 
     def positions(self) -> list[int]:
         head = [self.head] if self.head is not None else []
@@ -381,7 +387,8 @@ def dose_item(block: Block) -> Split | None:
         )
         plain = titled and _plan_name(name) and _is_a_name(name)  # not "Repeat It 3x"
         if plain and not (group and label_of(group + ": x")):
-            return Split(name, count.start("load") if count.group("load") else count.start("dose"))
+            at = "remark" if count.group("remark") else "load" if count.group("load") else "dose"
+            return Split(name, count.start(at))  # "Hip twist (knee rolls ...) × 5": its text
     load = _NAME_LOAD.match(block.text)
     if load:  # a bare number says nothing: the name must read as an exercise's
         name = load.group("name").strip()
@@ -1278,6 +1285,41 @@ def _own_items(blocks: list[Block], i: int, split: Split, plans: list[Split | No
     return own
 
 
+def _ladder(blocks: list[Block], i: int) -> list[int]:
+    """The list right under a heading that names an exercise, when it is that exercise's
+    progression ladder: short items, no sentences, each naming a form of it ("**Push-ups**" /
+    "1. Wall push-ups" / "2. Incline push-ups" / "3. Knee push-ups" / ...); at least half of
+    them carry the heading's name, or the first does and no other names an exercise
+    ("Split squat (rear foot on floor)" / "Pause at bottom (1-2 sec)"). A list of other
+    exercises or of instructions is no ladder."""
+    head = blocks[i]
+    name = clean_name(head.text)
+    if name_score(name).total < 1.0 or not (core := _stems(name) - _SMALL_WORDS):
+        return []
+    items: list[int] = []
+    j = i + 1
+    while j < len(blocks) and blocks[j].kind is BlockKind.LIST_ITEM:
+        x = blocks[j]
+        if x.level != blocks[i + 1].level or x.lead or x.bold or len(x.text.split()) > 8:
+            return []
+        bare = _PAREN.sub("", x.text)  # "Negative pull-ups (3-5 sec down)": a remark
+        if re.search(r"[.!?;:](?:\s|$)", bare) or name_split(x) or has_dosage(bare):
+            return []  # a sentence, a named entry or a dosed one: not a form's name alone
+        items.append(j)
+        j += 1
+    if len(items) < 3:
+        return []
+    sharing = [bool(_stems(_PAREN.sub("", blocks[k].text)) & core) for k in items]
+    if 2 * sum(sharing) >= len(items):
+        return items
+    if sharing[0] and all(name_score(blocks[k].text).total < 2.0 for k in items[1:]):
+        return items
+    return []
+
+
+_PAREN = re.compile(r"\([^()]*\)")
+
+
 def group_blocks(blocks: list[Block]) -> list[Group]:
     """Blocks in groups: one per candidate heading, and runs of loose text between them."""
     groups: list[Group] = []
@@ -1323,6 +1365,9 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
                 )
             )  # fmt: skip
             i += 1 + len(own)
+        elif b.kind is BlockKind.HEADING and (ladder := _ladder(blocks, i)):
+            groups.append(Group(head=i, name=b.text, body=ladder, ladder=True))
+            i = ladder[-1] + 1
         elif (is_candidate(b) or i in heads) and not field:
             siblings = b.kind is BlockKind.HEADING and b.level in cue_levels
             body, j = _collect(
@@ -1378,6 +1423,8 @@ def split_name(text: str) -> tuple[str, tuple[str, ...]]:
     ('The Cat-Cow Stretch', ())
     >>> split_name("Cool Down: Neck Rolls"), split_name("Exercise: Lat Pulldown - Kayla")
     (('Neck Rolls', ()), ('Lat Pulldown', ()))
+    >>> split_name("Split squat / Bulgarian split squat")
+    ('Split squat', ('Bulgarian split squat',))
     """
     name = _NUMBERING.sub("", text.strip()).rstrip(":!.").strip()
     name = _NUMBERING.sub("", _name_prefix().sub("", name, count=1)).strip() or name
@@ -1396,6 +1443,10 @@ def split_name(text: str) -> tuple[str, tuple[str, ...]]:
             alt = shorter
         if alt and alt.lower() not in _QUALIFIERS and not alt.isupper() and alt[0].isalpha():
             alts.append(alt)
+    left, slash, right = name.partition(" / ")  # "Split squat / Bulgarian split squat"
+    if slash and name_score(left).total >= 1.0 and name_score(right).total >= 1.0:
+        name = left.strip()
+        alts.append(right.strip())
     tail = purpose_tail(name)
     if tail and tail.start() > 0:
         name = name[: tail.start()].strip()
