@@ -96,8 +96,6 @@ def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligne
     """(role, text) items of a mention in order, and the step numbers seen."""
     items: list[tuple[str, Aligned]] = []
     numbers: list[int] = []
-    if group.ladder:  # a progression ladder: each item a variation, in order
-        return [("variation", blocks[k].content) for k in group.body], numbers
     role_from_heading: str | None = None
 
     def add_sentences(content: Aligned, fixed_role: str | None) -> None:

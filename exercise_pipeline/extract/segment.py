@@ -115,7 +115,6 @@ class Group:
     exercise: bool = False
     unnamed: bool = False
     role: str = ""  # the learned role (see roles.py), when a model decided
-    ladder: bool = False  # its body is a progression ladder of its variations (_ladder)
 
     def positions(self) -> list[int]:
         head = [self.head] if self.head is not None else []
@@ -1285,41 +1284,6 @@ def _own_items(blocks: list[Block], i: int, split: Split, plans: list[Split | No
     return own
 
 
-def _ladder(blocks: list[Block], i: int) -> list[int]:
-    """The list right under a heading that names an exercise, when it is that exercise's
-    progression ladder: short items, no sentences, each naming a form of it ("**Push-ups**" /
-    "1. Wall push-ups" / "2. Incline push-ups" / "3. Knee push-ups" / ...); at least half of
-    them carry the heading's name, or the first does and no other names an exercise
-    ("Split squat (rear foot on floor)" / "Pause at bottom (1-2 sec)"). A list of other
-    exercises or of instructions is no ladder."""
-    head = blocks[i]
-    name = clean_name(head.text)
-    if name_score(name).total < 1.0 or not (core := _stems(name) - _SMALL_WORDS):
-        return []
-    items: list[int] = []
-    j = i + 1
-    while j < len(blocks) and blocks[j].kind is BlockKind.LIST_ITEM:
-        x = blocks[j]
-        if x.level != blocks[i + 1].level or x.lead or x.bold or len(x.text.split()) > 8:
-            return []
-        bare = _PAREN.sub("", x.text)  # "Negative pull-ups (3-5 sec down)": a remark
-        if re.search(r"[.!?;:](?:\s|$)", bare) or name_split(x) or has_dosage(bare):
-            return []  # a sentence, a named entry or a dosed one: not a form's name alone
-        items.append(j)
-        j += 1
-    if len(items) < 3:
-        return []
-    sharing = [bool(_stems(_PAREN.sub("", blocks[k].text)) & core) for k in items]
-    if 2 * sum(sharing) >= len(items):
-        return items
-    if sharing[0] and all(name_score(blocks[k].text).total < 2.0 for k in items[1:]):
-        return items
-    return []
-
-
-_PAREN = re.compile(r"\([^()]*\)")
-
-
 def group_blocks(blocks: list[Block]) -> list[Group]:
     """Blocks in groups: one per candidate heading, and runs of loose text between them."""
     groups: list[Group] = []
@@ -1365,9 +1329,6 @@ def group_blocks(blocks: list[Block]) -> list[Group]:
                 )
             )  # fmt: skip
             i += 1 + len(own)
-        elif b.kind is BlockKind.HEADING and (ladder := _ladder(blocks, i)):
-            groups.append(Group(head=i, name=b.text, body=ladder, ladder=True))
-            i = ladder[-1] + 1
         elif (is_candidate(b) or i in heads) and not field:
             siblings = b.kind is BlockKind.HEADING and b.level in cue_levels
             body, j = _collect(
