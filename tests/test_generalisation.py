@@ -1587,3 +1587,16 @@ def test_two_names_with_a_slash_are_a_name_and_its_other_name() -> None:
     )
     squat = extracted(md, Format.MARKDOWN).mentions[0]
     assert (squat.name, squat.alt_names) == ("Split squat", ("Bulgarian split squat",))
+
+
+def test_a_bare_name_in_a_list_never_takes_the_next_named_item_as_its_text() -> None:
+    md = (
+        "### Glutes\n"
+        "- Donkey kicks: on all fours kicking legs back\n"
+        "- Bridge\n"
+        "- Side leg circles. Lie on your side and rotate the hips\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    said = {m.name: " ".join(m.steps + m.description) for m in result.mentions}
+    assert "rotate the hips" not in said.get("Bridge", "")
+    assert "kicking legs back" not in said.get("Bridge", "")

@@ -316,3 +316,18 @@ def test_heading_attributes_take_the_unnumbered_mark_and_never_backtrack() -> No
     heading = "## Plank {" + ' k="v"' * 40 + " !\n"
     blocks = parse(doc_of(heading, Format.MARKDOWN)).blocks
     assert blocks[0].text.startswith("Plank {")
+
+
+def test_html_white_space_between_inline_elements_is_a_space() -> None:
+    html = (
+        "<html><body><main><h2>Routine</h2>"
+        '<div class="ex"><span class="name">Split Squat</span>\n      '
+        '<span class="spec">8-10 reps / side</span></div>'
+        "<p><b>Calf</b><i>Raise</i> stays one word: no space between them</p>"
+        "</main></body></html>"
+    )
+    parsed = parse(doc_of(html, Format.HTML))
+    assert_spans_exact(parsed)
+    texts = [b.text for b in parsed.blocks]
+    assert "Split Squat 8-10 reps / side" in texts
+    assert "CalfRaise stays one word: no space between them" in texts

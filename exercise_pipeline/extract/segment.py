@@ -1173,8 +1173,17 @@ def _collect(
                 j += 1
                 continue
             field_level = None
+        # "- Bridge" / "- Side leg circles. Lie on the side ...": the next item of the
+        # name's list that opens with a name of its own is the next entry
+        named_next = (
+            head is not None
+            and head.kind is b.kind is BlockKind.LIST_ITEM
+            and b.level == head.level
+            and sentence_name(b) is not None
+        )
         if (
-            _sibling_item(b, head)
+            named_next
+            or _sibling_item(b, head)
             or _named_like_its_siblings(blocks, j)
             or plans[j]
             or (listed is not None and listed(j))

@@ -122,6 +122,10 @@ class _Ctx:
             located = self.located.get(s.pos)
             if located is not None:
                 parts.append(located)
+            elif parts and parts[-1].text != " " and not s.text.strip():
+                # white space between inline elements renders as a space: "<span>Split
+                # Squat</span>\n  <span>8-10 reps</span>" is "Split Squat 8-10 reps"
+                parts.append(Aligned(" ", ()))
         return _collapse(_join(parts))
 
     def emit_row(self, cells: list[_Inline], *, level: int) -> None:
