@@ -89,7 +89,7 @@ _ROLE_OF_LABEL: dict[str, str | None] = {
 
 
 _TYPED_NUMBER = re.compile(r"\d{1,2}[.)]\s+(?=\S)")
-_PARENTHESISED = re.compile(r"\(\s*([^()]*?)\s*\)")
+_PARENTHESISED = re.compile(r"\(\s*+([^()]*[^()\s])?\s*\)")
 
 
 def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligned]], list[int]]:
@@ -109,7 +109,8 @@ def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligne
         if group.dose_to:  # "3x5-8 Pull-up progression": the dose before the name
             items.append(("dose", head.slice(0, group.dose_to).strip()))
         after = head.slice(group.rest_at, len(head.text)).strip()
-        if (inner := _PARENTHESISED.fullmatch(after.text)) and has_dosage(inner.group(1)):
+        inner = _PARENTHESISED.fullmatch(after.text)
+        if inner and inner.group(1) and has_dosage(inner.group(1)):
             items.append(("dose", after.slice(inner.start(1), inner.end(1))))  # "(30 seconds)"
         else:
             add_sentences(after, None)

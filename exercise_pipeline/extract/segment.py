@@ -70,7 +70,9 @@ _NAME_COUNT = re.compile(
     re.I,
 )
 # An entry that counts with the sign, right after its name ("Clam × 10", "Skater x 5 each side")
-_COUNTED_BY_SIGN = re.compile(r"^[A-Za-z][^|:×]{1,60}?\s[x×]\s?\d{1,3}\b", re.I)
+_COUNTED_BY_SIGN = re.compile(
+    r"^[A-Za-z][^|:×()]{1,60}?(?:\s*\([^()]{0,120}\))?\s[x×]\s?\d{1,3}\b", re.I
+)
 # A name and then its dose, with no sign between: "Shell stretch 20 second hold."
 _NAME_THEN_DOSE = re.compile(
     r"^(?P<name>[A-Za-z][A-Za-z'’ -]{1,39}[A-Za-z])(?<!level)(?<!stage)(?<!phase),?\s+"
@@ -337,7 +339,8 @@ _DOSE_FIRST = re.compile(
 # "Do 1 minute of Pike Push-ups.", "Do 100 Pull-ups (or modify to Australian Pull-ups).":
 # an imperative that doses an exercise named last, with maybe a remark in parentheses.
 _DO_DOSE = re.compile(
-    r"^(?i:do|perform|complete)\s+(?P<plan>\d[^()]*?)\s*(?P<remark>\([^()]*\))?\s*[.!]?$"
+    r"^(?i:do|perform|complete)\s+(?P<plan>\d(?:[^()]*[^()\s.!])?)\s*(?P<remark>\([^()]*\))?"
+    r"\s*[.!]?$"
 )
 
 
@@ -453,8 +456,8 @@ def _prescribed(blocks: list[Block], i: int) -> Split | None:
     split = dose_item(blocks[i]) or _counted_first(blocks[i])
     if not split:
         return None
-    if blocks[i].kind is BlockKind.LIST_ITEM and _COUNTED_BY_SIGN.match(blocks[i].text):
-        return split  # "Clam × 10.": a count after the sign doses whatever is around it
+    if _counted_by_sign_in_a_circuit(blocks, i):
+        return split  # "Clam × 10." beside "Lift and Lower (...) × 10.": a circuit's entry
     # a neighbour in the same list dosed too, one item apart at most ("Squat - 10 reps",
     # "Rest - 60 seconds", "Lunge - 10 reps"), or with a bare count first ("10 Pistols")
     family = _line_family(blocks[i])
@@ -467,6 +470,29 @@ def _prescribed(blocks: list[Block], i: int) -> Split | None:
     if any(dose_item(b) or _counted_first(b) for b in around):
         return split  # "60 push-ups" beside "60 sit-ups": names that read as exercises
     return None
+
+
+def _counted_by_sign_in_a_circuit(blocks: list[Block], i: int) -> bool:
+    """A list item that counts with the sign right after its name ("Clam × 10"), in a list
+    with another item of its level that counts or doses ("Lift and Lower (the top leg ...)
+    × 10", "Shell stretch 20 second hold"), whatever is between them (up to _CIRCUIT_REACH
+    items): a circuit's entry. A lone "Bug fixes x 3" is not."""
+    b = blocks[i]
+    if b.kind is not BlockKind.LIST_ITEM or not _COUNTED_BY_SIGN.match(b.text):
+        return False
+    for step in (-1, 1):
+        k = i + step
+        while 0 <= k < len(blocks) and abs(k - i) <= _CIRCUIT_REACH:
+            x = blocks[k]
+            if x.kind is not BlockKind.LIST_ITEM:
+                break
+            if x.level == b.level and (_COUNTED_BY_SIGN.match(x.text) or dose_item(x)):
+                return True
+            k += step
+    return False
+
+
+_CIRCUIT_REACH = 12
 
 
 def _line_family(block: Block) -> str:
@@ -1265,8 +1291,8 @@ def _own_items(blocks: list[Block], i: int, split: Split, plans: list[Split | No
     ("1. **Hip Circles** - 10 per direction" / "   - Standing or on all fours"), or the list
     right under a bold name that carries at most its dose ("**Heel Raises** (1 minute)" /
     "- Hold chair back" / "- Rise up on tiptoes"). They are its cues, up to an item that is
-    an entry of its own (named, dosed with a name, or an exercise's known name); a list
-    whose first item names an exercise is a list of exercises, not cues."""
+    an entry of its own (named, dosed with a name, or an exercise's known name: a list that
+    opens with one is a list of exercises, not cues) or the end of the first list."""
     b = blocks[i]
     rest = b.text[split.rest_at :].strip(" \t-–—:,.")
     dose = not rest or is_dose_line(rest) or re.fullmatch(r"\([^()]*\)", rest) is not None
@@ -1278,19 +1304,26 @@ def _own_items(blocks: list[Block], i: int, split: Split, plans: list[Split | No
         return []
     own: list[int] = []
     j = i + 1
-    level = None
+    first: Block | None = None
     while j < len(blocks):
         x = blocks[j]
         if x.kind is not BlockKind.LIST_ITEM or (nested and x.level <= b.level):
             break
-        level = x.level if level is None else level
-        if x.level < level or x.lead or x.bold or plans[j] is not None or name_split(x):
+        first = first or x
+        if x.level < first.level or x.lead or x.bold or plans[j] is not None or name_split(x):
             break
+        if x.level == first.level and _list_mark(x) != _list_mark(first):
+            break  # another list: "- Hold chair back" then "* Flutter kicks for 30 seconds"
         if _names_one(x.text, split.name):
             break
         own.append(j)
         j += 1
     return own
+
+
+def _list_mark(b: Block) -> str:
+    """What kind of list an item is in: its bullet, or "1." for any numbered one."""
+    return "1." if b.number is not None else (b.marker or "-")
 
 
 def group_blocks(blocks: list[Block]) -> list[Group]:

@@ -105,46 +105,12 @@ class _Ctx:
         marker: str | None = None,
         bold: bool = False,
         lead: str = "",
+        content: Aligned | None = None,
     ) -> None:
-        self.emit_content(
-            kind, self.content(strings), strings, level=level, number=number, marker=marker,
-            bold=bold, lead=lead,
-        )  # fmt: skip
-
-    def content(self, strings: _Inline) -> Aligned:
-        """The aligned text of inline strings; a ``None`` (a <br>) is the renderer's space."""
-        parts: list[Aligned] = []
-        for s in strings:
-            if s is None:
-                if parts and parts[-1].text != " ":
-                    parts.append(Aligned(" ", ()))
-                continue
-            located = self.located.get(s.pos)
-            if located is not None:
-                parts.append(located)
-            elif parts and parts[-1].text != " " and not s.text.strip():
-                # white space between inline elements renders as a space: "<span>Split
-                # Squat</span>\n  <span>8-10 reps</span>" is "Split Squat 8-10 reps"
-                parts.append(Aligned(" ", ()))
-        return _collapse(_join(parts))
-
-    def emit_row(self, cells: list[_Inline], *, level: int) -> None:
-        """A table row: its cells' texts between " | ", as a Markdown table's row reads."""
-        row = concat([self.content(cell) for cell in cells], " | ", sep_from_gap=False)
-        self.emit_content(BlockKind.TABLE_ROW, row, [s for c in cells for s in c], level=level)
-
-    def emit_content(
-        self,
-        kind: BlockKind,
-        content: Aligned,
-        strings: _Inline,
-        *,
-        level: int = 0,
-        number: int | None = None,
-        marker: str | None = None,
-        bold: bool = False,
-        lead: str = "",
-    ) -> None:
+        """A block of these inline strings; its text is theirs unless ``content`` is given
+        (a table row's cells between " | ")."""
+        if content is None:
+            content = self.content(strings)
         if not content.text:
             return
         for s in strings:
@@ -164,6 +130,33 @@ class _Ctx:
                 lead=len(lead) if lead and content.text.startswith(lead) else 0,
             )
         )
+
+    def content(self, strings: _Inline) -> Aligned:
+        """The aligned text of inline strings; a ``None`` (a <br>) is the renderer's space."""
+        parts: list[Aligned] = []
+        for s in strings:
+            if s is None:
+                if parts and parts[-1].text != " ":
+                    parts.append(Aligned(" ", ()))
+                continue
+            located = self.located.get(s.pos)
+            if located is not None:
+                parts.append(located)
+            elif parts and parts[-1].text != " " and not s.text.strip():
+                # white space between inline elements renders as a space: "<span>Split
+                # Squat</span>\n  <span>8-10 reps</span>" is "Split Squat 8-10 reps"
+                parts.append(Aligned(" ", ()))
+        return _collapse(_join(parts))
+
+    def emit_row(self, cells: list[_Inline], *, level: int) -> None:
+        """A table row: its cells' texts between " | ", as a Markdown table's row reads; an
+        empty cell before a full one keeps its column as "–" ("| – | Goblet squat | 3x10")."""
+        texts = [self.content(cell) for cell in cells]
+        while texts and not texts[-1].text:
+            texts.pop()
+        row = concat(texts, " | ", sep_from_gap=False, keep_empty=True, empty="–")
+        strings = [s for cell in cells for s in cell]
+        self.emit(BlockKind.TABLE_ROW, strings, level=level, content=row)
 
 
 def _is_bold(s: Text) -> bool:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from markdown_it import MarkdownIt
@@ -56,7 +55,7 @@ _CELL = re.compile(r"(?:\\.|[^|\\])+")
 # A line of table cells between pipes: "| a | b |".
 _PIPE_ROW = re.compile(r"^[ \t]*\|(?:(?:\\.|[^|\\])*\|){2,}[ \t]*$")
 # A line break inside a table cell ("Chin ups<br>Goblet squat"): GFM cells hold one line.
-_CELL_BREAK = re.compile(r"[ \t]*<br[ \t]*/?>[ \t]*", re.I)
+_CELL_BREAK = re.compile(r"(?<![ \t])[ \t]*<br[ \t]*/?>[ \t]*", re.I)
 # TOML front matter, which the front-matter plugin (YAML only) leaves alone.
 TOML_FENCE = "+++"
 # A step marker in bold at the start of a line: "**A.** Stand ...", "**2)** ...", "**Step 3:** ...".
@@ -376,10 +375,10 @@ def _heading(st: _State, tok: Token, inline: Token, item: _Item | None) -> None:
         content = Aligned.from_source(rest[:stop], line.start + m.end()).strip()
         if not content.text:  # "#", "## ##": an empty heading is markup
             st.remove(start, line.end, "md-empty-block")
-            if item is None:
+            if item is None and at == 0:  # at the top level, not in a block quote
                 st.empty_heading = (end, len(tok.markup))
             return
-        if item is None and _PICTURE_ONLY.fullmatch(content.text):
+        if item is None and at == 0 and _PICTURE_ONLY.fullmatch(content.text):
             st.empty_heading = (end, len(tok.markup))  # "##### **![](photo.jpg)**" / "Bridge"
         if item is not None:
             st.remove(line.start + at, line.start + m.end(), "md-heading-marker")
@@ -456,30 +455,15 @@ def _cell_lines(st: _State, cell: Aligned) -> list[Aligned]:
 
 
 def _rows(st: _State, cells: list[Aligned], span: tuple[int, int], *, level: int = 0) -> None:
-    """A table row's blocks. Cells broken into lines with "<br>" stand for several rows
-    when two or more of them hold the same number of lines ("Chin ups<br>Goblet squat" beside
-    "3x8<br>3x10"): line j of each such cell is row j, a one-line cell belongs to the first;
-    otherwise a cell's lines are joined with spaces."""
+    """A table row's block. A cell broken into lines with "<br>" reads as one text, its lines
+    joined with spaces ("3 x 40 m<br>(heavy)"). (Cells of several entries, one per line,
+    "Chin ups<br>Goblet squat" beside "3x8<br>3x10", would need one block per line whose
+    characters interleave with the others': no block may overlap another, so they stay one
+    row.)"""
     # " | " between cells stands for no source text: "a  |b" has a gap of the same length,
     # which would read as the same characters.
-    lines = [_cell_lines(st, cell) for cell in cells]
-    counts = Counter(len(ls) for ls in lines if len(ls) > 1)
-    depth = max((n for n, seen in counts.items() if seen >= 2), default=0)
-    if not depth:
-        cells = [concat(ls, " ", sep_from_gap=False) for ls in lines]
-        st.emit(BlockKind.TABLE_ROW, concat(cells, " | ", sep_from_gap=False), span, level=level)
-        return
-    for j in range(depth):
-        row: list[Aligned] = []
-        for ls in lines:
-            if len(ls) == depth:
-                row.append(ls[j])
-            else:  # a one-line cell (or one of other lines) is the first row's
-                row.append(concat(ls, " ", sep_from_gap=False) if j == 0 else Aligned.empty())
-        while row and not row[-1].text:
-            row.pop()
-        text = concat(row, " | ", sep_from_gap=False, keep_empty=True, empty="–")
-        st.emit(BlockKind.TABLE_ROW, text, span, level=level)
+    joined = [concat(_cell_lines(st, cell), " ", sep_from_gap=False) for cell in cells]
+    st.emit(BlockKind.TABLE_ROW, concat(joined, " | ", sep_from_gap=False), span, level=level)
 
 
 def _markup(st: _State, tok: Token, rule: str) -> None:
@@ -587,6 +571,7 @@ def _leaf(st: _State, tokens: list[Token], i: int, item: _Item | None) -> int:
         titled = (
             empty is not None
             and item is None
+            and _lead(st.lines[tok.map[0]].text) == 0  # not quoted either
             and all(not st.lines[n].text.strip() for n in range(empty[0], tok.map[0]))
         )
         if titled and len(lines) == 1 and is_title_like(lines[0].text, max_words=8):
