@@ -43,6 +43,8 @@ from exercise_pipeline.extract.features import (
     name_score,
     opens_with_verb,
     purpose_tail,
+    singular,
+    tokens,
 )
 from exercise_pipeline.extract.roles import EXERCISE_SECTION, Candidate, RoleModel, features
 from exercise_pipeline.models import Block, BlockKind
@@ -351,10 +353,9 @@ def _imperative_dose(block: Block) -> Split | None:
     if m is None or first is None:
         return None
     name = first.group("name").strip()
-    if not has_dose_unit(first.group("dose")):
-        count = re.fullmatch(r"(\d+)(?:\s*[-–~]\s*\d+)?", first.group("dose").strip())
-        if count is None or int(count.group(1)) < 2 or not _reads_as_one(name):
-            return None  # a count is more than one, of what reads as an exercise
+    dose = first.group("dose")
+    if not (has_dose_unit(dose) or (_counts_several(dose) and _reads_as_one(name))):
+        return None  # a bare count is more than one, of what reads as an exercise
     if not _plan_name(name):
         return None
     rest_at = m.start("remark") if m.group("remark") else len(block.text)
@@ -509,13 +510,18 @@ def _counted_first(block: Block) -> Split | None:
     first = _DOSE_FIRST.match(block.text) if block.kind is BlockKind.LIST_ITEM else None
     if first is None or block.lead or has_dose_unit(first.group("dose")):
         return None
-    count = re.fullmatch(r"(\d+)(?:\s*[-–~]\s*\d+)?", first.group("dose").strip())
-    if count is None or int(count.group(1)) < 2:
+    if not _counts_several(first.group("dose")):
         return None  # "1 arm dumbbell row" is a name; a count is more than one
     name = first.group("name").strip()
     if not (_plan_name(name) and _reads_as_one(name)):
         return None
     return Split(name, len(block.text), first.end("dose"))
+
+
+def _counts_several(dose: str) -> bool:
+    """Whether a bare count ("10", "8-12") counts more than one."""
+    count = re.fullmatch(r"(\d+)(?:\s*[-–~]\s*\d+)?", dose.strip())
+    return count is not None and int(count.group(1)) >= 2
 
 
 _SENTENCE_NAME = re.compile(
@@ -1283,7 +1289,7 @@ def _names_one(text: str, head: str = "") -> bool:
 
 
 def _stems(text: str) -> set[str]:
-    return {w.rstrip("s") for w in re.findall(r"[a-z]+", text.lower())}
+    return {singular(w) for w in tokens(text)}
 
 
 def _own_items(blocks: list[Block], i: int, split: Split, plans: list[Split | None]) -> list[int]:

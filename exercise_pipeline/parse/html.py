@@ -135,15 +135,11 @@ class _Ctx:
         """The aligned text of inline strings; a ``None`` (a <br>) is the renderer's space."""
         parts: list[Aligned] = []
         for s in strings:
-            if s is None:
-                if parts and parts[-1].text != " ":
-                    parts.append(Aligned(" ", ()))
-                continue
-            located = self.located.get(s.pos)
+            located = None if s is None else self.located.get(s.pos)
             if located is not None:
                 parts.append(located)
-            elif parts and parts[-1].text != " " and not s.text.strip():
-                # white space between inline elements renders as a space: "<span>Split
+            elif (s is None or not s.text.strip()) and parts and parts[-1].text != " ":
+                # a <br>, or white space between inline elements: "<span>Split
                 # Squat</span>\n  <span>8-10 reps</span>" is "Split Squat 8-10 reps"
                 parts.append(Aligned(" ", ()))
         return _collapse(_join(parts))

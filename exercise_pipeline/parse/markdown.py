@@ -74,6 +74,11 @@ ITALIC_LABEL = re.compile(
 )
 
 
+def _label_line(text: str) -> bool:
+    """A line in emphasis that heads what follows: bold, or italic ending with a colon."""
+    return bool(BOLD_LINE.match(text) or ITALIC_LABEL.match(text))
+
+
 @dataclass(slots=True)
 class _Item:
     """An open list item: its marker, the line the marker is on, how many lists deep it is."""
@@ -305,7 +310,7 @@ def _prose(st: _State, lines: list[Line], *, level: int) -> None:
             content = _joined([first, *run[1:]])
             st.emit(BlockKind.LIST_ITEM, content, span, level=level + 1, marker="•")
         return
-    if len(lines) == 1 and (BOLD_LINE.match(lines[0].text) or ITALIC_LABEL.match(lines[0].text)):
+    if len(lines) == 1 and _label_line(lines[0].text):
         st.emit(BlockKind.HEADING, _joined(lines), _span(lines), level=max(level, 4), bold=True)
         return
     runs: list[tuple[bool, list[Line]]] = [(False, [])]  # (a title line, its lines)
@@ -340,11 +345,7 @@ def _prose(st: _State, lines: list[Line], *, level: int) -> None:
             content = content.slice(step.end(), len(content))
             st.emit(BlockKind.LIST_ITEM, content, (content.span[0], span[1]), level=max(level, 1),
                     number=_ordinal(step.group("n")), marker=step.group("n"))  # fmt: skip
-        elif (
-            len(run) == 1
-            and several
-            and (BOLD_LINE.match(run[0].text) or ITALIC_LABEL.match(run[0].text))
-        ):
+        elif len(run) == 1 and several and _label_line(run[0].text):
             st.emit(BlockKind.HEADING, content, span, level=max(level, 4), bold=True)
         else:
             st.emit(BlockKind.PARAGRAPH, content, span, level=level)
@@ -441,8 +442,9 @@ def _table(st: _State, tokens: list[Token], i: int, *, starts_item: bool) -> int
     return i + 1
 
 
-def _cell_lines(st: _State, cell: Aligned) -> list[Aligned]:
-    """A cell's lines between its "<br>" tags, which are removed as markup."""
+def _cell_text(st: _State, cell: Aligned) -> Aligned:
+    """A cell's text, its lines between "<br>" tags joined with spaces; the tags are removed
+    as markup."""
     lines: list[Aligned] = []
     at = 0
     for m in _CELL_BREAK.finditer(cell.text):
@@ -451,7 +453,7 @@ def _cell_lines(st: _State, cell: Aligned) -> list[Aligned]:
             st.remove(start, end, "html-tag")
         at = m.end()
     lines.append(cell.slice(at, len(cell.text)))
-    return [line for line in lines if line.text] if len(lines) > 1 else lines
+    return concat(lines, " ", sep_from_gap=False)
 
 
 def _rows(st: _State, cells: list[Aligned], span: tuple[int, int], *, level: int = 0) -> None:
@@ -462,8 +464,8 @@ def _rows(st: _State, cells: list[Aligned], span: tuple[int, int], *, level: int
     row.)"""
     # " | " between cells stands for no source text: "a  |b" has a gap of the same length,
     # which would read as the same characters.
-    joined = [concat(_cell_lines(st, cell), " ", sep_from_gap=False) for cell in cells]
-    st.emit(BlockKind.TABLE_ROW, concat(joined, " | ", sep_from_gap=False), span, level=level)
+    texts = [_cell_text(st, cell) for cell in cells]
+    st.emit(BlockKind.TABLE_ROW, concat(texts, " | ", sep_from_gap=False), span, level=level)
 
 
 def _markup(st: _State, tok: Token, rule: str) -> None:
@@ -568,14 +570,13 @@ def _leaf(st: _State, tokens: list[Token], i: int, item: _Item | None) -> int:
         texts = tokens[i + 1].content.split("\n")
         lines = st.content_lines(tok.map[0], texts, keep, tok.map[1])
         st.rest_of(tok.map[0], tok.map[1])
-        titled = (
+        titled = (  # right under an empty heading, not quoted either
             empty is not None
             and item is None
-            and _lead(st.lines[tok.map[0]].text) == 0  # not quoted either
+            and _lead(st.lines[tok.map[0]].text) == 0
             and all(not st.lines[n].text.strip() for n in range(empty[0], tok.map[0]))
         )
-        if titled and len(lines) == 1 and is_title_like(lines[0].text, max_words=8):
-            assert empty is not None
+        if empty and titled and len(lines) == 1 and is_title_like(lines[0].text, max_words=8):
             # "#####   " then "Clam" on the next line: the empty heading's title
             st.emit(BlockKind.HEADING, _joined(lines), _span(lines), level=empty[1])
         elif starts is None:
