@@ -80,6 +80,14 @@ class Aligned:
             k += 1
         return out
 
+    @property
+    def source_start(self) -> int:
+        """Where the text's source begins: ``source_ranges(0, len(text))[0][0]`` in one step."""
+        for k, (_at, start, end) in enumerate(self.runs):
+            if start < end and self._run_len(k) > 0:
+                return start
+        raise ValueError("text with no source")
+
     def source_span(self, i: int, j: int) -> tuple[int, int]:
         """The hull ``[start, end)`` of the source behind ``text[i:j]``."""
         ranges = self.source_ranges(i, j)

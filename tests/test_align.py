@@ -37,6 +37,23 @@ def test_replacements_keep_untouched_text_aligned(text: str, data: st.DataObject
         assert 6 <= lo <= hi <= 6 + len(text)
 
 
+@given(texts, st.lists(st.tuples(st.integers(0, 40), st.integers(0, 4), st.text("QZ", max_size=2))))
+def test_source_start_is_where_the_source_ranges_begin(
+    text: str, edits: list[tuple[int, int, str]]
+) -> None:
+    """The one-step answer equals the first source range, after deletions, insertions and
+    replacements alike (runs of no text or no source are skipped by both)."""
+    a = Aligned.from_source(text, 7)
+    spans, last = [], -1
+    for i, n, new in sorted(edits):
+        if i > last and i + n <= len(text):
+            spans.append((i, i + n, new))
+            last = i + n
+    b = concat([a.replace(spans), a.slice(1, len(text))], " ")
+    if b.source_ranges(0, len(b.text)):
+        assert b.source_start == b.source_ranges(0, len(b.text))[0][0]
+
+
 @given(texts)
 def test_strip_is_idempotent_and_aligned(text: str) -> None:
     a = Aligned.from_source(text, 3).strip()

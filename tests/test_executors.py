@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import time
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from exercise_pipeline.cache import unpack_entry
+from exercise_pipeline.errors import SourceError
 from exercise_pipeline.executors import InProcess, ProcessPool, cores, executor_for
 from exercise_pipeline.parse import ParseSettings
 from exercise_pipeline.runner import Settings, build, process, work
@@ -130,3 +132,23 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return stat.split(") ", 1)[1][0] != "Z"  # a zombie has ended
+
+
+def test_per_source_work_gives_the_cycle_collector_back_as_it_found_it() -> None:
+    """``process`` holds the collector off for one source (it walked the page's nodes again
+    and again) and leaves it as it was: on, off, and after a source that fails."""
+    raw = RawFile("page.html", b"<p>Lie on your back. Hold 30 seconds.</p>", None)
+    doc = decode(raw, SourcesSettings())
+    too_small = Settings(parse=ParseSettings(max_blocks=0))
+    assert gc.isenabled()
+    try:
+        process(doc, Settings())
+        assert gc.isenabled()
+        with pytest.raises(SourceError, match="over the limit"):
+            process(doc, too_small)
+        assert gc.isenabled()
+        gc.disable()
+        process(doc, Settings())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -32,15 +32,20 @@ from exercise_pipeline.parse.tree import (
     Tree,
 )
 
+# The markup of a page, one alternative per kind, all behind one "<". Possessive quantifiers
+# where an alternative can match in one way only (attribute text, quoted values): nothing
+# to backtrack into, and half the time of the plain form.
 TOKEN = re.compile(
     r"""
-    (?P<comment><!--.*?(?:-->|\Z))
-  | (?P<cdata><!\[CDATA\[.*?(?:\]\]>|\Z))
-  | (?P<decl><![^>]*>)
-  | (?P<pi><\?[^>]*>)
-  | (?P<raw><(?P<rawname>script|style|noscript|template|textarea|svg|math)\b
-        (?:[^>"']|"[^"]*"|'[^']*')*>.*?(?:</(?P=rawname)\s*>|\Z))
-  | (?P<tag></?[A-Za-z][^\s/>]*(?:[^>"']|"[^"]*"|'[^']*')*>)
+    <(?:
+      (?P<comment>!--.*?(?:-->|\Z))
+    | (?P<cdata>!\[CDATA\[.*?(?:\]\]>|\Z))
+    | (?P<decl>![^>]*+>)
+    | (?P<pi>\?[^>]*+>)
+    | (?P<raw>(?P<rawname>script|style|noscript|template|textarea|svg|math)\b
+        (?:[^>"']++|"[^"]*+"|'[^']*+')*+>.*?(?:</(?P=rawname)\s*>|\Z))
+    | (?P<tag>/?[A-Za-z][^\s/>]*(?:[^>"']++|"[^"]*+"|'[^']*+')*+>)
+    )
     """,
     re.S | re.I | re.X,
 )
@@ -82,6 +87,8 @@ FURNITURE_WORDS = {
     "author": "byline", "byline": "byline", "bio": "byline",
 }  # fmt: skip
 _WORDS = re.compile(r"[a-z]+")
+# One of those words as a whole word of letters somewhere in class, id or role.
+_FURNITURE_WORD = re.compile(rf"(?<![a-z])(?:{'|'.join(sorted(FURNITURE_WORDS))})(?![a-z])")
 
 
 _Inline = list[Text | None]  # text nodes in order; None for a <br> or a cell boundary
@@ -273,39 +280,10 @@ def tokenize(source: str) -> list[_Token]:
     return tokens
 
 
-def _in_skipped(s: Text) -> bool:
-    """Inside a script, style, form control or the like: not article text."""
-    return _skipped_tag(s.parent)
-
-
-# Per-element memos: asked for every text node, an answer about an element holds for every
-# node under it, so each element is looked at once.
-_SKIPPED, _ZONE = "skipped", "zone"
-
-
-def _skipped_tag(tag: Element) -> bool:
-    chain: list[Element] = []
-    node: Element | None = tag
-    found = False
-    while node is not None:
-        known = node.memo.get(_SKIPPED)
-        if known is not None:
-            found = bool(known)
-            break
-        chain.append(node)
-        if node.name in SKIP_TAGS:
-            found = True
-            break
-        node = node.parent
-    for seen in chain:
-        seen.memo[_SKIPPED] = found
-    return found
-
-
 def _strings(tree: Tree, root: Element) -> Iterator[Text]:
     """Text nodes in document order, leaving out comments, scripts, styles and the like."""
     for s in tree.descendants(root):
-        if type(s) is Text and s.kind in (TEXT, RUBY) and not _in_skipped(s):
+        if type(s) is Text and s.kind in (TEXT, RUBY) and not s.hidden:
             yield s
 
 
@@ -330,12 +308,12 @@ def _stream(source: str, tokens: list[_Token]) -> Aligned:
     return Aligned("".join(text), tuple(runs))
 
 
-def _locate(tree: Tree, tokens: list[_Token], source: str) -> dict[int, Aligned]:
-    """Map each text node of the tree to its aligned source text, matching in order."""
+def _locate(strings: list[Text], tokens: list[_Token], source: str) -> dict[int, Aligned]:
+    """Map each text node to its aligned source text, matching in order."""
     stream = _stream(source, tokens)
     located: dict[int, Aligned] = {}
     pos = 0
-    for s in _strings(tree, tree.root):
+    for s in strings:
         text = s.text
         if not text.strip():
             continue
@@ -370,6 +348,9 @@ def furniture_of(tag: Element) -> tuple[str, str] | None:
         return "navigation", f"html-role-{tag.get('role')}"
     if not tag.attrs:
         return None
+    named = " ".join(tag.attrs[a] for a in ("class", "id", "role") if a in tag.attrs)
+    if not _FURNITURE_WORD.search(named.lower()):  # most elements: no such word at all
+        return None
     for word in sorted(_class_words(tag)):
         if word in FURNITURE_WORDS:
             return FURNITURE_WORDS[word], f"html-class-{word}"
@@ -386,6 +367,9 @@ def _outside(main: Element | None) -> tuple[str, str] | None:
 
 
 _Zone = tuple[str, str] | None
+# A per-element memo: asked for every text node, an answer about an element holds for every
+# node under it, so each element is looked at once.
+_ZONE = "zone"
 
 
 def _zone_from(tree: Tree, tag: Element, main: Element | None) -> _Zone:
@@ -398,7 +382,7 @@ def _zone_from(tree: Tree, tag: Element, main: Element | None) -> _Zone:
         if node is main:
             zone = None
             break
-        memo = node.memo.get(_ZONE)
+        memo = node.memo.get(_ZONE) if node.memo else None
         if isinstance(memo, dict) and key in memo:
             zone = memo[key]
             break
@@ -410,7 +394,7 @@ def _zone_from(tree: Tree, tag: Element, main: Element | None) -> _Zone:
                 break
         node = node.parent
     for seen in chain:
-        memo = seen.memo.setdefault(_ZONE, {})
+        memo = seen.memo_of().setdefault(_ZONE, {})
         assert isinstance(memo, dict)
         memo[key] = zone
     return zone
@@ -505,7 +489,7 @@ def _inline(tree: Tree, tag: Element) -> _Inline:
         if isinstance(s, Element):
             if s.name == "br":
                 out.append(None)
-        elif s.kind not in SKIP_STRINGS and not _in_skipped(s):
+        elif s.kind not in SKIP_STRINGS and not s.hidden:
             out.append(s)
     return out
 
@@ -547,11 +531,11 @@ def _block(ctx: _Ctx, el: Element, main: Element, depth: int) -> None:
 
 def _item_numbers(ol: Element) -> dict[int, int]:
     """Each ``<li>`` child's place in its list, by node position: counted once per list."""
-    numbers = ol.memo.get("items")
+    numbers = ol.memo.get("items") if ol.memo else None
     if not isinstance(numbers, dict):
         items = [c for c in ol.elements() if c.name == "li"]
         numbers = {li.first: k for k, li in enumerate(items)}
-        ol.memo["items"] = numbers
+        ol.memo_of()["items"] = numbers
     return numbers
 
 
@@ -620,6 +604,7 @@ def _removals(
     doc: Document,
     tokens: list[_Token],
     tree: Tree,
+    strings: list[Text],
     located: dict[int, Aligned],
     kept: set[int],
     main: Element | None,
@@ -627,11 +612,11 @@ def _removals(
 ) -> list[Removal]:
     """Everything outside the kept blocks: markup, and text labelled by its region."""
     by_start: dict[int, _Label] = {}
-    for s in _strings(tree, tree.root):
+    for s in strings:
         where = located.get(s.pos)
         if where is None or not where.text.strip():
             continue
-        start = where.source_ranges(0, len(where.text))[0][0]
+        start = where.source_start
         if s.pos in kept:
             by_start[start] = ("keep", "")
         else:
@@ -702,9 +687,10 @@ def _head_range(source: str, tokens: list[_Token]) -> tuple[int, int]:
 
 def parse_html(doc: Document) -> tuple[list[Block], list[Removal]]:
     """Blocks of the article body and the removals for everything else on the page."""
-    tree = Tree(doc.text, block_names=BLOCK_TAGS)
+    tree = Tree(doc.text, block_names=BLOCK_TAGS, hidden_names=SKIP_TAGS)
     tokens = tokenize(doc.text)
-    located = _locate(tree, tokens, doc.text)
+    strings = list(_strings(tree, tree.root))
+    located = _locate(strings, tokens, doc.text)
     main = find_main(tree)
     ctx = _Ctx(doc, tree, located)
     if main is not None:
@@ -716,7 +702,7 @@ def parse_html(doc: Document) -> tuple[list[Block], list[Removal]]:
     blocks = sorted(ctx.blocks, key=lambda b: b.span)
     blocks = [_reindex(b, i) for i, b in enumerate(blocks)]
     spans = [b.span for b in blocks]
-    return blocks, _removals(doc, tokens, tree, located, ctx.kept, main, spans)
+    return blocks, _removals(doc, tokens, tree, strings, located, ctx.kept, main, spans)
 
 
 def _reindex(block: Block, index: int) -> Block:
