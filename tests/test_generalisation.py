@@ -1629,3 +1629,44 @@ def test_an_empty_heading_takes_no_title_across_a_block_quote() -> None:
     for md in ("> #####\n\nClam\n", "#####\n\n> Clam\n"):
         blocks = extracted(md, Format.MARKDOWN).cleaned.blocks
         assert [(b.kind, b.text) for b in blocks] == [(BlockKind.PARAGRAPH, "Clam")], md
+
+
+def test_a_plans_table_row_is_a_reference_to_the_how_to_outside_the_table() -> None:
+    """A week plan's rows name the exercises its how-to section instructs below: each row is
+    evidence of that one mention (its dose fills the sets and reps), never a second mention,
+    on every day the plan repeats it; a row whose exercise has no how-to stays a mention."""
+    md = (
+        "# Two-day plan\n\n## Monday\n\n"
+        "| Exercise | Sets x Reps | Notes |\n| --- | --- | --- |\n"
+        "| **Goblet Squat** (dumbbell) | 3x8 | Superset A - bilateral squat, slow lowering |\n"
+        "| **Farmer Carry** | 3x30s | heavy |\n\n"
+        "## Thursday\n\n"
+        "| Exercise | Sets x Reps | Notes |\n| --- | --- | --- |\n"
+        "| **Goblet Squat** (dumbbell) | 4x6 | Superset A - pause at the bottom each rep |\n\n"
+        "## How to do them\n\n"
+        "**Goblet Squat:** Hold the weight at your chest. Sit down between your heels and "
+        "stand up tall.\n"
+    )
+    mentions = extracted(md, Format.MARKDOWN).mentions
+    assert sorted(m.name for m in mentions) == ["Farmer Carry", "Goblet Squat"]
+    squat = next(m for m in mentions if m.name == "Goblet Squat")
+    assert squat.steps and "Sit down between your heels" in " ".join(squat.steps)
+    references = [e for e in squat.evidence if e.field == "reference"]
+    assert len(references) == 2 and "3x8" in references[0].text
+    assert squat.fields.sets == Range(3, 3) and squat.fields.repetitions == Range(8, 8)
+    # without the how-to below, the rows are the plan's own entries
+    alone = extracted(md.split("## How to do them")[0], Format.MARKDOWN).mentions
+    assert [m.name for m in alone].count("Goblet Squat") >= 1
+
+
+def test_a_supersets_code_is_no_part_of_the_name() -> None:
+    md = (
+        "## Legs\n\n"
+        "1. (1A) Split squat\n    * Lower the back knee towards the floor.\n    * 8x3\n"
+        "1. (1B) Calf raise\n    * Rise onto the toes, lower slowly.\n    * 15x3\n\n"
+        "## Upper body\n\n"
+        "**A1. Back Squat** — 5 x 5. Brace and sit down between the heels.\n\n"
+        "**B2) Single-Arm Row** — 3 x 10. Pull the elbow to the hip.\n"
+    )
+    got = [m.name for m in extracted(md, Format.MARKDOWN).mentions]
+    assert got == ["Split squat", "Calf raise", "Back Squat", "Single-Arm Row"]

@@ -502,10 +502,14 @@ def _with_keys(doc_id: str, mentions: list[Mention]) -> list[Mention]:
 _REFERENCE_WORDS = 20
 
 
-def _references(doc_id: str, mentions: list[Mention]) -> tuple[list[Mention], list[Section]]:
+def _references(
+    doc_id: str, blocks: list[Block], mentions: list[Mention]
+) -> tuple[list[Mention], list[Section]]:
     """Split off cross-references: a routine line ("**Cobra** — 20s × 2") that names an exercise
-    the same article describes in full elsewhere, or names again a terse line above it (a
-    plan's next session), is a pointer to it, not a second description."""
+    the same article describes in full elsewhere, a table row naming one that the article
+    instructs outside its tables (a plan's "Single-Leg Deadlifts | 3x8", the how-to below
+    it), or a line that names again a terse line above it (a plan's next session), is a
+    pointer to it, not a second description."""
 
     def said(m: Mention) -> tuple[str, ...]:
         return (*m.steps, *m.description, *m.tips)
@@ -515,11 +519,17 @@ def _references(doc_id: str, mentions: list[Mention]) -> tuple[list[Mention], li
 
     from exercise_pipeline.merge.names import core  # merge imports this package first
 
+    def in_table(m: Mention) -> bool:
+        return all(blocks[k].kind is BlockKind.TABLE_ROW for k in m.blocks)
+
     fullest: dict[str, int] = {}  # words in the fullest description: steps and more
+    instructed: set[str] = set()  # core names instructed outside a table
     for m in mentions:
         if m.name and m.steps and len(said(m)) >= 2:
             for name in (m.name, *m.alt_names):  # "Cat-Cow" names "Marjaryasana (Cat-Cow)"
                 fullest[core(name)] = max(fullest.get(core(name), 0), words(m))
+        if m.name and not in_table(m) and any(instructs(t) for t in said(m)):
+            instructed.update(core(name) for name in (m.name, *m.alt_names))
     named: set[str] = set()  # core names of the mentions so far
     # per mention: "described" (points at a fuller description), "repeat" (names a terse
     # line above again, nothing instructs), or "own"
@@ -530,6 +540,8 @@ def _references(doc_id: str, mentions: list[Mention]) -> tuple[list[Mention], li
         quiet = terse and not any(instructs(t) for t in said(m))
         if terse and fullest.get(core(m.name), 0) >= 2 * max(n, 1):
             kinds.append("described")  # "Knee-to-Chest" -> "Knee-to-Chest Stretch"
+        elif m.name and m.blocks and in_table(m) and core(m.name) in instructed:
+            kinds.append("described")  # a plan's row, the how-to outside the table
         elif quiet and core(m.name) in named:
             # a plan's next day: "Couch stretch: 60 seconds" again (not a second exercise of
             # one name: "Sitting on Ball: Alternate raising each foot" instructs)
@@ -632,7 +644,7 @@ def extract(
             positions = [k for k in g.positions() if k not in emitted]
             if positions:
                 sections.append(_section(doc_id, blocks, positions, g))
-    mentions, references = _references(doc_id, mentions)
+    mentions, references = _references(doc_id, blocks, mentions)
     sections.extend(references)
     mentions = _link_references(blocks, mentions, [s for s in sections if s.kind == "reference"])
     mentions = _qualifiers_dropped(mentions)
