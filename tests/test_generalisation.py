@@ -1634,7 +1634,8 @@ def test_an_empty_heading_takes_no_title_across_a_block_quote() -> None:
 def test_a_plans_table_row_is_a_reference_to_the_how_to_outside_the_table() -> None:
     """A week plan's rows name the exercises its how-to section instructs below: each row is
     evidence of that one mention (its dose fills the sets and reps), never a second mention,
-    on every day the plan repeats it; a row whose exercise has no how-to stays a mention."""
+    on every day the plan repeats it; where no how-to instructs it, its first row is the
+    mention and the rows of later days are references to it."""
     md = (
         "# Two-day plan\n\n## Monday\n\n"
         "| Exercise | Sets x Reps | Notes |\n| --- | --- | --- |\n"
@@ -1654,9 +1655,12 @@ def test_a_plans_table_row_is_a_reference_to_the_how_to_outside_the_table() -> N
     references = [e for e in squat.evidence if e.field == "reference"]
     assert len(references) == 2 and "3x8" in references[0].text
     assert squat.fields.sets == Range(3, 3) and squat.fields.repetitions == Range(8, 8)
-    # without the how-to below, the rows are the plan's own entries
+    # without the how-to below, the first row is the plan's entry and the next day's row,
+    # with its cues for that day, a reference to it
     alone = extracted(md.split("## How to do them")[0], Format.MARKDOWN).mentions
-    assert [m.name for m in alone].count("Goblet Squat") >= 1
+    assert [m.name for m in alone] == ["Goblet Squat", "Farmer Carry"]
+    again = [e.text for e in alone[0].evidence if e.field == "reference"]
+    assert len(again) == 1 and "pause at the bottom each rep" in again[0]
 
 
 def test_a_supersets_code_is_no_part_of_the_name() -> None:

@@ -508,8 +508,8 @@ def _references(
     """Split off cross-references: a routine line ("**Cobra** — 20s × 2") that names an exercise
     the same article describes in full elsewhere, a table row naming one that the article
     instructs outside its tables (a plan's "Single-Leg Deadlifts | 3x8", the how-to below
-    it), or a line that names again a terse line above it (a plan's next session), is a
-    pointer to it, not a second description."""
+    it), a table row naming one named above it, or a line that names again a terse line
+    above it (a plan's next session), is a pointer to it, not a second description."""
 
     def said(m: Mention) -> tuple[str, ...]:
         return (*m.steps, *m.description, *m.tips)
@@ -542,6 +542,8 @@ def _references(
             kinds.append("described")  # "Knee-to-Chest" -> "Knee-to-Chest Stretch"
         elif m.name and m.blocks and in_table(m) and core(m.name) in instructed:
             kinds.append("described")  # a plan's row, the how-to outside the table
+        elif m.name and m.blocks and in_table(m) and core(m.name) in named:
+            kinds.append("repeat")  # a plan's next day, its cues for that day
         elif quiet and core(m.name) in named:
             # a plan's next day: "Couch stretch: 60 seconds" again (not a second exercise of
             # one name: "Sitting on Ball: Alternate raising each foot" instructs)
