@@ -71,6 +71,9 @@ class Block:
     (HTML navigation, footers, forms, front matter) in other zones for the cleaner to remove.
     ``bold`` marks a block whose whole text is bold; ``lead`` is the length of a bold lead-in
     at the start of the text ("**Ankle Pumps** - Lie flat ..."), 0 when there is none.
+    ``column`` is the table column a row's block starts at: 0, but for the pieces of a
+    superset table's rows, cut at its exercise columns (``extract.tables``); such a piece's
+    ``exercise_cell`` is the cell of it that names its exercise (-1 for any other block).
     """
 
     source_id: str
@@ -84,6 +87,8 @@ class Block:
     zone: str = "main"
     bold: bool = False
     lead: int = 0
+    column: int = 0
+    exercise_cell: int = -1
 
     @property
     def text(self) -> str:

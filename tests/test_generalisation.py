@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from exercise_pipeline.models import BlockKind, Format, Range
+from exercise_pipeline.accounting import account
+from exercise_pipeline.models import BlockKind, Format, Parsed, Range
 
 from .test_extract import extracted
 from .test_parse import assert_spans_exact
@@ -1674,3 +1675,51 @@ def test_a_supersets_code_is_no_part_of_the_name() -> None:
     )
     got = [m.name for m in extracted(md, Format.MARKDOWN).mentions]
     assert got == ["Split squat", "Calf raise", "Back Squat", "Single-Arm Row"]
+
+
+def test_a_superset_tables_rows_hold_one_entry_per_exercise_column() -> None:
+    """Two columns of exercise names make a superset table: each row holds two entries, the
+    sets and notes after the second going with it; a table of one exercise column and a
+    table whose second column is notes are read as before."""
+    md = (
+        "## Day 1\n\n"
+        "| Lower Body | Upper Body | Sets x Reps | Notes |\n| --- | --- | --- | --- |\n"
+        "| **Goblet Squat** (dumbbell) | **Push-up** | 3x8 | Superset A - slow lowering |\n"
+        "| **Walking Lunge** | **Dumbbell Row** | 3x10 | Superset B - pull to the hip |\n"
+        "| - | **Side Plank** | 3x30s each | Core finish |\n\n"
+        "## Notes on form\n\n"
+        "**Goblet Squat:** Hold the weight at your chest and sit down between your heels.\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    by_name = {m.name: m for m in result.mentions}
+    assert sorted(by_name) == sorted(
+        ["Goblet Squat", "Push-up", "Walking Lunge", "Dumbbell Row", "Side Plank"]
+    )
+    assert by_name["Push-up"].fields.sets == Range(3, 3)
+    assert "Superset A" in " ".join(by_name["Push-up"].steps)
+    assert "Push-up" not in " ".join(by_name["Goblet Squat"].steps)
+    assert by_name["Side Plank"].fields.sets == Range(3, 3)
+    cleaned = result.cleaned  # the rows' pieces cover each row end to end, nothing twice
+    assert_spans_exact(Parsed(cleaned.document, cleaned.blocks, cleaned.removals))
+    assert account(result).ok
+    plain = (
+        "| Exercise | Notes |\n| --- | --- |\n| Goblet Squat | keep the heels down |\n"
+        "| Push-up | elbows at 45 degrees |\n"
+    )
+    assert [m.name for m in extracted(plain, Format.MARKDOWN).mentions] == [
+        "Goblet Squat",
+        "Push-up",
+    ]
+
+
+def test_a_training_method_with_its_doses_is_no_exercise() -> None:
+    md = (
+        "### Exercise types\n\n"
+        "* Endurance training:\n  * High repetitions (15+) with lighter weights (2-4 sets).\n"
+        "  * Shorter rest periods between sets.\n\n"
+        "* Strength training:\n  * Low repetitions (1-5) with heavier weights (2-4 sets).\n"
+        "  * Longer rest periods between sets.\n\n"
+        "### Legs\n\n"
+        "1. Squat\n    * Down slowly, and up quickly.\n    * 10-15x3\n"
+    )
+    assert [m.name for m in extracted(md, Format.MARKDOWN).mentions] == ["Squat"]

@@ -31,6 +31,7 @@ from exercise_pipeline.extract.features import (
 from exercise_pipeline.extract.fields import evidence_for, parse_fields
 from exercise_pipeline.extract.roles import RoleModel, shipped
 from exercise_pipeline.extract.segment import Group, clean_name, decide, group_blocks, split_name
+from exercise_pipeline.extract.tables import superset_rows
 from exercise_pipeline.models import (
     Block,
     BlockKind,
@@ -507,7 +508,7 @@ def _references(
 ) -> tuple[list[Mention], list[Section]]:
     """Split off cross-references: a routine line ("**Cobra** — 20s × 2") that names an exercise
     the same article describes in full elsewhere, a table row naming one that the article
-    instructs outside its tables (a plan's "Single-Leg Deadlifts | 3x8", the how-to below
+    describes outside its tables (a plan's "Single-Leg Deadlifts | 3x8", the how-to below
     it), a table row naming one named above it, or a line that names again a terse line
     above it (a plan's next session), is a pointer to it, not a second description."""
 
@@ -523,13 +524,13 @@ def _references(
         return all(blocks[k].kind is BlockKind.TABLE_ROW for k in m.blocks)
 
     fullest: dict[str, int] = {}  # words in the fullest description: steps and more
-    instructed: set[str] = set()  # core names instructed outside a table
+    described: set[str] = set()  # core names with a text of their own outside a table
     for m in mentions:
         if m.name and m.steps and len(said(m)) >= 2:
             for name in (m.name, *m.alt_names):  # "Cat-Cow" names "Marjaryasana (Cat-Cow)"
                 fullest[core(name)] = max(fullest.get(core(name), 0), words(m))
-        if m.name and not in_table(m) and any(instructs(t) for t in said(m)):
-            instructed.update(core(name) for name in (m.name, *m.alt_names))
+        if m.name and not in_table(m) and any(len(t.split()) >= 4 for t in said(m)):
+            described.update(core(name) for name in (m.name, *m.alt_names))
     named: set[str] = set()  # core names of the mentions so far
     # per mention: "described" (points at a fuller description), "repeat" (names a terse
     # line above again, nothing instructs), or "own"
@@ -540,7 +541,7 @@ def _references(
         quiet = terse and not any(instructs(t) for t in said(m))
         if terse and fullest.get(core(m.name), 0) >= 2 * max(n, 1):
             kinds.append("described")  # "Knee-to-Chest" -> "Knee-to-Chest Stretch"
-        elif m.name and m.blocks and in_table(m) and core(m.name) in instructed:
+        elif m.name and m.blocks and in_table(m) and core(m.name) in described:
             kinds.append("described")  # a plan's row, the how-to outside the table
         elif m.name and m.blocks and in_table(m) and core(m.name) in named:
             kinds.append("repeat")  # a plan's next day, its cues for that day
@@ -618,7 +619,9 @@ def extract(
     if model is None and settings.roles == "model":
         model = shipped()
     doc_id = cleaned.document.source_id
-    blocks = list(cleaned.blocks)
+    blocks = superset_rows(cleaned.blocks)
+    if len(blocks) != len(cleaned.blocks):
+        cleaned = dataclasses.replace(cleaned, blocks=tuple(blocks))
     groups = group_blocks(blocks)
     decide(
         blocks,

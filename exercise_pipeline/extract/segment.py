@@ -308,7 +308,10 @@ def _table_entry(block: Block, header: Block | None = None) -> Split | None:
     cells = block.text.split(" | ")
     heads = header.text.split(" | ") if header is not None else []
     named = [c for c, h in enumerate(heads) if _NAME_COLUMN.fullmatch(h.strip())]
-    if named and named[0] < len(cells) <= len(heads):  # trailing empty cells may be gone
+    if 0 <= block.exercise_cell < len(cells):  # a superset table's piece: its exercise's cell
+        named = [block.exercise_cell]
+        at = named[0]
+    elif named and named[0] < len(cells) <= len(heads):  # trailing empty cells may be gone
         at = named[0]
     else:
         at = 0  # an index column before the name: "| 1 | Scapular Pull Ups | 3 | 5 |"
@@ -427,17 +430,31 @@ def dose_item(block: Block) -> Split | None:
 
 
 _HEADER_REACH = 200
+
+
+def names_exercises(head: str) -> bool:
+    """A table's column header that names its exercises: "Exercise", "Pose Name", "Exercise
+    A (Pull)"."""
+    return _NAME_COLUMN.fullmatch(clean_name(head).strip()) is not None or bool(
+        _NAME_COLUMN.fullmatch(re.sub(r"\s+[A-Z0-9]$", "", clean_name(head)).strip())
+    )
+
+
 _DOSE_COLUMNS = re.compile(
     r"\b(?:sets?|reps?|repetitions|time|duration|hold|dose|dosage|details|rounds)\b", re.I
 )
 
 
 def _table_header(blocks: list[Block], i: int) -> Block | None:
-    """The header row of the table a row is in: its first row, looked for at most
-    _HEADER_REACH rows up (linear in the rows); None for the first row itself."""
+    """The header row of the table a row is in: its first row (of the row's columns, in a
+    superset table cut at its exercise columns), looked for at most _HEADER_REACH rows up
+    (linear in the rows); None for the first row itself."""
     k = i
     while k > max(0, i - _HEADER_REACH) and blocks[k - 1].kind is BlockKind.TABLE_ROW:
         k -= 1
+    column = blocks[i].column
+    while k < i and blocks[k].column != column:
+        k += 1
     return blocks[k] if k < i else None
 
 
@@ -448,7 +465,9 @@ def _prescribed(blocks: list[Block], i: int) -> Split | None:
     header = _table_header(blocks, i) if blocks[i].kind is BlockKind.TABLE_ROW else None
     if header is not None:
         split = _table_entry(blocks[i], header)
-        named = any(_NAME_COLUMN.fullmatch(h.strip()) for h in header.text.split(" | "))
+        named = blocks[i].exercise_cell >= 0 or any(
+            _NAME_COLUMN.fullmatch(h.strip()) for h in header.text.split(" | ")
+        )
         # a cell of the exercise column names one even when it reads as a verb ("Pull Ups")
         if split and (
             named or (_DOSE_COLUMNS.search(header.text) and not is_instruction(split.name))
