@@ -9,7 +9,7 @@ import pytest
 
 from exercise_pipeline.align import Aligned
 from exercise_pipeline.clean.repair import repair
-from exercise_pipeline.clean.rules import sentence_verdict
+from exercise_pipeline.clean.rules import _any_sentence_rule, sentence_rules, sentence_verdict
 
 from .conftest import CASES
 
@@ -48,3 +48,11 @@ def test_junk_case(case: dict[str, Any]) -> None:
     verdict = sentence_verdict(case["sentence"], document)
     got = verdict[0] if verdict else "keep"
     assert got == case["expect"], verdict
+
+
+@pytest.mark.parametrize("case", cases("spam.json"), ids=lambda c: c["sentence"][:40])
+def test_the_one_search_clears_only_sentences_no_rule_matches(case: dict[str, Any]) -> None:
+    """The alternation of the sentence rules finds a match exactly where one of them does."""
+    sentence = case["sentence"]
+    one = _any_sentence_rule().search(sentence) is not None
+    assert one == any(r.pattern.search(sentence) for r in sentence_rules())

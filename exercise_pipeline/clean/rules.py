@@ -162,7 +162,16 @@ def sentence_verdict(
         rule = promotion_rule(sentence, document_text, use_dictionary=use_dictionary)
         if rule:
             return "drug_promotion", rule
+    if not _any_sentence_rule().search(sentence):  # most sentences: cleared in one search
+        return None
     for r in sentence_rules():
         if r.name not in disabled and r.pattern.search(sentence):
             return r.reason, r.name
     return None
+
+
+@functools.cache
+def _any_sentence_rule() -> re.Pattern[str]:
+    """The sentence rules as one alternation (they hold no backreferences, and share their
+    flags): a sentence none of them matches is told apart in one search instead of nine."""
+    return re.compile("|".join(f"(?:{r.pattern.pattern})" for r in sentence_rules()), re.I)
