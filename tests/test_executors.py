@@ -14,7 +14,7 @@ from exercise_pipeline.cache import unpack_entry
 from exercise_pipeline.errors import SourceError
 from exercise_pipeline.executors import InProcess, ProcessPool, cores, executor_for
 from exercise_pipeline.parse import ParseSettings
-from exercise_pipeline.runner import Settings, build, process, work
+from exercise_pipeline.runner import Settings, build, collector_paused, process, work
 from exercise_pipeline.sources import RawFile, SourcesSettings, decode
 
 from .conftest import CORPUS, RAW
@@ -152,3 +152,13 @@ def test_per_source_work_gives_the_cycle_collector_back_as_it_found_it() -> None
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_collector_stays_off_until_the_last_pause_ends() -> None:
+    """Nested or concurrent pauses: the collector comes back when the last one ends."""
+    assert gc.isenabled()
+    with collector_paused():
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer work is still running
+    assert gc.isenabled()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from exercise_pipeline.accounting import account
+from exercise_pipeline.extract.segment import split_name
 from exercise_pipeline.models import BlockKind, Format, Parsed, Range
 
 from .test_extract import extracted
@@ -1699,6 +1700,13 @@ def test_a_superset_tables_rows_hold_one_entry_per_exercise_column() -> None:
     assert "Superset A" in " ".join(by_name["Push-up"].steps)
     assert "Push-up" not in " ".join(by_name["Goblet Squat"].steps)
     assert by_name["Side Plank"].fields.sets == Range(3, 3)
+    # the row's sets and reps are every exercise's of it: the first one's too, and the
+    # first one's that the notes below describe, each with the span of the dose
+    lunge, squat = by_name["Walking Lunge"], by_name["Goblet Squat"]
+    assert (lunge.fields.sets, lunge.fields.repetitions) == (Range(3, 3), Range(10, 10))
+    assert (squat.fields.sets, squat.fields.repetitions) == (Range(3, 3), Range(8, 8))
+    shared = [e for e in lunge.evidence if e.field == "superset"]
+    assert len(shared) == 1 and md[shared[0].span[0] : shared[0].span[1]].startswith("3x10")
     cleaned = result.cleaned  # the rows' pieces cover each row end to end, nothing twice
     assert_spans_exact(Parsed(cleaned.document, cleaned.blocks, cleaned.removals))
     assert account(result).ok
@@ -1712,14 +1720,37 @@ def test_a_superset_tables_rows_hold_one_entry_per_exercise_column() -> None:
     ]
 
 
-def test_a_training_method_with_its_doses_is_no_exercise() -> None:
+@pytest.mark.parametrize(
+    "header",
+    [
+        "| Exercise | Alternative | Sets | Reps |",
+        "| Gym Exercise | Home Version | Sets | Reps |",
+        "| Exercise | Easier Option | Sets | Reps |",
+    ],
+)
+def test_a_column_of_alternatives_is_no_superset(header: str) -> None:
     md = (
-        "### Exercise types\n\n"
-        "* Endurance training:\n  * High repetitions (15+) with lighter weights (2-4 sets).\n"
-        "  * Shorter rest periods between sets.\n\n"
-        "* Strength training:\n  * Low repetitions (1-5) with heavier weights (2-4 sets).\n"
-        "  * Longer rest periods between sets.\n\n"
-        "### Legs\n\n"
-        "1. Squat\n    * Down slowly, and up quickly.\n    * 10-15x3\n"
+        f"{header}\n| --- | --- | --- | --- |\n"
+        "| Back Squat | Goblet Squat | 3 | 8 |\n| Bench Press | Push-up | 3 | 10 |\n"
     )
-    assert [m.name for m in extracted(md, Format.MARKDOWN).mentions] == ["Squat"]
+    names = [m.name for m in extracted(md, Format.MARKDOWN).mentions]
+    assert "Goblet Squat" not in names and "Push-up" not in names
+    assert names in ([], ["Back Squat", "Bench Press"])
+
+
+def test_a_main_set_column_is_an_exercise_column_and_a_hold_is_its_own_exercise() -> None:
+    md = (
+        "| Warm-Up | Main Set | Cool-Down |\n| --- | --- | --- |\n"
+        "| Arm Circles | Push-Up | Child's Pose |\n| Leg Swings | Squat | Cobra Pose |\n\n"
+        "## Squat\n\nStand with your feet apart and sit back as low as is comfortable.\n\n"
+        "| Exercise | Sets | Time | Notes |\n| --- | --- | --- | --- |\n"
+        "| Squat Hold | 3 | 30 seconds | Sit back into a squat and hold the bottom |\n"
+    )
+    names = [m.name for m in extracted(md, Format.MARKDOWN).mentions]
+    assert "Push-Up" in names and "Child's Pose" in names
+    assert "Squat Hold" in names  # a row of another exercise, not a reference to "Squat"
+
+
+def test_a_cervical_level_is_part_of_the_name_not_a_superset_code() -> None:
+    assert split_name("C5 Nerve Root Glide")[0] == "C5 Nerve Root Glide"
+    assert split_name("A1) Back Squat")[0] == "Back Squat"

@@ -31,7 +31,7 @@ from exercise_pipeline.extract.features import (
 from exercise_pipeline.extract.fields import evidence_for, parse_fields
 from exercise_pipeline.extract.roles import RoleModel, shipped
 from exercise_pipeline.extract.segment import Group, clean_name, decide, group_blocks, split_name
-from exercise_pipeline.extract.tables import superset_rows
+from exercise_pipeline.extract.tables import shared_dose, superset_rows
 from exercise_pipeline.models import (
     Block,
     BlockKind,
@@ -40,6 +40,7 @@ from exercise_pipeline.models import (
     Extraction,
     Mention,
     Section,
+    Span,
 )
 from exercise_pipeline.sentences import split_sentences
 
@@ -518,20 +519,24 @@ def _references(
     def words(m: Mention) -> int:
         return sum(len(t.split()) for t in said(m))
 
-    from exercise_pipeline.merge.names import core  # merge imports this package first
+    from exercise_pipeline.merge.names import core, normalize  # merge imports this first
 
     def in_table(m: Mention) -> bool:
         return all(blocks[k].kind is BlockKind.TABLE_ROW for k in m.blocks)
 
+    def names(m: Mention) -> set[str]:  # a row's name, as written give or take its form
+        return {normalize(name) for name in (m.name, *m.alt_names)}  # "Squat Hold" no "Squat"
+
     fullest: dict[str, int] = {}  # words in the fullest description: steps and more
-    described: set[str] = set()  # core names with a text of their own outside a table
+    described: set[str] = set()  # names with a text of their own outside a table
     for m in mentions:
         if m.name and m.steps and len(said(m)) >= 2:
             for name in (m.name, *m.alt_names):  # "Cat-Cow" names "Marjaryasana (Cat-Cow)"
                 fullest[core(name)] = max(fullest.get(core(name), 0), words(m))
         if m.name and not in_table(m) and any(len(t.split()) >= 4 for t in said(m)):
-            described.update(core(name) for name in (m.name, *m.alt_names))
+            described.update(names(m))
     named: set[str] = set()  # core names of the mentions so far
+    rows_named: set[str] = set()  # names of the mentions so far
     # per mention: "described" (points at a fuller description), "repeat" (names a terse
     # line above again, nothing instructs), or "own"
     kinds: list[str] = []
@@ -541,9 +546,9 @@ def _references(
         quiet = terse and not any(instructs(t) for t in said(m))
         if terse and fullest.get(core(m.name), 0) >= 2 * max(n, 1):
             kinds.append("described")  # "Knee-to-Chest" -> "Knee-to-Chest Stretch"
-        elif m.name and m.blocks and in_table(m) and core(m.name) in described:
+        elif m.name and m.blocks and in_table(m) and normalize(m.name) in described:
             kinds.append("described")  # a plan's row, the how-to outside the table
-        elif m.name and m.blocks and in_table(m) and core(m.name) in named:
+        elif m.name and m.blocks and in_table(m) and normalize(m.name) in rows_named:
             kinds.append("repeat")  # a plan's next day, its cues for that day
         elif quiet and core(m.name) in named:
             # a plan's next day: "Couch stretch: 60 seconds" again (not a second exercise of
@@ -553,6 +558,7 @@ def _references(
             kinds.append("own")
         if m.name:
             named.update(core(name) for name in (m.name, *m.alt_names))
+            rows_named.update(names(m))
     kept: list[Mention] = []
     refs: list[Section] = []
     for m, kind in zip(mentions, kinds, strict=True):
@@ -572,39 +578,59 @@ def _link_references(
     """Each reference (a contents line, a plan's "Knee-to-Chest: 3 x 20-second holds per
     side", a table row) joins the mention it names as evidence: a dose it gives fills a field
     the mention leaves open, with the reference's span; it never becomes a mention itself."""
-    from exercise_pipeline.merge.names import core  # merge imports this package first
+    from exercise_pipeline.merge.names import core, normalize  # merge imports this first
 
     by_name: dict[str, int] = {}  # by core name: "Knee-to-Chest" names "Knee-to-Chest Stretch"
+    by_form: dict[str, int] = {}  # by the name as written: "Squat Hold" before "Squat"
     for n, mention in enumerate(mentions):
         if mention.name:  # an unnamed step list is named by no reference
             for name in (mention.name, *mention.alt_names):
                 by_name.setdefault(core(name), n)
+                by_form.setdefault(normalize(name), n)
     text_of = {b.index: b.text for b in blocks}
+    at = {b.index: k for k, b in enumerate(blocks)}
     out = list(mentions)
     for ref in references:
         title = clean_name(ref.title or "")
-        i = by_name.get(core(title)) if title else None
+        i = by_form.get(normalize(title), by_name.get(core(title))) if title else None
         if i is None:
             continue
-        m = out[i]
         text = " ".join(text_of[k] for k in ref.blocks if k in text_of)
-        found, _ = parse_fields(m.name, [("step", text)])
-        # a time the mention gives (held or lasting) is its time: a plan's other day does not
-        # add a second one ("Psoas Hold | 2 | 45 seconds" after its own "30 seconds")
-        timed = any(getattr(m.fields, f) is not None for f in _TIMES)
-        filled = {
-            f: getattr(found, f)
-            for f in (*_TIMES, "repetitions", "sets", "per_side", "frequency")
-            if getattr(m.fields, f) is None and getattr(found, f) is not None
-            and not (timed and f in _TIMES)
-        }  # fmt: skip
-        evidence = [Evidence("reference", ref.span, text)]
-        evidence += [Evidence(f, ref.span, text) for f in sorted(filled)]
-        out[i] = dataclasses.replace(
-            m,
-            fields=dataclasses.replace(m.fields, **filled),
-            evidence=(*m.evidence, *evidence),
-        )
+        out[i] = _dosed_by(out[i], "reference", text, ref.span)
+        shared = shared_dose(blocks, at[ref.blocks[0]]) if len(ref.blocks) == 1 else None
+        if shared:  # a superset row's first exercise, described below: the row's dose
+            out[i] = _dosed_by(out[i], "superset", *shared)
+    return out
+
+
+def _dosed_by(m: Mention, kind: str, text: str, span: Span) -> Mention:
+    """The mention with the dose ``text`` gives filling the fields it leaves open, and the
+    passage kept as evidence of ``kind`` (and of each field it filled)."""
+    found, _ = parse_fields(m.name, [("step", text)])
+    # a time the mention gives (held or lasting) is its time: a plan's other day does not
+    # add a second one ("Psoas Hold | 2 | 45 seconds" after its own "30 seconds")
+    timed = any(getattr(m.fields, f) is not None for f in _TIMES)
+    filled = {
+        f: getattr(found, f)
+        for f in (*_TIMES, "repetitions", "sets", "per_side", "frequency")
+        if getattr(m.fields, f) is None and getattr(found, f) is not None
+        and not (timed and f in _TIMES)
+    }  # fmt: skip
+    evidence = [Evidence(kind, span, text)]
+    evidence += [Evidence(f, span, text) for f in sorted(filled)]
+    return dataclasses.replace(
+        m, fields=dataclasses.replace(m.fields, **filled), evidence=(*m.evidence, *evidence)
+    )
+
+
+def _superset_doses(blocks: list[Block], mentions: list[Mention]) -> list[Mention]:
+    """Each exercise of a superset row before its last takes the row's shared dose (the
+    cells after the last exercise), as a field where it gives none, with their span."""
+    at = {b.index: k for k, b in enumerate(blocks)}
+    out: list[Mention] = []
+    for m in mentions:
+        shared = shared_dose(blocks, at[m.blocks[0]]) if len(m.blocks) == 1 else None
+        out.append(_dosed_by(m, "superset", *shared) if shared else m)
     return out
 
 
@@ -652,6 +678,7 @@ def extract(
     mentions, references = _references(doc_id, blocks, mentions)
     sections.extend(references)
     mentions = _link_references(blocks, mentions, [s for s in sections if s.kind == "reference"])
+    mentions = _superset_doses(blocks, mentions)
     mentions = _qualifiers_dropped(mentions)
     mentions.sort(key=lambda m: m.span)
     sections.sort(key=lambda s: s.span)

@@ -1430,8 +1430,8 @@ _NUMBERING = re.compile(
     r"(?:stretch|exercise|move|movement|pose|step|minute|day|"
     r"week|part|level|round|drill|no\.?|number)\s*#?\d{1,2}\s*(?:[:.)\-–—]|$)"
     r"|(?-i:[A-Z]{1,4}-?\d{2,4})\s*[:.)\-–—]\s"  # a catalogue code: "ST001 - "
-    # a superset's code: "(2A) Calf raise", "A1. Back Squat", "B2) Row", "C1 Plank"
-    r"|(?-i:\((?:[A-F]\d|\d[A-F])\)|(?:[A-F]\d|\d[A-F])[.):]|[A-F]\d(?=\s+[A-Z])))\s*",
+    # a superset's code: "(2A) Calf raise", "A1. Back Squat", "B2) Row" (not "C5 Nerve Glide")
+    r"|(?-i:\((?:[A-F]\d|\d[A-F])\)|(?:[A-F]\d|\d[A-F])[.):]))\s*",
     re.I,
 )
 _TAGLINE = re.compile(r"\s+[-–—:|]\s+(?P<tag>.+)$")

@@ -26,11 +26,28 @@ _EMPTY = frozenset({"", "-", "–", "—"})
 _MAX_NAME_WORDS = 8
 _SHARE = 1 / 2  # of a column's filled cells that must read as names
 _SAMPLE = 40  # rows a column is judged on: a long table costs no more than this
-_DOSE_HEADER = re.compile(
-    r"\b(?:sets?|reps?|repetitions|time|duration|hold|dose|dosage|rest|tempo|load|weight|"
-    r"rounds|notes?|cues?|tips?|focus|muscles?|targets?|why|how)\b",
+# A header that opens with one of these heads a column of doses or notes ("Sets x Reps",
+# "Rest After Both", "Target Muscles"), never exercises ("Main Set" may).
+_DOSE_WORDS = frozenset({
+    "sets", "set", "reps", "rep", "repetitions", "time", "duration", "hold", "dose", "dosage",
+    "rest", "tempo", "load", "weight", "rounds", "notes", "note", "cues", "cue", "tips", "tip",
+    "focus", "muscles", "muscle", "targets", "target", "why", "how", "comments", "description",
+    "instructions",
+})  # fmt: skip
+# A column of the same exercise's alternatives ("| Exercise | Alternative |", "| Gym Exercise |
+# Home Version |", "| Instead of | Try |"): one exercise per row, not a superset.
+_ALTERNATIVE_HEADER = re.compile(
+    r"\b(?:alternatives?|alternate|swaps?|substitutes?|substitutions?|options?|instead|try|"
+    r"progressions?|regressions?|variations?|modifications?|modified|versions?|easier|harder|"
+    r"beginners?|advanced|or)\b",
     re.I,
 )
+_WORD = re.compile(r"[a-z]+")
+
+
+def _dose_header(head: str) -> bool:
+    words = _WORD.findall(head.lower())
+    return bool(words) and words[0] in _DOSE_WORDS
 
 
 def _cells(text: str) -> list[tuple[int, int]]:
@@ -61,10 +78,11 @@ def _reads_as_name(cell: str) -> bool:
 
 
 def exercise_columns(header: str, rows: Sequence[str]) -> list[int]:
-    """The columns of a table whose cells name exercises, given its header's and its rows'
-    texts: headed as one ("Exercise A (Pull)"), or with half its filled cells or more
-    reading as names, judged on its first _SAMPLE rows; empty unless each of those has the
-    header's cells."""
+    """The columns of a superset table whose cells name exercises, given its header's and its
+    rows' texts: headed as one ("Exercise A (Pull)"), or with half its filled cells or more
+    reading as names, judged on its first _SAMPLE rows. Empty for any other table: one with
+    fewer than two such columns, a row of other cells than the header's, an exercise column
+    under an empty header, or a column of alternatives."""
     from exercise_pipeline.extract.segment import names_exercises
 
     heads = [header[a:b].strip() for a, b in _cells(header)]
@@ -75,59 +93,62 @@ def exercise_columns(header: str, rows: Sequence[str]) -> list[int]:
         return []
     columns: list[int] = []
     for c, head in enumerate(heads):
-        if _DOSE_HEADER.search(head) and not names_exercises(head):
+        if _dose_header(head) and not names_exercises(head):
             continue
         filled = [cells[c] for cells in table if cells[c] not in _EMPTY]
         named = sum(1 for cell in filled if _reads_as_name(cell))
         headed = names_exercises(head) and named > 0
         if len(filled) >= 2 and (named >= _SHARE * len(filled) or headed):
             columns.append(c)
+    if len(columns) < 2 or any(heads[c] in _EMPTY for c in columns):
+        return []
+    if any(_ALTERNATIVE_HEADER.search(heads[c]) for c in columns):
+        return []
     return columns
 
 
 def _cut(block: Block, columns: list[int]) -> list[Block]:
     """The row cut before each exercise column after the first: pieces that cover the row's
     span end to end, each knowing the cell that names its exercise. No cut before an empty
-    cell (its dose stays with the exercise before it), nor after nothing ("| - | **Cable
-    Anti-Rotation Hold** |")."""
+    cell (its dose stays with the exercise before it), nor after nothing but empty cells
+    ("| - | **Cable Anti-Rotation Hold** |")."""
     cells = _cells(block.text)
     if len(cells) <= columns[-1]:
         return [block]
-    filled = [c for c in columns if block.text[slice(*cells[c])].strip() not in _EMPTY]
-    pieces: list[Block] = []
-    at, src_at, column = 0, block.span[0], 0
+
+    def empty(c: int) -> bool:
+        return block.text[cells[c][0] : cells[c][1]].strip() in _EMPTY
+
+    starts = [0]  # the first cell of each piece
     for c in columns[1:]:
-        start = cells[c][0]
-        if c not in filled or block.text[at:start].strip(" |") in _EMPTY:
-            continue
-        text = block.text[at:start].removesuffix(_SEP)
-        src = block.content.source_span(start, len(block.text))[0]
-        pieces.append(_piece(block, at, len(text), (src_at, src), column, filled, first=not pieces))
-        at, src_at, column = start, src, c
-    pieces.append(_piece(block, at, len(block.text) - at, (src_at, block.span[1]), column, filled,
-                         first=not pieces))  # fmt: skip
+        if not empty(c) and not all(empty(k) for k in range(starts[-1], c)):
+            starts.append(c)
+    if len(starts) == 1:  # one exercise in this row ("| - | **Side Plank** | 3x30s |")
+        named = next((c for c in columns if not empty(c)), -1)
+        return [dataclasses.replace(block, exercise_cell=named)]
+    pieces: list[Block] = []
+    src_at = block.span[0]
+    for n, first in enumerate(starts):
+        last = starts[n + 1] if n + 1 < len(starts) else len(cells)
+        at, end = cells[first][0], cells[last - 1][1]
+        src_end = (
+            block.content.source_span(cells[last][0], len(block.text))[0]
+            if last < len(cells)
+            else block.span[1]
+        )
+        named = next((c for c in columns if first <= c < last and not empty(c)), -1)
+        pieces.append(
+            dataclasses.replace(
+                block,
+                content=block.content.slice(at, end),
+                span=(src_at, src_end),
+                column=first,
+                exercise_cell=named - first if named >= 0 else -1,
+                lead=block.lead if n == 0 else 0,
+            )
+        )
+        src_at = src_end
     return pieces
-
-
-def _piece(
-    block: Block,
-    at: int,
-    length: int,
-    span: tuple[int, int],
-    column: int,
-    filled: list[int],
-    *,
-    first: bool,
-) -> Block:
-    named = next((c for c in filled if c >= column), -1)
-    return dataclasses.replace(
-        block,
-        content=block.content.slice(at, at + length),
-        span=span,
-        column=column,
-        exercise_cell=named - column if named >= 0 else -1,
-        lead=block.lead if first else 0,
-    )
 
 
 def superset_rows(blocks: Sequence[Block]) -> list[Block]:
@@ -156,3 +177,31 @@ def superset_rows(blocks: Sequence[Block]) -> list[Block]:
     if len(out) == len(blocks):
         return list(blocks)
     return [dataclasses.replace(b, index=k) if b.index != k else b for k, b in enumerate(out)]
+
+
+def shared_dose(blocks: Sequence[Block], k: int) -> tuple[str, tuple[int, int]] | None:
+    """For a superset row's piece ``blocks[k]`` before the row's last, the cells after the
+    row's last exercise (its sets, reps and notes, which every exercise of the row shares)
+    and their span; None for any other block."""
+    block = blocks[k]
+    if block.exercise_cell < 0:
+        return None
+    j = k
+    while (
+        j + 1 < len(blocks)
+        and blocks[j + 1].kind is BlockKind.TABLE_ROW
+        and blocks[j + 1].span[0] == blocks[j].span[1]
+        and blocks[j + 1].column > blocks[j].column
+    ):
+        j += 1
+    last = blocks[j]
+    if j == k or last.exercise_cell < 0:
+        return None
+    cells = _cells(last.text)
+    if last.exercise_cell + 1 >= len(cells):
+        return None
+    at = cells[last.exercise_cell + 1][0]
+    text = last.text[at:].strip()
+    if not text:
+        return None
+    return text, last.content.source_span(at, len(last.text))

@@ -36,6 +36,7 @@ from exercise_pipeline.evaluation import fold
 from exercise_pipeline.extract import ExtractSettings, slugify
 from exercise_pipeline.extract.roles import ROLES, Features, RoleModel, dump, features
 from exercise_pipeline.extract.segment import candidates, clean_name, decide, group_blocks
+from exercise_pipeline.extract.tables import superset_rows
 from exercise_pipeline.merge.names import core
 from exercise_pipeline.models import Block, BlockKind, Document, Format, SourceMeta
 from exercise_pipeline.parse import parse
@@ -188,7 +189,7 @@ def shape_cases(path: Path) -> tuple[dict[str, list[Block]], dict[str, Labels]]:
             encoding_reason="case", format_reason="case",
             meta=SourceMeta(source_id=source, file=f"{source}.x"),
         )  # fmt: skip
-        articles[source] = list(clean(parse(doc)).blocks)
+        articles[source] = superset_rows(clean(parse(doc)).blocks)  # as extract reads them
         labels[source] = Labels(
             source,
             (),
@@ -204,9 +205,9 @@ def read_document(path: Path) -> Document:
 
 
 def article_blocks(path: Path) -> tuple[str, list[Block]]:
-    """Source id and cleaned blocks of one article file."""
+    """Source id and cleaned blocks of one article file, as ``extract`` reads them."""
     doc = read_document(path)
-    return doc.source_id, list(clean(parse(doc)).blocks)
+    return doc.source_id, superset_rows(clean(parse(doc)).blocks)
 
 
 def examples(
