@@ -119,6 +119,34 @@ class Aligned:
             k += 1
         return Aligned(self.text[i:j], tuple(runs))
 
+    def slices(self, ranges: Sequence[tuple[int, int]]) -> list[Aligned]:
+        """``slice(i, j)`` of each range, the ranges in increasing order and not overlapping:
+        one pass over the runs for all of them (a page's text nodes in its text stream)."""
+        out: list[Aligned] = []
+        runs, text = self.runs, self.text
+        k = 0
+        for i, j in ranges:
+            i, j = max(i, 0), min(j, len(text))
+            if i >= j:
+                out.append(Aligned.empty())
+                continue
+            while k + 1 < len(runs) and runs[k + 1][0] <= i:
+                k += 1
+            piece: list[Run] = []
+            m = k
+            while m < len(runs) and runs[m][0] < j:
+                at, start, end = runs[m]
+                nxt = runs[m + 1][0] if m + 1 < len(runs) else len(text)
+                lo, hi = max(i, at), min(j, nxt)
+                if lo < hi:
+                    if end - start == nxt - at:
+                        piece.append((lo - i, start + lo - at, start + hi - at))
+                    else:
+                        piece.append((lo - i, start, end))
+                m += 1
+            out.append(Aligned(text[i:j], tuple(piece)))
+        return out
+
     def strip(self, chars: str | None = None) -> Aligned:
         """Strip like ``str.strip``, keeping the alignment."""
         left = len(self.text) - len(self.text.lstrip(chars))

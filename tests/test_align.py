@@ -54,6 +54,23 @@ def test_source_start_is_where_the_source_ranges_begin(
         assert b.source_start == b.source_ranges(0, len(b.text))[0][0]
 
 
+@given(texts, st.lists(st.tuples(st.integers(0, 40), st.integers(0, 4), st.text("QZ", max_size=2))),
+       st.lists(st.integers(0, 45), max_size=12))  # fmt: skip
+def test_slices_in_one_pass_are_the_slices_one_by_one(
+    text: str, edits: list[tuple[int, int, str]], cuts: list[int]
+) -> None:
+    a = Aligned.from_source(text, 3)
+    spans, last = [], -1
+    for i, n, new in sorted(edits):
+        if i > last and i + n <= len(text):
+            spans.append((i, i + n, new))
+            last = i + n
+    b = concat([a.replace(spans), a.slice(2, len(text))], " ")
+    points = sorted(set(cuts))
+    ranges = list(zip(points[::2], points[1::2], strict=False))
+    assert b.slices(ranges) == [b.slice(i, j) for i, j in ranges]
+
+
 @given(texts)
 def test_strip_is_idempotent_and_aligned(text: str) -> None:
     a = Aligned.from_source(text, 3).strip()

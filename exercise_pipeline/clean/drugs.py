@@ -181,6 +181,9 @@ def product_promotion(sentence: str, document_text: str = "") -> bool:
     >>> product_promotion("Loop a Theraband around your knees and press out.")
     False
     """
+    shaped = _shape()[1].search(sentence) is not None
+    if not shaped and not any(c.isdigit() for c in sentence):
+        return False  # neither a pill, purchase or prescription, nor a number to dose with
     if not _english(sentence):  # first: it is cheaper than counting names in the article
         return False
     products = unknown_products(sentence, document_text)
@@ -189,7 +192,7 @@ def product_promotion(sentence: str, document_text: str = "") -> bool:
     for name in products:  # a dose right after the name ("Tydol 50"), not a year ("March 2017")
         if re.search(rf"{re.escape(name)}\s+(?!(?:19|20)\d\d\b)\d{{2,4}}\b", sentence):
             return True
-    return bool(_shape()[1].search(sentence))
+    return shaped
 
 
 def _english(sentence: str) -> bool:

@@ -311,7 +311,8 @@ def _stream(source: str, tokens: list[_Token]) -> Aligned:
 def _locate(strings: list[Text], tokens: list[_Token], source: str) -> dict[int, Aligned]:
     """Map each text node to its aligned source text, matching in order."""
     stream = _stream(source, tokens)
-    located: dict[int, Aligned] = {}
+    found_at: list[tuple[int, int]] = []
+    nodes: list[int] = []
     pos = 0
     for s in strings:
         text = s.text
@@ -320,9 +321,10 @@ def _locate(strings: list[Text], tokens: list[_Token], source: str) -> dict[int,
         found = stream.text.find(text, pos)
         if found < 0:
             continue
-        located[s.pos] = stream.slice(found, found + len(text))
+        found_at.append((found, found + len(text)))
+        nodes.append(s.pos)
         pos = found + len(text)
-    return located
+    return dict(zip(nodes, stream.slices(found_at), strict=True))
 
 
 # A class that names a part of a widget ("modal-header", "card-footer", "accordion-button")
@@ -706,4 +708,5 @@ def parse_html(doc: Document) -> tuple[list[Block], list[Removal]]:
 
 
 def _reindex(block: Block, index: int) -> Block:
-    return dataclasses.replace(block, index=index)
+    """The block at its place in source order (most are there already)."""
+    return block if block.index == index else dataclasses.replace(block, index=index)
