@@ -37,35 +37,37 @@ def test_replacements_keep_untouched_text_aligned(text: str, data: st.DataObject
         assert 6 <= lo <= hi <= 6 + len(text)
 
 
-@given(texts, st.lists(st.tuples(st.integers(0, 40), st.integers(0, 4), st.text("QZ", max_size=2))))
+_EDITS = st.lists(st.tuples(st.integers(0, 40), st.integers(0, 4), st.text("QZ", max_size=2)))
+
+
+def _edited(text: str, start: int, edits: list[tuple[int, int, str]]) -> Aligned:
+    """``text`` at ``start`` with the edits that do not overlap made (deletions, insertions,
+    replacements), then again from its second character after a sourceless space."""
+    a = Aligned.from_source(text, start)
+    spans, last = [], -1
+    for i, n, new in sorted(edits):
+        if i > last and i + n <= len(text):
+            spans.append((i, i + n, new))
+            last = i + n
+    return concat([a.replace(spans), a.slice(1, len(text))], " ")
+
+
+@given(texts, _EDITS)
 def test_source_start_is_where_the_source_ranges_begin(
     text: str, edits: list[tuple[int, int, str]]
 ) -> None:
     """The one-step answer equals the first source range, after deletions, insertions and
     replacements alike (runs of no text or no source are skipped by both)."""
-    a = Aligned.from_source(text, 7)
-    spans, last = [], -1
-    for i, n, new in sorted(edits):
-        if i > last and i + n <= len(text):
-            spans.append((i, i + n, new))
-            last = i + n
-    b = concat([a.replace(spans), a.slice(1, len(text))], " ")
+    b = _edited(text, 7, edits)
     if b.source_ranges(0, len(b.text)):
         assert b.source_start == b.source_ranges(0, len(b.text))[0][0]
 
 
-@given(texts, st.lists(st.tuples(st.integers(0, 40), st.integers(0, 4), st.text("QZ", max_size=2))),
-       st.lists(st.integers(0, 45), max_size=12))  # fmt: skip
+@given(texts, _EDITS, st.lists(st.integers(0, 45), max_size=12))
 def test_slices_in_one_pass_are_the_slices_one_by_one(
     text: str, edits: list[tuple[int, int, str]], cuts: list[int]
 ) -> None:
-    a = Aligned.from_source(text, 3)
-    spans, last = [], -1
-    for i, n, new in sorted(edits):
-        if i > last and i + n <= len(text):
-            spans.append((i, i + n, new))
-            last = i + n
-    b = concat([a.replace(spans), a.slice(2, len(text))], " ")
+    b = _edited(text, 3, edits)
     points = sorted(set(cuts))
     ranges = list(zip(points[::2], points[1::2], strict=False))
     assert b.slices(ranges) == [b.slice(i, j) for i, j in ranges]
