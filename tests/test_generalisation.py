@@ -1754,3 +1754,22 @@ def test_a_main_set_column_is_an_exercise_column_and_a_hold_is_its_own_exercise(
 def test_a_cervical_level_is_part_of_the_name_not_a_superset_code() -> None:
     assert split_name("C5 Nerve Root Glide")[0] == "C5 Nerve Root Glide"
     assert split_name("A1) Back Squat")[0] == "Back Squat"
+
+
+def test_dosed_items_of_a_step_list_are_its_steps_not_entries() -> None:
+    """A numbered list that opens with instructions and holds as many of them as of dosed
+    items is one exercise's steps; a circuit of dosed names after one instruction is not."""
+    md = (
+        "### Wrist Flexion/Extension\n"
+        "1. Extend arm forward\n2. Use opposite hand to pull fingers toward you\n"
+        "3. Palm facing out (15 sec)\n4. Palm facing in (15 sec)\n\n"
+        "### Circuit\n"
+        "1. Jog on the spot to warm up\n2. Squats (10 reps)\n3. Push-ups (10 reps)\n"
+        "4. Lunges (10 reps)\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    names = [m.name for m in result.mentions]
+    assert "Palm facing out" not in names and "Palm facing in" not in names
+    wrist = next(m for m in result.mentions if m.name == "Wrist Flexion/Extension")
+    assert "Palm facing in (15 sec)" in " ".join(wrist.steps)
+    assert {"Squats", "Push-ups", "Lunges"} <= set(names)

@@ -474,7 +474,7 @@ def _prescribed(blocks: list[Block], i: int) -> Split | None:
         ):
             return split
     split = dose_item(blocks[i]) or _counted_first(blocks[i])
-    if not split:
+    if not split or _in_a_step_list(blocks, i):
         return None
     if _counted_by_sign_in_a_circuit(blocks, i):
         return split  # "Clam × 10." beside "Lift and Lower (...) × 10.": a circuit's entry
@@ -490,6 +490,31 @@ def _prescribed(blocks: list[Block], i: int) -> Split | None:
     if any(dose_item(b) or _counted_first(b) for b in around):
         return split  # "60 push-ups" beside "60 sit-ups": names that read as exercises
     return None
+
+
+_STEP_REACH = 30
+
+
+def _in_a_step_list(blocks: list[Block], i: int) -> bool:
+    """A numbered item of a list that opens with instructions and holds as many of them as
+    of dose items: a step of one exercise ("1. Extend arm forward" ... "3. Palm facing out
+    (15 sec)"), not a circuit's entry."""
+    b = blocks[i]
+    if b.kind is not BlockKind.LIST_ITEM or b.number is None:
+        return False
+    lo = hi = i  # at most _STEP_REACH items each way: a long list costs what it is long
+    while lo > max(0, i - _STEP_REACH) and _numbered_alike(blocks[lo - 1], b):
+        lo -= 1
+    while hi + 1 < min(len(blocks), i + _STEP_REACH) and _numbered_alike(blocks[hi + 1], b):
+        hi += 1
+    items = blocks[lo : hi + 1]
+    steps = [x for x in items if instructs(x.text) and not dose_item(x)]
+    dosed = sum(1 for x in items if dose_item(x))
+    return bool(steps) and items[0] in steps and len(steps) >= dosed
+
+
+def _numbered_alike(a: Block, b: Block) -> bool:
+    return a.kind is BlockKind.LIST_ITEM and a.level == b.level and a.number is not None
 
 
 def _counted_by_sign_in_a_circuit(blocks: list[Block], i: int) -> bool:
