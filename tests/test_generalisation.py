@@ -1773,3 +1773,13 @@ def test_dosed_items_of_a_step_list_are_its_steps_not_entries() -> None:
     wrist = next(m for m in result.mentions if m.name == "Wrist Flexion/Extension")
     assert "Palm facing in (15 sec)" in " ".join(wrist.steps)
     assert {"Squats", "Push-ups", "Lunges"} <= set(names)
+
+
+def test_a_superset_table_whose_rows_each_hold_one_exercise_names_each_by_its_column() -> None:
+    md = (
+        "| Exercise A | Exercise B | Sets |\n| --- | --- | --- |\n"
+        "| Goblet Squat | - | 3x8 |\n| Walking Lunge | - | 3x10 |\n"
+        "| - | Push-up | 3x10 |\n| - | Dumbbell Row | 3x12 |\n"
+    )
+    got = [m.name for m in extracted(md, Format.MARKDOWN).mentions]
+    assert got == ["Goblet Squat", "Walking Lunge", "Push-up", "Dumbbell Row"]

@@ -646,7 +646,9 @@ def extract(
         model = shipped()
     doc_id = cleaned.document.source_id
     blocks = superset_rows(cleaned.blocks)
-    if len(blocks) != len(cleaned.blocks):
+    if len(blocks) != len(cleaned.blocks) or any(
+        a is not b for a, b in zip(blocks, cleaned.blocks, strict=True)
+    ):  # the extraction holds the blocks it read
         cleaned = dataclasses.replace(cleaned, blocks=tuple(blocks))
     groups = group_blocks(blocks)
     decide(

@@ -174,8 +174,6 @@ def superset_rows(blocks: Sequence[Block]) -> list[Block]:
             for row in table[1:]:
                 out.extend(_cut(row, columns))
         i = j
-    if len(out) == len(blocks):
-        return list(blocks)
     return [dataclasses.replace(b, index=k) if b.index != k else b for k, b in enumerate(out)]
 
 
