@@ -48,6 +48,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/builds.py --factors 1,10,100
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/loso.py
+	$(BIN)/python benchmarks/promotions.py
 	$(BIN)/python benchmarks/scaling.py --max-bytes 5000000
 
 # Rewrites tests/cases/shapes.json (the shape articles of the extraction tests, with what the

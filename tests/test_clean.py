@@ -77,6 +77,11 @@ def test_repairs_leave_real_words_alone(text: str) -> None:
         ("Cyclobenzaprine is a muscle relaxant that relieves spasms fast.", "drug-"),  # dictionary
         ("Buy Flexeril online without a prescription.", "drug-"),
         ("Vendaxin also works wonders for lower back pain.", "drug-spliced-claim"),  # nothing known
+        # the product's form, its class, its delivery or its dose: no name any list holds
+        ("Soothex gel also helps ease sore hamstrings after the stretch.", "drug-"),
+        ("Pair this stretch with Lorvexin, the natural muscle relaxer.", "drug-"),
+        ("Get Zentromax delivered to your door in two days.", "drug-"),
+        ("A daily dose of Myorelax Forte keeps the spasms away.", "drug-"),
     ],
 )
 def test_drug_promotions_with_brands_no_article_contains_are_cut(
@@ -107,6 +112,10 @@ def test_drug_promotions_with_brands_no_article_contains_are_cut(
         "Yoga also helps relieve stress.",
         "Hold the Cobra Pose for 30 seconds.",
         "Ibuprofen can mask pain, so avoid stretching right after taking it.",
+        "A warm bath or a heat pack also helps ease sore muscles.",
+        "Rub a little massage oil or cream into the calf before you start.",
+        "Use a gel pad under your knees if the floor is hard.",
+        "Order matters: do the bridges before the planks.",
     ],
 )
 def test_medication_advice_and_brand_like_equipment_stay(sentence: str) -> None:
