@@ -105,8 +105,27 @@ class Aligned:
         i, j = max(i, 0), min(j, len(self.text))
         if i >= j:
             return Aligned.empty()
+        return self._cut(i, j, max(self._run_index(i), 0))
+
+    def slices(self, ranges: Sequence[tuple[int, int]]) -> list[Aligned]:
+        """``slice(i, j)`` of each range, the ranges in increasing order and not overlapping:
+        one pass over the runs for all of them (a page's text nodes in its text stream)."""
+        out: list[Aligned] = []
+        runs = self.runs
+        k = 0
+        for i, j in ranges:
+            i, j = max(i, 0), min(j, len(self.text))
+            if i >= j:
+                out.append(Aligned.empty())
+                continue
+            while k + 1 < len(runs) and runs[k + 1][0] <= i:
+                k += 1
+            out.append(self._cut(i, j, k))
+        return out
+
+    def _cut(self, i: int, j: int, k: int) -> Aligned:
+        """``text[i:j]`` (``0 <= i < j <= len``) with the runs from run ``k``, the one at ``i``."""
         runs: list[Run] = []
-        k = max(self._run_index(i), 0)
         while k < len(self.runs) and self.runs[k][0] < j:
             at, start, end = self.runs[k]
             length = self._run_len(k)
@@ -118,34 +137,6 @@ class Aligned:
                     runs.append((lo - i, start, end))
             k += 1
         return Aligned(self.text[i:j], tuple(runs))
-
-    def slices(self, ranges: Sequence[tuple[int, int]]) -> list[Aligned]:
-        """``slice(i, j)`` of each range, the ranges in increasing order and not overlapping:
-        one pass over the runs for all of them (a page's text nodes in its text stream)."""
-        out: list[Aligned] = []
-        runs, text = self.runs, self.text
-        k = 0
-        for i, j in ranges:
-            i, j = max(i, 0), min(j, len(text))
-            if i >= j:
-                out.append(Aligned.empty())
-                continue
-            while k + 1 < len(runs) and runs[k + 1][0] <= i:
-                k += 1
-            piece: list[Run] = []
-            m = k
-            while m < len(runs) and runs[m][0] < j:
-                at, start, end = runs[m]
-                nxt = runs[m + 1][0] if m + 1 < len(runs) else len(text)
-                lo, hi = max(i, at), min(j, nxt)
-                if lo < hi:
-                    if end - start == nxt - at:
-                        piece.append((lo - i, start + lo - at, start + hi - at))
-                    else:
-                        piece.append((lo - i, start, end))
-                m += 1
-            out.append(Aligned(text[i:j], tuple(piece)))
-        return out
 
     def strip(self, chars: str | None = None) -> Aligned:
         """Strip like ``str.strip``, keeping the alignment."""

@@ -588,7 +588,6 @@ def _link_references(
                 by_name.setdefault(core(name), n)
                 by_form.setdefault(normalize(name), n)
     text_of = {b.index: b.text for b in blocks}
-    at = {b.index: k for k, b in enumerate(blocks)}
     out = list(mentions)
     for ref in references:
         title = clean_name(ref.title or "")
@@ -597,7 +596,7 @@ def _link_references(
             continue
         text = " ".join(text_of[k] for k in ref.blocks if k in text_of)
         out[i] = _dosed_by(out[i], "reference", text, ref.span)
-        shared = shared_dose(blocks, at[ref.blocks[0]]) if len(ref.blocks) == 1 else None
+        shared = shared_dose(blocks, ref.blocks[0]) if len(ref.blocks) == 1 else None
         if shared:  # a superset row's first exercise, described below: the row's dose
             out[i] = _dosed_by(out[i], "superset", *shared)
     return out
@@ -625,11 +624,11 @@ def _dosed_by(m: Mention, kind: str, text: str, span: Span) -> Mention:
 
 def _superset_doses(blocks: list[Block], mentions: list[Mention]) -> list[Mention]:
     """Each exercise of a superset row before its last takes the row's shared dose (the
-    cells after the last exercise), as a field where it gives none, with their span."""
-    at = {b.index: k for k, b in enumerate(blocks)}
+    cells after the last exercise), as a field where it gives none, with their span. (A
+    block's index is its place: the cleaner and ``superset_rows`` number them so.)"""
     out: list[Mention] = []
     for m in mentions:
-        shared = shared_dose(blocks, at[m.blocks[0]]) if len(m.blocks) == 1 else None
+        shared = shared_dose(blocks, m.blocks[0]) if len(m.blocks) == 1 else None
         out.append(_dosed_by(m, "superset", *shared) if shared else m)
     return out
 

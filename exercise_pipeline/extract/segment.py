@@ -435,9 +435,9 @@ _HEADER_REACH = 200
 def names_exercises(head: str) -> bool:
     """A table's column header that names its exercises: "Exercise", "Pose Name", "Exercise
     A (Pull)"."""
-    return _NAME_COLUMN.fullmatch(clean_name(head).strip()) is not None or bool(
-        _NAME_COLUMN.fullmatch(re.sub(r"\s+[A-Z0-9]$", "", clean_name(head)).strip())
-    )
+    name = clean_name(head).strip()
+    lettered = re.sub(r"\s+[A-Z0-9]$", "", name)  # "Exercise A", "Exercise 2"
+    return any(_NAME_COLUMN.fullmatch(n) for n in (name, lettered))
 
 
 _DOSE_COLUMNS = re.compile(
@@ -508,9 +508,9 @@ def _in_a_step_list(blocks: list[Block], i: int) -> bool:
     while hi + 1 < min(len(blocks), i + _STEP_REACH) and _numbered_alike(blocks[hi + 1], b):
         hi += 1
     items = blocks[lo : hi + 1]
-    steps = [x for x in items if instructs(x.text) and not dose_item(x)]
-    dosed = sum(1 for x in items if dose_item(x))
-    return bool(steps) and items[0] in steps and len(steps) >= dosed
+    dosed = [dose_item(x) is not None for x in items]
+    steps = [not d and instructs(x.text) for x, d in zip(items, dosed, strict=True)]
+    return steps[0] and sum(steps) >= sum(dosed)
 
 
 def _numbered_alike(a: Block, b: Block) -> bool:
