@@ -36,7 +36,7 @@ from exercise_pipeline.records import RecordError, pack, unpack
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 7  # bump when the stored layout changes
+CACHE_FORMAT = 8  # bump when the stored layout changes
 _PACKAGE = Path(__file__).parent
 
 

@@ -129,6 +129,15 @@ def source_json(doc: Document, *, stale: bool = False) -> JSON:
         "encoding": doc.encoding,
         "encoding_confidence": doc.encoding_confidence,
     }
+    record = doc.meta.record
+    if record is not None:
+        entry["record"] = {
+            "kind": record.kind,
+            "id": record.id,
+            "url": record.url,
+            "fetched": record.fetched,
+            "digest": record.digest,
+        }
     if stale:
         entry["stale"] = True
     return entry

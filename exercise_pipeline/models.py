@@ -30,6 +30,24 @@ class BlockKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Record:
+    """Where a page of a crawl container came from (``exercise_pipeline.crawl``).
+
+    ``kind``: ``warc``, ``jsonl`` or ``parquet``; ``id``: the WARC-Record-ID, or ``line N`` /
+    ``row N``; ``fetched``: the fetch time as the container gives it; ``digest``: the
+    WARC-Payload-Digest, else ``sha256:`` of the payload; ``charset``: the HTTP one, if stated.
+    """
+
+    container: str
+    kind: str
+    id: str
+    url: str
+    fetched: str | None = None
+    digest: str | None = None
+    charset: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SourceMeta:
     """One entry of ``raw/sources.json``: what is known about an article file."""
 
@@ -43,6 +61,8 @@ class SourceMeta:
     sha256: str | None = None
     # The article's encoding as recorded (by `add`, or corrected by a person): decoded with it.
     encoding: str | None = None
+    # A page of a crawl container: its record (the container is ``file``).
+    record: Record | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ from exercise_pipeline.models import (
     Mention,
     Parsed,
     Range,
+    Record,
     Removal,
     Repair,
     Section,
@@ -45,7 +46,7 @@ from exercise_pipeline.models import (
 # Extension codes are positions in these lists: append, never reorder (or bump CACHE_FORMAT).
 RECORDS: tuple[type, ...] = (
     Aligned, Account, Block, Cleaned, Document, Evidence, Extraction, Fields, Frequency,
-    Mention, Parsed, Range, Removal, Repair, Section, SourceMeta,
+    Mention, Parsed, Range, Removal, Repair, Section, SourceMeta, Record,
 )  # fmt: skip
 ENUMS: tuple[type[Enum], ...] = (BlockKind, Format)
 _ENUM_BASE = 64  # extension codes of enums start here

@@ -11,10 +11,13 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from exercise_pipeline.crawl import CONTAINER_SUFFIXES, ContainerError, container_kind, gunzip
+from exercise_pipeline.crawl import page_id as page_id_for
+from exercise_pipeline.crawl import unpack as unpack_container
 from exercise_pipeline.encodings import LOW_CONFIDENCE, bom, detect, utf16_without_bom
 from exercise_pipeline.errors import SourceError
 from exercise_pipeline.models import Document, Format, SourceMeta
@@ -52,11 +55,18 @@ class SourcesSettings:
 
 @dataclass(frozen=True, slots=True)
 class RawFile:
-    """An article file's name and bytes, plus its manifest entry when there is one."""
+    """An article's bytes, its file's name and its manifest entry when there is one. A page of
+    a crawl container has the container's name and its record in ``meta.record``."""
 
     name: str
     data: bytes
     meta: SourceMeta | None
+
+    @property
+    def where(self) -> str:
+        """The file, and the record of a page in a container, as messages name it."""
+        record = self.meta.record if self.meta else None
+        return self.name if record is None else f"{self.name} {record.id} ({record.url})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +129,26 @@ def source_id_for(file_name: str) -> str:
 
     >>> source_id_for("Back pain (copy 2).txt")
     'back-pain-copy-2'
+    >>> source_id_for("knee-rehab.md.gz")
+    'knee-rehab'
     """
-    return id_from_stem(Path(file_name).stem)
+    return id_from_stem(Path(_without_gz(file_name)).stem)
+
+
+def _without_gz(name: str) -> str:
+    return name[:-3] if name.lower().endswith(".gz") else name
+
+
+def is_input(name: str, settings: SourcesSettings) -> bool:
+    """An article file (``.md``...), a crawl container (``.warc.gz``...), or gzip of either.
+
+    >>> s = SourcesSettings()
+    >>> [is_input(n, s) for n in ("a.md", "a.md.gz", "c.warc.gz", "p.parquet", "a.pdf")]
+    [True, True, True, True, False]
+    """
+    if container_kind(name):
+        return True
+    return Path(_without_gz(name)).suffix.lower() in settings.suffixes
 
 
 def load_manifest(raw_dir: Path) -> Manifest:
@@ -190,8 +218,9 @@ def article_files(raw_dir: Path, settings: SourcesSettings) -> list[Path]:
     for path in sorted(raw_dir.iterdir()):
         if path.name.startswith(".") or path.name == MANIFEST or path.is_dir():
             continue
-        if path.suffix.lower() not in settings.suffixes:
-            log.warning("%s: skipped, not an article file (%s)", path, ", ".join(settings.suffixes))
+        if not is_input(path.name, settings):
+            kinds = ", ".join((*settings.suffixes, *CONTAINER_SUFFIXES, "and .gz of them"))
+            log.warning("%s: skipped, not an article file or crawl container (%s)", path, kinds)
             continue
         files.append(path)
     return files
@@ -204,11 +233,16 @@ def read_raw(
     known = manifest.by_file()
     files: list[RawFile] = []
     errors: list[SourceError] = []
-    paths = article_files(raw_dir, settings)
+    inputs = article_files(raw_dir, settings)
+    paths = [p for p in inputs if not container_kind(p.name)]
+    pages, errors = _container_pages([p for p in inputs if container_kind(p.name)], raw_dir, known)
     ids: dict[str, list[Path]] = {}  # source id -> the files that would have it
     for path in paths:
         meta = known.get(path.name)
         ids.setdefault(meta.source_id if meta else source_id_for(path.name), []).append(path)
+    for page in pages:
+        assert page.meta is not None
+        ids.setdefault(page.meta.source_id, []).append(raw_dir / page.name)
     for path in paths:
         meta = known.get(path.name)
         source_id = meta.source_id if meta else source_id_for(path.name)
@@ -229,7 +263,8 @@ def read_raw(
             )
             continue
         if meta is None:
-            renamed = "" if source_id == path.stem else " (its name is not a valid id)"
+            stem = Path(_without_gz(path.name)).stem
+            renamed = "" if source_id == stem else " (its name is not a valid id)"
             log.warning(
                 "%s: not in %s; built as source %r%s with no title, url or license "
                 "(record it with `pipeline add`)",
@@ -252,6 +287,8 @@ def read_raw(
             continue
         try:
             data = path.read_bytes()
+            if path.name.lower().endswith(".gz"):
+                data = gunzip(path.name, data, settings.max_bytes)
         except OSError as exc:
             errors.append(
                 SourceError(
@@ -259,7 +296,25 @@ def read_raw(
                 )
             )
             continue
+        except ContainerError as exc:
+            errors.append(SourceError(str(path), str(exc), "replace it", source_id=source_id))
+            continue
         files.append(RawFile(path.name, data, meta))
+    for page in pages:
+        assert page.meta is not None
+        sharing = ids[page.meta.source_id]
+        if len(sharing) > 1:
+            others = ", ".join(p.name for p in sharing if p.name != page.name)
+            errors.append(
+                SourceError(
+                    page.where,
+                    f"would have the source id {page.meta.source_id!r} of {others}; not built",
+                    "rename the file that has it",
+                    source_id=None,
+                )
+            )
+            continue
+        files.append(page)
     for meta in manifest.sources:
         if not (raw_dir / meta.file).exists():
             errors.append(
@@ -272,6 +327,76 @@ def read_raw(
                 )
             )
     return files, errors
+
+
+def _container_pages(
+    paths: Sequence[Path], raw_dir: Path, known: Mapping[str, SourceMeta]
+) -> tuple[list[RawFile], list[SourceError]]:
+    """The pages of every crawl container, each a source with an id from its URL (and its
+    record, for a URL an earlier record of these containers already has)."""
+    pages: list[RawFile] = []
+    errors: list[SourceError] = []
+    taken: set[str] = set()
+    for path in paths:
+        outside = _outside_link(path, raw_dir)
+        if outside is not None:
+            errors.append(
+                SourceError(
+                    str(path),
+                    f"is a symbolic link to {outside}, outside the repository; refused",
+                    "copy the container into raw/ instead of linking it",
+                )
+            )
+            continue
+        try:
+            with path.open("rb") as stream:
+                unpacked = unpack_container(path.name, stream)
+        except OSError as exc:
+            errors.append(SourceError(str(path), f"cannot be read: {exc.strerror}", "check it"))
+            continue
+        except ContainerError as exc:
+            errors.append(SourceError(str(path), str(exc), "replace it with a readable copy"))
+            continue
+        listed = known.get(path.name)
+        if listed is None:
+            log.warning(
+                "%s: not in %s; its pages are built with no license (record it with "
+                "`pipeline add`)",
+                path,
+                MANIFEST,
+            )
+        listed_date = listed.retrieved if listed else None
+        repeated = 0
+        for page in unpacked.pages:
+            record = page.record
+            source_id = page_id_for(record.url)
+            if source_id in taken:
+                source_id = page_id_for(record.url, record=record.id)
+            if source_id in taken:
+                repeated += 1  # the same record twice: one copy is enough
+                continue
+            taken.add(source_id)
+            fetched = record.fetched or ""
+            meta = SourceMeta(
+                source_id=source_id,
+                file=path.name,
+                format=page.format,
+                url=record.url,
+                retrieved=fetched[:10] if _DATE.match(fetched) else listed_date,
+                license=listed.license if listed else None,
+                record=record,
+            )
+            pages.append(RawFile(path.name, page.data, meta))
+        log.info(
+            "%s: %s%s",
+            path,
+            unpacked.summary(),
+            f"; {repeated} repeated records read once" if repeated else "",
+        )
+    return pages, errors
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:$|[T ])")
 
 
 def _outside_link(path: Path, raw_dir: Path) -> Path | None:
@@ -344,33 +469,39 @@ def decode(raw: RawFile, settings: SourcesSettings) -> Document:
     """Turn one file's bytes into a Document, or raise a SourceError naming the problem."""
     source_id = raw.meta.source_id if raw.meta else source_id_for(raw.name)
     if not raw.data.strip():
-        raise SourceError(raw.name, "is empty", "remove it or replace it with the article")
+        raise SourceError(raw.where, "is empty", "remove it or replace it with the article")
     if len(raw.data) > settings.max_bytes:
         raise SourceError(
-            raw.name,
+            raw.where,
             f"is {len(raw.data):,} bytes, over the limit of {settings.max_bytes:,} per source",
             "split it into articles, or raise SourcesSettings.max_bytes",
         )
     if looks_binary(raw.data):
         raise SourceError(
-            raw.name, "is binary, not text", "save the article as text, Markdown or HTML"
+            raw.where, "is binary, not text", "save the article as text, Markdown or HTML"
         )
     digest = sha256(raw.data)
     # the encoding recorded for these very bytes; a file changed since is detected afresh
     recorded = raw.meta.encoding if raw.meta and raw.meta.sha256 in (None, digest) else None
-    decoded = detect(raw.data, recorded=recorded, fallback=settings.fallback_encoding)
+    record = raw.meta.record if raw.meta else None
+    decoded = detect(
+        raw.data,
+        recorded=recorded,
+        declared=record.charset if record else None,
+        fallback=settings.fallback_encoding,
+    )
     if decoded.confidence < LOW_CONFIDENCE:
         log.warning(
             "%s: encoding guessed as %s with confidence %.2f (%s); if the text looks wrong, "
             'record the right one as its "encoding" in %s',
-            raw.name,
+            raw.where,
             decoded.encoding,
             decoded.confidence,
             decoded.reason,
             MANIFEST,
         )
     meta_format = raw.meta.format if raw.meta else None
-    fmt, format_reason = detect_format(decoded.text, raw.name, meta_format)
+    fmt, format_reason = detect_format(decoded.text, _without_gz(raw.name), meta_format)
     meta = raw.meta or SourceMeta(source_id=source_id, file=raw.name)
     if meta.sha256 and meta.sha256 != digest:
         log.warning(
