@@ -1783,3 +1783,111 @@ def test_a_superset_table_whose_rows_each_hold_one_exercise_names_each_by_its_co
     )
     got = [m.name for m in extracted(md, Format.MARKDOWN).mentions]
     assert got == ["Goblet Squat", "Walking Lunge", "Push-up", "Dumbbell Row"]
+
+
+@pytest.mark.exercises("Tadasana", "Vrikshasana", "Trikonasana")
+def test_items_named_as_exercises_in_their_other_names_are_exercises_under_any_heading() -> None:
+    """A list under a heading about something else is advice unless its names read as
+    exercises: "Tadasana (Mountain Pose)" does, in the name it gives in parentheses."""
+    md = (
+        "# Yoga for beginners\n\n### What is meditation?\n\n"
+        "Meditation trains the mind to rest on one thing.\n\n"
+        "1. **Tadasana (Mountain Pose):** Stand tall with your feet together. Stretch your arms "
+        "upward and breathe deeply.\n"
+        "2. **Vrikshasana (Tree Pose):** Balance on one leg, placing the other foot on your "
+        "inner thigh.\n"
+        "3. **Trikonasana (Triangle Pose):** Stand with feet wide apart and bend sideways to "
+        "touch your ankle.\n\n"
+        "### What should I bring?\n\n"
+        "- **Water bottle (Hydration):** Bring one and sip between poses.\n"
+        "- **Towel (Comfort):** Lay it over the mat when you sweat.\n"
+    )
+    assert names_of(md) == ["Tadasana", "Vrikshasana", "Trikonasana"]
+
+
+@pytest.mark.exercises(
+    "Wrist Flexor Stretch", "Wrist Extensor Stretch", "Squats", "Lunges", "Glute bridges",
+)  # fmt: skip
+def test_a_numbered_list_under_an_exercise_heading_is_its_steps_terse_items_included() -> None:
+    md = (
+        "## Wrist mobility\n\n### Wrist Flexor Stretch\n\n"
+        "1. Arm straight in front\n2. Pull fingers back with other hand\n3. Hold 30 seconds\n\n"
+        "### Wrist Extensor Stretch\n\n"
+        "1. Arm straight in front\n2. Bend wrist down, pull with other hand\n"
+        "3. Hold 30 seconds\n\n"
+        "### Lower body circuit\n\n"  # a routine's dosed names, not steps ("Squats -" once)
+        "1. Squats - 3x10\n2. Lunges - 3x10 each leg\n3. Glute bridges - 3x12\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == [
+        "Wrist Flexor Stretch", "Wrist Extensor Stretch", "Squats", "Lunges", "Glute bridges",
+    ]  # fmt: skip
+    flexor = result.mentions[0]
+    assert flexor.steps[0] == "Arm straight in front" and flexor.fields.hold_seconds == Range(
+        30, 30
+    )
+
+
+@pytest.mark.exercises("Neck release", "Shoulder rolls", "Legs up the wall")
+def test_a_numbered_name_takes_the_labelled_bullets_after_it_as_its_fields() -> None:
+    md = (
+        "## Step-by-step exercises\n\n"
+        "1) Neck release (seated)\n"
+        "- How: Sit tall, inhale. Exhale, drop your right ear toward your right shoulder.\n"
+        "- Cue: Notice the side of the neck lengthen.\n"
+        "- Variation: keep the head upright and tilt the chin toward the chest.\n\n"
+        "2) Shoulder rolls\n"
+        "- How: Lift the shoulders toward the ears, then roll them back and down. Repeat 6 "
+        "times.\n"
+        "- Cue: Follow the path of the shoulder.\n\n"
+        "3) Legs up the wall (restorative)\n"
+        "- How: Lie on your back with your legs up against a wall for 2-5 minutes.\n"
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == ["Neck release", "Shoulder rolls",
+                                                 "Legs up the wall"]  # fmt: skip
+    neck = result.mentions[0]
+    assert "Exhale, drop your right ear toward your right shoulder." in neck.steps
+    assert neck.variations == ("keep the head upright and tilt the chin toward the chest.",)
+
+
+@pytest.mark.exercises("Push-Ups", "Pull-Ups", "Squats")
+def test_a_variations_labels_list_holds_variations_not_exercises() -> None:
+    md = "".join(
+        f"### {name}\n\n**How to do it:**\n1. {step}\n2. Return with control\n\n"
+        f"**Modifications:**\n- **{easier}:** Easier\n- **{harder}:** Harder\n\n"
+        for name, step, easier, harder in (
+            ("Push-Ups", "Lower your chest to the floor", "Knee push-ups", "Diamond push-ups"),
+            ("Pull-Ups", "Pull your chin over the bar", "Negative pull-ups", "Weighted pull-ups"),
+            ("Squats", "Sit back and down", "Box squats", "Jump squats"),
+        )
+    )
+    result = extracted(md, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == ["Push-Ups", "Pull-Ups", "Squats"]
+    assert result.mentions[0].variations == ("Knee push-ups: Easier", "Diamond push-ups: Harder")
+
+
+def test_a_plans_days_head_its_entries_and_are_no_exercises() -> None:
+    md = (
+        "## Month 2\n\n**Monday: Upper Body**\n- Push-ups: 4 sets x 10-15 reps\n"
+        "- Tricep dips: 3 sets x 10-12 reps\n\n**Wednesday: Lower Body**\n"
+        "- Squats: 4 sets x 15 reps\n- Lunges: 3 sets x 10 reps each leg\n\n"
+        "**Friday: Full Body**\n- Burpees: 3 sets x 8 reps\n- Plank: 3 x 45 seconds\n"
+    )
+    got = names_of(md)
+    assert not [n for n in got if n.split(":")[0] in ("Monday", "Wednesday", "Friday")]
+    assert {"Push-ups", "Squats", "Burpees", "Plank"} <= set(got)
+
+
+def test_a_table_of_tests_and_their_results_is_no_superset() -> None:
+    """A column is an exercise column when more than half its cells read as exercise names:
+    a test's pass criteria ("Arms reach overhead (180°)") now and then do, by one word."""
+    md = (
+        "### Assessment tests\n\n| Test | Pass | Fail indicates |\n|---|---|---|\n"
+        "| Wall Angels | Arms touch wall throughout | Tight pecs |\n"
+        "| Shoulder Flexion | Arms reach overhead (180°) | Lat restriction |\n"
+        "| Behind Back Reach | Hands meet behind back | Tight shoulders |\n"
+        "| Sleeper Stretch Test | 70°+ internal rotation | Tight capsule |\n"
+    )
+    got = names_of(md)
+    assert not {"Arms reach overhead", "70°+ internal rotation"} & set(got)

@@ -144,6 +144,9 @@ def _items_of(blocks: list[Block], group: Group) -> tuple[list[tuple[str, Aligne
             else:
                 items.append(("description", b.content))
             continue
+        if role_from_heading == "variation" and b.kind is BlockKind.LIST_ITEM and b.number is None:
+            items.append(("variation", b.content))  # "- **Knee push-ups:** Easier": whole
+            continue
         if label_of(b.text):
             for piece in _label_pieces(b.content):
                 lab = label_of(piece.text)

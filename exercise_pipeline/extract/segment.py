@@ -513,6 +513,32 @@ def _in_a_step_list(blocks: list[Block], i: int) -> bool:
     return steps[0] and sum(steps) >= sum(dosed)
 
 
+def _steps_under(blocks: list[Block], j: int, head: Block | None) -> bool:
+    """A numbered list right under a heading that names an exercise, from its first item on,
+    that instructs (an item opens with a verb) and whose items all instruct, dose or name no
+    exercise: the heading's steps, its terse items included ("### Wrist Flexor Stretch" /
+    "1. Arm straight in front" / "2. Pull fingers back with other hand" / "3. Hold 30
+    seconds"), not a routine's list ("1. Squats - 3x10" / "2. Lunges")."""
+    b = blocks[j]
+    if head is None or head.kind is not BlockKind.HEADING:
+        return False
+    if b.kind is not BlockKind.LIST_ITEM or b.number != 1 or b.lead or b.bold:
+        return False
+    head_name = name_score(clean_name(head.text))
+    if head_name.total < 1.0 or _is_list_title(head_name):
+        return False
+    items = [b]
+    while (
+        len(items) < _STEP_REACH
+        and j + len(items) < len(blocks)
+        and _numbered_alike(blocks[j + len(items)], b)
+    ):
+        items.append(blocks[j + len(items)])
+    if len(items) < 2 or any(_names_one(x.text, head.text) for x in items):
+        return False
+    return any(opens_with_verb(x.text) for x in items)
+
+
 def _numbered_alike(a: Block, b: Block) -> bool:
     return a.kind is BlockKind.LIST_ITEM and a.level == b.level and a.number is not None
 
@@ -1187,6 +1213,7 @@ def _collect(
     entry = _Entry()
     max_number = 0
     field_level: int | None = None  # the level of the field line the body is in
+    field_items = False  # the list after a field's label line ("**Modifications:**") is its
     j = start
     labelled = after_head and start - 1 in heads  # a "Name:" line's list is its body
     while j < len(blocks):
@@ -1219,8 +1246,25 @@ def _collect(
             and blocks[body[0]].level > head.level
         ):
             break  # "- Deep goblet squat" / "  - 5 curls" / "- Halo x5 each way.": the next entry
+        if (
+            after_head
+            and head is not None
+            and head.kind is b.kind is BlockKind.LIST_ITEM
+            and head.number is not None
+            and b.number is None
+            and b.level == head.level
+            and label_of(b.text) is not None
+        ):
+            body.append(j)  # "1) Neck release (seated)" / "- How: Sit tall, ...": its fields
+            j += 1
+            continue
         if after_head and head is not None and head.kind is BlockKind.HEADING:
             key = keys[j]
+            if field_items and b.kind is BlockKind.LIST_ITEM:
+                body.append(j)  # "**Modifications:**" / "- **Knee push-ups:** Easier": values
+                j += 1
+                continue
+            field_items = False
             sibling = (  # the next field line of a run of them ("- *Deeper:*" after "Easier")
                 field_level is not None
                 and key is not None
@@ -1240,6 +1284,11 @@ def _collect(
                 dose = True  # the name again, an image's caption: "Knee extension" twice
             if key in labels or sibling or row or dose:
                 field_level = b.level if b.kind is BlockKind.LIST_ITEM else None
+                field_items = (
+                    key in labels
+                    and b.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING)
+                    and b.text.rstrip().endswith(":")
+                )
                 body.append(j)  # a field of the entry: "- **Hold**: 30 seconds"
                 j += 1
                 continue
@@ -1295,6 +1344,10 @@ def _collect(
             and not nests
         ):
             body.append(j)  # "**Neck Side Bends:**" then "- Ear toward shoulder": its cues
+            j += 1
+            continue
+        if after_head and not body and _steps_under(blocks, j, head):
+            body.append(j)  # "### Wrist Flexor Stretch" / "1. Arm straight in front": step one
             j += 1
             continue
         if after_head and _phase_of(head, b):
@@ -1481,7 +1534,7 @@ def split_name(text: str) -> tuple[str, tuple[str, ...]]:
     >>> split_name("Split squat / Bulgarian split squat")
     ('Split squat', ('Bulgarian split squat',))
     """
-    name = _NUMBERING.sub("", text.strip()).rstrip(":!.").strip()
+    name = _NUMBERING.sub("", text.strip()).rstrip(":!.-–— ").strip()
     name = _NUMBERING.sub("", _name_prefix().sub("", name, count=1)).strip() or name
     tag = _TAGLINE.search(name)
     if tag and tag.start() > 0:  # "The Cat-Cow Stretch - Your Spine's Best Friend"
@@ -1736,6 +1789,11 @@ def _advice_run(
     if name_score(clean_name(title)).total >= 1.0:
         return  # "## Cat-Cow" / "- Start: ..." / "- Move: ...": the exercise's own lines
     if any({p for p, _ in g.evidence} & {"known name", "exercise word"} for g in run):
+        return
+    # "Tadasana (Mountain Pose):" / "Vrikshasana (Tree Pose):": named as exercises in the
+    # other names the items give
+    others = [n for g in run for n in split_name(g.name)[1]]
+    if any({p for p, _ in name_score(n).parts} & {"known name", "exercise word"} for n in others):
         return
     for g in run:
         g.evidence.append(("siblings' names and section are no exercises'", -1.0))

@@ -79,7 +79,7 @@ def _reads_as_name(cell: str) -> bool:
 
 def exercise_columns(header: str, rows: Sequence[str]) -> list[int]:
     """The columns of a superset table whose cells name exercises, given its header's and its
-    rows' texts: headed as one ("Exercise A (Pull)"), or with half its filled cells or more
+    rows' texts: headed as one ("Exercise A (Pull)"), or with more than half its filled cells
     reading as names, judged on its first _SAMPLE rows. Empty for any other table: one with
     fewer than two such columns, a row of other cells than the header's, an exercise column
     under an empty header, or a column of alternatives."""
@@ -98,7 +98,7 @@ def exercise_columns(header: str, rows: Sequence[str]) -> list[int]:
         filled = [cells[c] for cells in table if cells[c] not in _EMPTY]
         named = sum(1 for cell in filled if _reads_as_name(cell))
         headed = names_exercises(head) and named > 0
-        if len(filled) >= 2 and (named >= _SHARE * len(filled) or headed):
+        if len(filled) >= 2 and (named > _SHARE * len(filled) or headed):
             columns.append(c)
     if len(columns) < 2 or any(heads[c] in _EMPTY for c in columns):
         return []
