@@ -5,8 +5,10 @@ its provenance (container file, record, URL, fetch date, payload digest). Record
 pages (requests, metadata, redirects, error statuses, images...) are skipped and counted, never
 fatal. ``unpack`` is pure over a byte stream: ``sources.read_raw`` opens the files.
 
-WARC is read with warcio (Webrecorder's reader, which also inflates per-record gzip members);
-Parquet with pyarrow, one row group at a time.
+WARC is read with warcio (Webrecorder's reader) through gzip for ``.warc.gz``, whether the
+file is compressed per record (as crawlers write it) or whole; Parquet with pyarrow, one row
+group at a time. A container that ends early (a truncated download) keeps the pages read up to
+there and says where it broke (``Unpacked.problem``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import hashlib
 import io
 import json
 import re
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -68,10 +71,12 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class Unpacked:
-    """A container's pages, and the records skipped with why (``reason -> count``)."""
+    """A container's pages, the records skipped with why (``reason -> count``), and what
+    stopped the reading early, if something did (the pages before it are kept)."""
 
     pages: tuple[Page, ...]
     skipped: Counter[str] = field(default_factory=Counter)
+    problem: str | None = None
 
     def summary(self) -> str:
         """``12 pages; skipped 5 (3 redirect, 2 not a page: image/png)``."""
@@ -129,7 +134,8 @@ def page_id(url: str, *, record: str | None = None) -> str:
     words = re.findall(r"[a-z0-9]+", f"{host} {parts.path}".lower())
     stem = "-".join(words)[:60].strip("-") or "page"
     key = url if record is None else f"{url}\n{record}"
-    return f"{stem}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{stem}-{digest[:8]}"
 
 
 # --- WARC --------------------------------------------------------------------------------------
@@ -139,34 +145,94 @@ def _warc(name: str, stream: IO[bytes]) -> Unpacked:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    gunzipped = _Gunzipped(stream) if name.lower().endswith(".gz") else None
+    body: IO[bytes] | _Gunzipped = gunzipped or stream
     pages: list[Page] = []
     skipped: Counter[str] = Counter()
+    seen = 0
+    failure: Exception | None = None
     try:
-        for rec in ArchiveIterator(stream):
-            page, why = _warc_page(name, rec)
+        for seen, rec in enumerate(ArchiveIterator(body), 1):
+            if rec.format != "warc":  # warcio reads any first line as an old ARC header
+                raise ValueError(f"record {seen} is no WARC record (it starts {rec.format!r})")
+            page, why = _warc_page(name, rec, seen)
             if page is not None:
                 pages.append(page)
             elif why:
                 skipped[why] += 1
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
-        if not pages and not skipped:
-            raise ContainerError(f"is not a readable WARC file: {exc}") from exc
-        skipped[f"unreadable after record {len(pages) + sum(skipped.values())}"] += 1
-    return Unpacked(tuple(pages), skipped)
+        failure = exc
+    if failure is None and gunzipped is not None:
+        failure = gunzipped.error  # warcio ends quietly where gzip's data does
+    if failure is None:
+        return Unpacked(tuple(pages), skipped)
+    if not pages and not skipped:
+        raise ContainerError(f"is not a readable WARC file: {failure}") from failure
+    return Unpacked(tuple(pages), skipped, f"is cut short after record {seen}: {failure}")
 
 
-def _warc_page(name: str, rec: object) -> tuple[Page | None, str | None]:
+class _Gunzipped:
+    """The gzip members of a stream one after another, inflated as they are read (a crawler's
+    per-record members, or one for the whole file). Data that ends inside a member, or that
+    is not gzip, is an ``error`` once what came before it has been read: warcio takes a
+    short read for the end of the file, so the reader asks here."""
+
+    def __init__(self, inner: IO[bytes]) -> None:
+        self.inner = inner
+        self.error: Exception | None = None
+        self._inflate = zlib.decompressobj(wbits=31)
+        self._inside = False  # data fed to the current member, which has not ended
+        self._out = bytearray()
+        self._done = False
+
+    def _fill(self, size: int) -> None:
+        while not self._done and (size < 0 or len(self._out) < size):
+            data = self.inner.read(1 << 16)
+            if not data:
+                self._done = True
+                if self._inside:
+                    self.error = EOFError("the gzip data ends inside a member (cut short)")
+                return
+            try:
+                while data:
+                    self._out += self._inflate.decompress(data)
+                    self._inside = not self._inflate.eof
+                    if self._inflate.eof:
+                        data = self._inflate.unused_data
+                        self._inflate = zlib.decompressobj(wbits=31)
+                    else:
+                        data = b""
+            except zlib.error as exc:
+                self.error, self._done = exc, True
+
+    def read(self, size: int = -1) -> bytes:
+        self._fill(size)
+        n = len(self._out) if size < 0 else min(size, len(self._out))
+        out = bytes(self._out[:n])
+        del self._out[:n]
+        return out
+
+    def readline(self, size: int = -1) -> bytes:
+        while b"\n" not in self._out and not self._done:
+            self._fill(len(self._out) + (1 << 16))
+        end = self._out.find(b"\n")
+        n = len(self._out) if end < 0 else end + 1
+        return self.read(n if size < 0 else min(n, size))
+
+
+def _warc_page(name: str, rec: object, n: int) -> tuple[Page | None, str | None]:
+    """Record ``n`` of the container as a page, or why it is none (None: not worth counting)."""
     headers = rec.rec_headers  # type: ignore[attr-defined]
     kind = headers.get_header("WARC-Type")
     if kind not in ("response", "resource"):
         return None, None  # requests, metadata, warcinfo: not pages, not worth counting
     url = headers.get_header("WARC-Target-URI") or ""
-    record_id = headers.get_header("WARC-Record-ID") or ""
+    record_id = headers.get_header("WARC-Record-ID") or f"record {n}"
     media = ""
     if kind == "response":
         http = rec.http_headers  # type: ignore[attr-defined]
-        if http is None:
-            return None, "not an HTTP response"
+        if http is None or not (http.protocol or "").upper().startswith("HTTP/"):
+            return None, "not an HTTP response"  # a payload with no status line
         status = http.get_statuscode() or ""
         if status.startswith("3"):
             return None, "redirect"
@@ -237,7 +303,13 @@ def _parquet_rows(stream: IO[bytes]) -> Iterator[tuple[str, dict[str, object] | 
         raise ContainerError(f"is not a readable Parquet file: {exc}") from exc
     n = 0
     for group in range(parquet.num_row_groups):
-        for row in parquet.read_row_group(group).to_pylist():
+        try:
+            rows = parquet.read_row_group(group).to_pylist()
+        except (pa.ArrowException, OSError) as exc:
+            raise ContainerError(
+                f"is not a readable Parquet file: row group {group}: {exc}"
+            ) from exc
+        for row in rows:
             n += 1
             yield f"row {n}", row
 
@@ -253,12 +325,16 @@ def _rows(name: str, kind: str, rows: Iterator[tuple[str, dict[str, object] | st
         if not isinstance(url, str) or not url.strip():
             skipped["no URL"] += 1
             continue
+        if not _text(url):
+            skipped["URL not valid text"] += 1
+            continue
         data, fmt, given_text = b"", Format.TEXT, False
         for column, column_format in CONTENT_COLUMNS:
             value = row.get(column)
             if isinstance(value, str | bytes) and value:
                 given_text = isinstance(value, str)
-                data = value.encode("utf-8") if isinstance(value, str) else value
+                # a lone surrogate ("\\ud83d", half an emoji cut off) is no character
+                data = value.encode("utf-8", "replace") if isinstance(value, str) else value
                 fmt = column_format
                 break
         if not data:
@@ -276,6 +352,15 @@ def _rows(name: str, kind: str, rows: Iterator[tuple[str, dict[str, object] | st
         )
         pages.append(Page(record, data, fmt))
     return Unpacked(tuple(pages), skipped)
+
+
+def _text(value: str) -> bool:
+    """Whether a string is text UTF-8 can hold (no lone surrogates)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _sha256(data: bytes) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Tag
 from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
+from exercise_pipeline.crawl import container_kind
 from exercise_pipeline.errors import PipelineError, SourceError
 from exercise_pipeline.licenses import spdx
 from exercise_pipeline.locks import writing
@@ -413,6 +414,15 @@ def _collect(
                     PipelineError(str(path), "holds no article files", ", ".join(settings.suffixes))
                 )
             files.extend(articles)
+        elif path.exists() and (container_kind(path.name) or path.name.lower().endswith(".gz")):
+            problems.append(
+                PipelineError(
+                    str(path),
+                    "is a crawl container or a gzip file; `pipeline add` takes article files",
+                    "copy it into raw/ (build reads WARC, JSON Lines, Parquet and .gz there) "
+                    f"and give it an entry in raw/{MANIFEST} for its license",
+                )
+            )
         elif path.exists():
             files.append(path)
         elif path.is_symlink():
@@ -432,6 +442,8 @@ def existing_articles(
     on_disk = set()
     for path in article_files(raw_dir, settings):
         on_disk.add(path.name)
+        if container_kind(path.name) or path.name.lower().endswith(".gz"):
+            continue  # not one article: compared page by page at build time
         meta = known.get(path.name) or SourceMeta(source_id=path.stem, file=path.name)
         try:
             data = path.read_bytes()

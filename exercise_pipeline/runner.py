@@ -351,12 +351,16 @@ def carry_stale(
     present = {r.document.source_id for r in results}
     removed = {r.source_id for r in manifest.removed}
     reported = {e.source_id for e in errors if isinstance(e, SourceError)}
+    # a container that failed whole reports its pages too (they have no error of their own)
+    failed_files = {Path(e.where).name for e in errors if isinstance(e, SourceError)}
     published = {ref.source_id for ref in registry.mentions.values()} if registry else set()
     carried: list[SourceResult] = []
     held: set[str] = set()
     vanished: list[SourceError] = []
     for source_id in sorted(published - present - removed):
-        if source_id not in reported:
+        entry = cache.latest(source_id) if cache is not None else None
+        was_in = entry[0].cleaned.document.file if entry is not None else None
+        if source_id not in reported and was_in not in failed_files:
             vanished.append(
                 SourceError(
                     source_id,
@@ -366,7 +370,6 @@ def carry_stale(
                     source_id=source_id,
                 )
             )
-        entry = cache.latest(source_id) if cache is not None else None
         if entry is None or entry[0].cleaned.document.source_id != source_id:
             held.add(source_id)
             log.warning(

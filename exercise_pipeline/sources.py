@@ -265,13 +265,18 @@ def read_raw(
         if meta is None:
             stem = Path(_without_gz(path.name)).stem
             renamed = "" if source_id == stem else " (its name is not a valid id)"
+            how = (  # `add` takes article files, not their gzip
+                f"give it an entry in {MANIFEST}"
+                if path.name.lower().endswith(".gz")
+                else "record it with `pipeline add`"
+            )
             log.warning(
-                "%s: not in %s; built as source %r%s with no title, url or license "
-                "(record it with `pipeline add`)",
+                "%s: not in %s; built as source %r%s with no title, url or license (%s)",
                 path,
                 MANIFEST,
                 source_id,
                 renamed,
+                how,
             )
         outside = _outside_link(path, raw_dir)
         if outside is not None:
@@ -332,8 +337,9 @@ def read_raw(
 def _container_pages(
     paths: Sequence[Path], raw_dir: Path, known: Mapping[str, SourceMeta]
 ) -> tuple[list[RawFile], list[SourceError]]:
-    """The pages of every crawl container, each a source with an id from its URL (and its
-    record, for a URL an earlier record of these containers already has)."""
+    """The pages of every crawl container, each a source with an id from its URL; a URL an
+    earlier page of these containers already has is told apart by its container and record
+    (and, for a record id its container repeats, its position there)."""
     pages: list[RawFile] = []
     errors: list[SourceError] = []
     taken: set[str] = set()
@@ -352,29 +358,42 @@ def _container_pages(
             with path.open("rb") as stream:
                 unpacked = unpack_container(path.name, stream)
         except OSError as exc:
-            errors.append(SourceError(str(path), f"cannot be read: {exc.strerror}", "check it"))
+            problem = f"cannot be read: {exc.strerror or exc}"
+            errors.append(SourceError(str(path), problem, "check it"))
             continue
         except ContainerError as exc:
             errors.append(SourceError(str(path), str(exc), "replace it with a readable copy"))
             continue
+        if unpacked.problem:  # the pages before the break still build
+            errors.append(
+                SourceError(
+                    str(path),
+                    f"{unpacked.problem}; the {len(unpacked.pages)} pages before it are built",
+                    "replace it with a complete copy",
+                )
+            )
         listed = known.get(path.name)
         if listed is None:
             log.warning(
-                "%s: not in %s; its pages are built with no license (record it with "
-                "`pipeline add`)",
+                "%s: not in %s; its pages are built with no license (give it an entry "
+                "there with its license)",
                 path,
                 MANIFEST,
             )
+        if not unpacked.pages:
+            log.warning(
+                "%s: no pages in it (%s); a page needs a url and html, markdown or text",
+                path,
+                unpacked.summary(),
+            )
         listed_date = listed.retrieved if listed else None
-        repeated = 0
-        for page in unpacked.pages:
+        for n, page in enumerate(unpacked.pages):
             record = page.record
             source_id = page_id_for(record.url)
             if source_id in taken:
-                source_id = page_id_for(record.url, record=record.id)
+                source_id = page_id_for(record.url, record=f"{path.name}\n{record.id}")
             if source_id in taken:
-                repeated += 1  # the same record twice: one copy is enough
-                continue
+                source_id = page_id_for(record.url, record=f"{path.name}\n{record.id}\n{n}")
             taken.add(source_id)
             fetched = record.fetched or ""
             meta = SourceMeta(
@@ -387,12 +406,7 @@ def _container_pages(
                 record=record,
             )
             pages.append(RawFile(path.name, page.data, meta))
-        log.info(
-            "%s: %s%s",
-            path,
-            unpacked.summary(),
-            f"; {repeated} repeated records read once" if repeated else "",
-        )
+        log.info("%s: %s", path, unpacked.summary())
     return pages, errors
 
 

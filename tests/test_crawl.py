@@ -68,38 +68,26 @@ def _warc(path: Path) -> dict[str, bytes]:
                 "https://gym.example/strength", "request", http_headers=request
             )
         )
-        _response(
-            writer,
+        gym = (
             "https://gym.example/strength",
             GYM.read_bytes(),
             "200 OK",
             "text/html; charset=utf-8",
         )
-        _response(
-            writer,
-            "https://schule.example/waldorf",
-            german,
-            "200 OK",
-            "text/html; charset=ISO-8859-1",
-        )
-        _response(writer, "https://gym.example/old", b"", "301 Moved Permanently", "text/html")
-        _response(
-            writer, "https://gym.example/gone", b"<p>Not found</p>", "404 Not Found", "text/html"
-        )
-        _response(
-            writer,
-            "https://gym.example/logo.png",
-            b"\x89PNG\r\n\x1a\n" + bytes(64),
-            "200 OK",
-            "image/png",
-        )
-        _response(
-            writer,
-            "https://gym.example/strength",
-            GYM.read_bytes(),
-            "200 OK",
-            "text/html; charset=utf-8",
-        )
+        for url, body, status, media in (
+            gym,
+            ("https://schule.example/waldorf", german, "200 OK", "text/html; charset=ISO-8859-1"),
+            ("https://gym.example/old", b"", "301 Moved Permanently", "text/html"),
+            ("https://gym.example/gone", b"<p>Not found</p>", "404 Not Found", "text/html"),
+            (
+                "https://gym.example/logo.png",
+                b"\x89PNG\r\n\x1a\n" + bytes(64),
+                "200 OK",
+                "image/png",
+            ),
+            gym,  # fetched again
+        ):
+            _response(writer, url, body, status, media)
     return {
         "https://gym.example/strength": GYM.read_bytes(),
         "https://schule.example/waldorf": german,
@@ -155,7 +143,12 @@ def test_pages_of_a_warc_build_as_their_files_do_with_their_provenance(tmp_path:
     from_file = _outputs(tmp_path / "out-files")
     from_warc = _outputs(tmp_path / "out-crawl")
     gym = page_id("https://gym.example/strength")
-    again = page_id("https://gym.example/strength", record=_record_ids(crawl)[1])
+    # fetched twice: the second record is told apart by its container and record
+    (again,) = {
+        s["source_id"]
+        for s in from_warc["dataset"]["sources"]
+        if s["url"] == "https://gym.example/strength" and s["source_id"] != gym
+    }
     expected = _mentions(from_file, GYM.stem)
     assert len(expected) >= 7  # the real article's exercises, Squats to Glute bridges
     assert _mentions(from_warc, gym) == expected
@@ -304,3 +297,124 @@ def test_a_gzip_bomb_stops_at_the_limit() -> None:
     bomb = gzip.compress(bytes(50_000_000))
     with pytest.raises(ContainerError, match="more than 1,000,000 bytes"):
         gunzip("big.md.gz", bomb, 1_000_000)
+
+
+def _plain_warc(records: list[tuple[str, bytes, str, str]]) -> bytes:
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=False)
+    for url, body, status, media in records:
+        _response(writer, url, body, status, media)
+    return out.getvalue()
+
+
+def _page(n: int) -> tuple[str, bytes, str, str]:
+    body = f"<html><body><h2>Squat {n}</h2><p>Stand tall and sit back.</p></body></html>"
+    return (f"https://gym.example/{n}", body.encode(), "200 OK", "text/html")
+
+
+def test_a_warc_gzipped_whole_gives_every_page_and_a_cut_one_says_where_it_broke(
+    tmp_path: Path,
+) -> None:
+    plain = _plain_warc([_page(n) for n in range(5)])
+    whole = unpack("whole.warc.gz", io.BytesIO(gzip.compress(plain)))
+    assert [p.record.url for p in whole.pages] == [f"https://gym.example/{n}" for n in range(5)]
+    assert whole.problem is None
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    per_record = tmp_path / "per-record.warc.gz"
+    with per_record.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for n in range(50):
+            _response(writer, *_page(n))
+    data = per_record.read_bytes()
+    (raw / "cut.warc.gz").write_bytes(data[: len(data) // 2])
+    report = build(raw, tmp_path / "out", decisions_path=tmp_path / "none.json")
+    (error,) = report.result.errors
+    assert error.where == str(raw / "cut.warc.gz") and "cut short after record" in str(error)
+    built = _outputs(tmp_path / "out")["dataset"]["sources"]
+    assert 10 < len(built) < 50  # the pages before the break
+
+
+def test_odd_records_are_skipped_or_told_apart_never_fatal(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("a", "b", "c"):  # one URL, three containers, three pages
+        row = {"url": "https://e.org/x", "markdown": f"# Squat {name}\n\nSit back and stand."}
+        (raw / f"{name}.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    # a lone surrogate: half an emoji, cut off in a crawl's text
+    (raw / "d.jsonl").write_text(
+        '{"url": "https://e.org/z", "markdown": "# Plank\\n\\nHold it. \\ud83d"}\n',
+        encoding="utf-8",
+    )
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=False)
+    nameless = writer.create_warc_record(
+        "https://e.org/r",
+        "resource",
+        payload=io.BytesIO(b"# Bridge\n\nLift your hips."),
+        warc_content_type="text/markdown",
+    )
+    nameless.rec_headers.remove_header("WARC-Record-ID")
+    writer.write_record(nameless)
+    payload = b"<p>no status line</p>"  # a response record with no HTTP head, as written raw
+    out.write(
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://e.org/bare\r\n"
+        b"WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000001>\r\n"
+        b"Content-Length: %d\r\n\r\n%s\r\n\r\n" % (len(payload), payload)
+    )
+    (raw / "e.warc").write_bytes(out.getvalue())
+    with (raw / "e.warc").open("rb") as stream:
+        got = unpack("e.warc", stream)
+    assert dict(got.skipped) == {"not an HTTP response": 1}
+    assert got.pages[0].record.id == "record 1"
+    report = build(raw, tmp_path / "out", decisions_path=tmp_path / "none.json")
+    assert report.result.exit_code == 0, report.result.errors
+    sources = _outputs(tmp_path / "out")["dataset"]["sources"]
+    assert sorted(s["url"] for s in sources) == [
+        "https://e.org/r", *["https://e.org/x"] * 3, "https://e.org/z",
+    ]  # fmt: skip
+    assert len({s["source_id"] for s in sources}) == 5
+
+
+def test_a_damaged_parquet_row_group_is_an_error_that_says_so(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    table = pa.table({"url": [f"https://e.org/{n}" for n in range(200)],
+                      "text": [f"Squat {n}. Sit back." for n in range(200)]})  # fmt: skip
+    pq.write_table(table, raw / "p.parquet", row_group_size=100, compression="NONE")
+    data = bytearray((raw / "p.parquet").read_bytes())
+    data[40:400] = bytes(b ^ 0xFF for b in data[40:400])
+    (raw / "p.parquet").write_bytes(bytes(data))
+    report = build(raw, tmp_path / "out", decisions_path=tmp_path / "none.json")
+    (error,) = report.result.errors
+    assert "not a readable Parquet file" in str(error) and "None" not in str(error)
+
+
+def test_add_refuses_a_container_and_says_where_it_goes(tmp_path: Path) -> None:
+    from exercise_pipeline.ingest import add_articles
+
+    raw = Path(shutil.copytree(RAW, tmp_path / "raw"))
+    crawl = tmp_path / "pages.jsonl"
+    crawl.write_text(json.dumps({"url": "https://e.org/", "text": "Squat."}) + "\n")
+    report = add_articles(raw, [crawl])
+    assert not report.added
+    (refused,) = report.refused
+    assert "crawl container" in str(refused) and "copy it into raw/" in str(refused)
+
+
+def test_the_pages_of_a_container_that_breaks_keep_their_last_good_result(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    out = tmp_path / "out"
+    (raw / "c.warc").write_bytes(_plain_warc([_page(n) for n in range(3)]))
+    (raw / "d.warc").write_bytes(_plain_warc([_page(n) for n in range(3, 7)]))
+    cache = tmp_path / ".cache"
+    first = build(raw, out, decisions_path=tmp_path / "none.json", cache_dir=cache)
+    assert first.result.exit_code == 0
+    (raw / "c.warc").write_bytes(b"not a WARC file any more")
+    again = build(raw, out, decisions_path=tmp_path / "none.json", cache_dir=cache)
+    (error,) = again.result.errors  # the container's, not one per page "not in raw/"
+    assert error.where == str(raw / "c.warc")
+    sources = _outputs(out)["dataset"]["sources"]
+    stale = sorted(s["url"] for s in sources if s.get("stale"))
+    assert len(sources) == 7 and stale == [f"https://gym.example/{n}" for n in range(3)]
