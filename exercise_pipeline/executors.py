@@ -1,4 +1,5 @@
-"""Executors run the per-source map: the same work in this process or in a pool of processes.
+"""Executors run the per-source map: the same work in this process, in a pool of processes, or
+on a Dask cluster.
 
 As in datatrove, an executor is a small class with one method, ``map``, and the pipeline does
 not know which one runs it: ``map(work, items)`` yields ``(index, result)`` pairs as the work
@@ -10,6 +11,7 @@ bytes. Work sent to a pool is a module-level function; what comes back should be
 from __future__ import annotations
 
 import ctypes
+import itertools
 import logging
 import multiprocessing
 import os
@@ -18,7 +20,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from exercise_pipeline.errors import PipelineError
 
@@ -124,8 +126,91 @@ class ProcessPool:
                     break
 
 
-def executor_for(jobs: int) -> Executor:
-    """In this process for one job, a process pool for more."""
+class Dask:
+    """Items mapped over a ``dask.distributed`` cluster: the scheduler at ``address``, or a
+    LocalCluster of ``workers`` processes (one thread each) started for this map and closed
+    after it. Items are submitted as results come back, at most ``4 * workers`` in flight, so
+    the client never holds every input on the cluster at once; results are plain bytes. A
+    worker that dies mid-task is replaced and the task runs again elsewhere (the scheduler
+    retries it), so a lost worker costs time, not the build."""
+
+    def __init__(self, address: str | None = None, workers: int | None = None) -> None:
+        self.address = address
+        self.workers = workers or cores()
+
+    def map(self, work: Callable[[T], R], items: Sequence[T]) -> Iterator[tuple[int, R]]:
+        try:
+            from distributed import Client, LocalCluster, as_completed
+        except ImportError as exc:
+            raise PipelineError(
+                "--executor dask", "needs dask.distributed, which is not installed",
+                "install it: pip install 'exercise-pipeline[dask]'",
+            ) from exc  # fmt: skip
+        if not items:
+            return
+        chatty = logging.getLogger("distributed")  # the scheduler's news, not the build's
+        level = chatty.level
+        chatty.setLevel(max(logging.WARNING, level))
+        cluster = None
+        if self.address is None:
+            cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                n_workers=min(self.workers, len(items)), threads_per_worker=1, processes=True,
+                host="127.0.0.1", dashboard_address=None, silence_logs=logging.WARNING,
+            )  # fmt: skip
+        try:
+            target = cluster if cluster is not None else self.address
+            with Client(target) as client:  # type: ignore[no-untyped-call]
+                workers = max(1, len(client.scheduler_info()["workers"]))
+                log.debug("per-source work on a Dask cluster of %d workers", workers)
+                yield from self._run(client, as_completed, work, items, 4 * workers)
+        except OSError as exc:  # no scheduler at the address
+            raise PipelineError(
+                f"--scheduler {self.address}", f"cannot reach the Dask scheduler ({exc})",
+                "start it (dask scheduler), or leave --scheduler out for a local cluster",
+            ) from exc  # fmt: skip
+        finally:
+            if cluster is not None:
+                cluster.close()
+            chatty.setLevel(level)
+
+    @staticmethod
+    def _run(
+        client: Any,
+        as_completed: Any,
+        work: Callable[[T], R],
+        items: Sequence[T],
+        window: int,
+    ) -> Iterator[tuple[int, R]]:
+        queue = iter(enumerate(items))
+        index: dict[str, int] = {}
+
+        def submit(k: int, item: T) -> Any:
+            future = client.submit(work, item, pure=False, key=f"source-{k}")
+            index[future.key] = k
+            return future
+
+        running = as_completed([submit(k, item) for k, item in itertools.islice(queue, window)])
+        for future in running:
+            result = future.result()
+            yield index.pop(future.key), result
+            future.release()
+            for k, item in queue:
+                running.add(submit(k, item))
+                break
+
+
+EXECUTORS = ("local", "dask")
+
+
+def executor_for(jobs: int, executor: str = "local", scheduler: str | None = None) -> Executor:
+    """``local``: in this process for one job, a process pool for more; ``dask``: a Dask
+    cluster (the scheduler at ``scheduler``, or a LocalCluster of ``jobs`` workers)."""
+    if executor == "dask":
+        return Dask(scheduler, jobs)
+    if executor != "local":
+        raise PipelineError("--executor", f"unknown executor {executor!r}", "local or dask")
+    if scheduler is not None:
+        raise PipelineError("--scheduler", "is for --executor dask", "add --executor dask")
     if jobs == 1:
         return InProcess()
     return ProcessPool(jobs)

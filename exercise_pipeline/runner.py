@@ -429,11 +429,14 @@ def build_in_memory(
     version: str | None = None,
     stale_dir: Path | None = None,
     jobs: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> tuple[BuildResult, int, int]:
     """Read the inputs and run every stage; returns the result and (reused, processed).
 
     ``stale_dir``: a cache folder read only for the last good results of failing sources
-    when ``cache_dir`` is None; ``jobs``: processes for the per-source work. Without
+    when ``cache_dir`` is None; ``jobs``: processes for the per-source work (``executor``
+    ``local``), or workers of a local Dask cluster (``dask``, with no ``scheduler``). Without
     ``settings``, a team's own pair-score weights beside the decisions (``TEAM_WEIGHTS``,
     written by ``pipeline review learn``) replace the shipped ones."""
     if settings is None:
@@ -462,7 +465,7 @@ def build_in_memory(
             version=version,
             failed=read_errors,
             stale_cache=stale_cache,
-            executor=executor_for(jobs),
+            executor=executor_for(jobs, executor, scheduler),
         )
     finally:
         for opened in (cache, stale_cache):
@@ -483,11 +486,14 @@ def build(
     progress: Progress = _nothing,
     stale_dir: Path | None = None,
     jobs: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> BuildReport:
     """Read inputs, run every stage, publish the outputs when the dataset validates.
 
     ``cache_dir`` holds the per-source cache; None builds every source from scratch; ``jobs``
-    processes do the per-source work. All give byte-identical outputs.
+    processes do the per-source work, or ``executor="dask"`` a Dask cluster (``scheduler``:
+    its address; none starts a LocalCluster). All give byte-identical outputs.
     """
     publishing = (settings or Settings()).publish
     with writing(raw_dir, out_dir):  # inputs read and outputs written by one writer
@@ -501,6 +507,8 @@ def build(
             progress=progress,
             stale_dir=stale_dir,
             jobs=jobs,
+            executor=executor,
+            scheduler=scheduler,
         )
         written: list[Path] = []
         if result.publishable:

@@ -162,3 +162,75 @@ def test_the_collector_stays_off_until_the_last_pause_ends() -> None:
             assert not gc.isenabled()
         assert not gc.isenabled()  # the outer work is still running
     assert gc.isenabled()
+
+
+# --- Dask: a LocalCluster started by the executor, real worker processes -----------------------
+
+distributed = pytest.importorskip("distributed", reason="dask.distributed is in the test extra")
+
+
+def _dev_raw(tmp_path: Path) -> Path:
+    raw = Path(shutil.copytree(RAW, tmp_path / "raw"))
+    for path in sorted((CORPUS / "dev").glob("*")) if (CORPUS / "dev").exists() else []:
+        shutil.copy(path, raw / path.name)
+    return raw
+
+
+def test_a_build_on_a_dask_local_cluster_is_byte_identical_to_one_job(tmp_path: Path) -> None:
+    raw = _dev_raw(tmp_path)
+    (raw / "zz_broken.html").write_bytes(b"\x00\x01\x02" * 50)  # fails to decode
+    outputs = {}
+    for executor, jobs in (("local", 1), ("dask", 2)):
+        out = tmp_path / f"out-{executor}"
+        report = build(
+            raw, out, decisions_path=tmp_path / "none.json", jobs=jobs, executor=executor
+        )
+        assert report.result.exit_code == 1  # the broken file, named
+        outputs[executor] = (
+            {p.name: p.read_bytes() for p in sorted(out.iterdir())},
+            [str(e) for e in report.result.errors],
+        )
+    assert outputs["dask"] == outputs["local"]
+    assert "zz_broken.html" in " ".join(outputs["dask"][1])
+
+
+def _die_once(work: object, marker: str, item: object) -> object:
+    """The work, after killing its worker process the first time any item reaches it."""
+    try:
+        fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return work(item)  # type: ignore[operator]
+    os.close(fd)
+    os._exit(1)  # the worker process dies mid-task, as an OOM kill would
+
+
+class _KillingDask:
+    """A Dask executor whose first task kills the worker running it."""
+
+    def __init__(self, marker: Path) -> None:
+        from exercise_pipeline.executors import Dask
+
+        self.inner = Dask(workers=2)
+        self.marker = str(marker)
+
+    def map(self, work, items):  # type: ignore[no-untyped-def]
+        from functools import partial
+
+        return self.inner.map(partial(_die_once, work, self.marker), items)
+
+
+def test_a_dask_worker_killed_mid_build_is_replaced_and_the_output_is_the_same(
+    tmp_path: Path,
+) -> None:
+    from exercise_pipeline.runner import run
+    from exercise_pipeline.sources import load_manifest, read_raw
+
+    raw = _dev_raw(tmp_path)
+    manifest = load_manifest(raw)
+    files, failed = read_raw(raw, manifest, SourcesSettings())
+    alone = run(files, manifest, failed=failed)
+    marker = tmp_path / "killed-once"
+    survived = run(files, manifest, failed=failed, executor=_KillingDask(marker))
+    assert marker.exists()  # a worker did die
+    assert survived.files == alone.files
+    assert [str(e) for e in survived.errors] == [str(e) for e in alone.errors]

@@ -18,10 +18,12 @@ import click
 from exercise_pipeline import __version__
 from exercise_pipeline.cli.common import (
     DECISIONS_OPTION,
+    EXECUTOR_OPTION,
     IDS_OPTION,
     JOBS_OPTION,
     OUT_OPTION,
     RAW_OPTION,
+    SCHEDULER_OPTION,
     cache_options,
     configure_logging,
     err,
@@ -139,10 +141,13 @@ def _summary(report: BuildReport, out: Path) -> None:
 @IDS_OPTION
 @cache_options
 @JOBS_OPTION
+@EXECUTOR_OPTION
+@SCHEDULER_OPTION
 @click.pass_context
 def build_cmd(
     ctx: click.Context, raw_dir: Path, out_dir: Path, decisions_path: Path,
-    ids_path: Path | None, cache_dir: Path, no_cache: bool, jobs: int,
+    ids_path: Path | None, cache_dir: Path, no_cache: bool, jobs: int, executor: str,
+    scheduler: str | None,
 ) -> None:  # fmt: skip
     """Build the dataset from the articles in RAW into OUT.
 
@@ -160,7 +165,7 @@ def build_cmd(
             report = build(
                 raw_dir, out_dir, decisions_path=decisions_path, ids_path=ids_path,
                 cache_dir=None if no_cache else cache_dir, progress=progress,
-                stale_dir=cache_dir, jobs=jobs,
+                stale_dir=cache_dir, jobs=jobs, executor=executor, scheduler=scheduler,
             )  # fmt: skip
     except PipelineError as exc:
         log.error("%s", exc)

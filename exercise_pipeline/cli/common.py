@@ -161,6 +161,17 @@ JOBS_OPTION = click.option(
 )  # fmt: skip
 
 
+EXECUTOR_OPTION = click.option(
+    "--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+    help="Who runs the per-source work: this machine's processes (--jobs), or a Dask cluster "
+    "(dask.distributed; --jobs workers of a local cluster unless --scheduler is given).",
+)  # fmt: skip
+SCHEDULER_OPTION = click.option(
+    "--scheduler", metavar="ADDRESS", default=None,
+    help="The Dask scheduler to send the work to (tcp://host:8786); with --executor dask.",
+)  # fmt: skip
+
+
 def _cores() -> int:
     from exercise_pipeline.executors import cores
 
