@@ -1891,3 +1891,38 @@ def test_a_table_of_tests_and_their_results_is_no_superset() -> None:
     )
     got = names_of(md)
     assert not {"Arms reach overhead", "70°+ internal rotation"} & set(got)
+
+
+@pytest.mark.exercises("Blaster", "Butterfly", "Cliffhanger", "Happy Baby")
+def test_sibling_sections_of_one_template_are_a_catalog_of_exercises() -> None:
+    """Sections that repeat one template of sub-headings, one of them a known exercise, are
+    a catalog: every member is an exercise whatever its name; a catalog of conditions with
+    the same build ("#### Symptoms" / "#### Causes") has no exercise in it and stays out."""
+    pose = (
+        "### {name}\n#### Areas stretched\n- **Hip flexors:** {area}.\n- **Quadriceps:** the "
+        "front of the thigh.\n\n#### Sensations and benefits\n- {benefit}\n\n"
+    )
+    md = "## Pose catalog\n\n" + "".join(
+        pose.format(name=name, area=area, benefit=benefit)
+        for name, area, benefit in (
+            ("Blaster", "a deep stretch of the back leg", "Eases tight hips after sitting."),
+            ("Butterfly", "the inner thighs open as the knees drop", "Loosens the groin."),
+            ("Cliffhanger", "the chest opens as the arms reach back", "Opens the shoulders."),
+            ("Happy Baby", "the hips open with the knees wide", "Releases the low back."),
+        )
+    )
+    conditions = "## Common problems\n\n" + "".join(
+        f"### {name}\n#### Symptoms\n- {what}.\n\n#### Causes\n- Long hours of sitting.\n\n"
+        for name, what in (
+            ("Sciatica", "Pain down the back of the leg"),
+            ("Tight hips", "A pinch at the front of the hip"),
+            ("Stiff back", "Stiffness in the morning"),
+            ("Neck ache", "A dull ache at the base of the skull"),
+        )
+    )
+    result = extracted(md + conditions, Format.MARKDOWN)
+    assert [m.name for m in result.mentions] == ["Blaster", "Butterfly", "Cliffhanger",
+                                                 "Happy Baby"]  # fmt: skip
+    assert "a deep stretch of the back leg" in " ".join(result.mentions[0].steps) + " ".join(
+        result.mentions[0].description
+    )

@@ -1819,9 +1819,91 @@ def decide(
     if model is not None:
         _learned(blocks, groups, threshold=threshold, model=model, confidence=confidence)
     # the document's shapes, whoever decided the members
+    _catalogs(blocks, groups)
     _numbered_names(blocks, groups)
     _titles_over_exercises(blocks, groups)
     _no_questions(groups)
+
+
+_CATALOG_RUN = 4  # sibling sections that make a catalog
+_TEMPLATE_SHARE = 0.6  # of a run's members whose sections open the same sub-headings
+
+
+def _sections(blocks: list[Block]) -> list[tuple[int, int, int | None]]:
+    """Each heading's (position, end of its section, the heading it is under)."""
+    out: list[tuple[int, int, int | None]] = []
+    open_: list[int] = []  # the headings whose sections are still open, outermost first
+    heads = [k for k, b in enumerate(blocks) if b.kind is BlockKind.HEADING]
+    ends: dict[int, int] = {}
+    for k in heads:
+        while open_ and blocks[open_[-1]].level >= blocks[k].level:
+            ends[open_.pop()] = k
+        out.append((k, 0, open_[-1] if open_ else None))
+        open_.append(k)
+    for k in open_:
+        ends[k] = len(blocks)
+    return [(k, ends[k], parent) for k, _, parent in out]
+
+
+def _catalogs(blocks: list[Block], groups: list[Group]) -> None:
+    """A catalog of exercises: four or more sibling sections (headings of one level under one
+    parent) that repeat one template, the same sub-headings in most of them ("### Blaster" /
+    "#### Main Areas Stretched" / "#### Sensations and Benefits", "### Butterfly" / ...), one
+    of whose members at least is an exercise or has a known one's name, or whose template
+    another such run of the document has: each member is an exercise, its whole section its
+    text, whatever its name (a catalog names its poses its own way: "Cliffhanger"). Sections
+    about conditions repeat templates too ("#### Symptoms" / "#### Causes"); none of their
+    members is an exercise, so none is taken."""
+    sections = _sections(blocks)
+    end_of = {k: end for k, end, _ in sections}
+    children: dict[int, list[int]] = {}
+    for k, _, parent in sections:
+        if parent is not None:
+            children.setdefault(parent, []).append(k)
+    runs: dict[tuple[int | None, int], list[int]] = {}
+    for k, _, parent in sections:
+        runs.setdefault((parent, blocks[k].level), []).append(k)
+    by_head = {g.head: g for g in groups if g.head is not None}
+    catalogs: list[tuple[list[int], set[str], bool]] = []  # shaped members, template, exercises
+    for members in runs.values():
+        if len(members) < _CATALOG_RUN:
+            continue
+        labels = {
+            k: {blocks[c].text.strip(" :").lower() for c in children.get(k, [])} for k in members
+        }
+        counts: dict[str, int] = {}
+        for found in labels.values():
+            for label in found:
+                counts[label] = counts.get(label, 0) + 1
+        template = {lab for lab, n in counts.items() if n >= _TEMPLATE_SHARE * len(members)}
+        shaped = [k for k in members if labels[k] & template]
+        if len(shaped) < _CATALOG_RUN:
+            continue
+        exercises = any(
+            ((g := by_head.get(k)) is not None and g.exercise)
+            or known_name(clean_name(blocks[k].text))
+            for k in shaped
+        )
+        catalogs.append((shaped, template, exercises))
+    # a run of a template that another run of the document shows to list exercises lists
+    # them too (a heading of the wrong level split one catalog in two)
+    known = [template for _, template, exercises in catalogs if exercises]
+    for shaped, template, exercises in catalogs:
+        if not exercises and not any(template & other for other in known):
+            continue
+        for k in shaped:
+            name = clean_name(blocks[k].text)
+            parts = {part for part, _ in name_score(name).parts}
+            if parts & _HARD_NO or name.endswith("?"):
+                continue
+            inside = [g for g in groups if any(k <= p < end_of[k] for p in g.positions())]
+            if any(p < k or p >= end_of[k] for g in inside for p in g.positions()):
+                continue  # a group reaching out of the section: not the section's alone
+            entry = Group(head=k, name=blocks[k].text, body=list(range(k + 1, end_of[k])))
+            entry.evidence = [("an entry of a catalog of exercises", 0.0)]
+            entry.exercise = True
+            at = groups.index(inside[0]) if inside else len(groups)
+            groups[at : at + len(inside)] = [entry]
 
 
 def _learned(
