@@ -30,7 +30,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Protocol
 
+import msgpack
+
 from exercise_pipeline.accounting import Account
+from exercise_pipeline.dedup import FINGERPRINT_VERSION, Fingerprint
 from exercise_pipeline.models import Document, Extraction
 from exercise_pipeline.records import RecordError, pack, unpack
 
@@ -178,6 +181,7 @@ class SqliteCache:
             if db.execute("PRAGMA user_version").fetchone()[0] != CACHE_FORMAT:
                 db.execute("DROP TABLE IF EXISTS results")  # another layout: start over
                 db.execute("DROP TABLE IF EXISTS pairs")
+                db.execute("DROP TABLE IF EXISTS prints")
                 db.execute(f"PRAGMA user_version = {CACHE_FORMAT:d}")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS results "
@@ -187,6 +191,9 @@ class SqliteCache:
             db.execute("CREATE INDEX IF NOT EXISTS by_source ON results (source_id, variant)")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS pairs (key TEXT PRIMARY KEY, data BLOB NOT NULL)"
+            )
+            db.execute(  # near-duplicate signatures (exercise_pipeline.dedup), by file sha256
+                "CREATE TABLE IF NOT EXISTS prints (key TEXT PRIMARY KEY, data BLOB NOT NULL)"
             )
             db.commit()
         except sqlite3.Error:
@@ -295,6 +302,44 @@ class SqliteCache:
                     self._db.executemany("INSERT INTO used VALUES (?)", [(k,) for k in used])
                     self._db.execute("DELETE FROM pairs WHERE key NOT IN (SELECT key FROM used)")
                     self._db.execute("DROP TABLE used")
+        except sqlite3.OperationalError as exc:
+            self._disable(f"cannot be written: {exc}")
+        except sqlite3.DatabaseError as exc:
+            self._reset(exc)
+
+    def fingerprint(self, sha256: str) -> Fingerprint | None:
+        """The near-duplicate signature kept for a file's bytes, if any."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute(
+                "SELECT data FROM prints WHERE key = ?", (f"{FINGERPRINT_VERSION}:{sha256}",)
+            ).fetchone()
+            if row is None:
+                return None
+            size, hashes = msgpack.unpackb(row[0])
+            if not isinstance(size, int) or not isinstance(hashes, bytes):
+                return None
+            return Fingerprint(size, hashes)
+        except sqlite3.OperationalError as exc:
+            self._disable(f"cannot be read: {exc}")
+        except sqlite3.DatabaseError as exc:
+            self._reset(exc)
+        except (ValueError, TypeError, msgpack.UnpackException):
+            return None  # a row another version wrote: computed again
+        return None
+
+    def keep_fingerprints(self, prints: Mapping[str, Fingerprint]) -> None:
+        """Keep signatures by the sha256 of the files they sign."""
+        if self._db is None:
+            return
+        rows = [
+            (f"{FINGERPRINT_VERSION}:{sha}", msgpack.packb([fp.size, fp.hashes]))
+            for sha, fp in sorted(prints.items())
+        ]
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO prints VALUES (?, ?)", rows)
         except sqlite3.OperationalError as exc:
             self._disable(f"cannot be written: {exc}")
         except sqlite3.DatabaseError as exc:

@@ -21,6 +21,7 @@ from bs4 import BeautifulSoup, Tag
 from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
 from exercise_pipeline.crawl import container_kind
+from exercise_pipeline.dedup import Fingerprint, FingerprintStore, Index, fingerprint
 from exercise_pipeline.errors import PipelineError, SourceError
 from exercise_pipeline.licenses import spdx
 from exercise_pipeline.locks import writing
@@ -83,6 +84,26 @@ class Existing:
     text: str
     listed: bool = True
     present: bool = True
+    # its text's signature, when the cache or an earlier read has it (then ``text`` is "")
+    print: Fingerprint | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NearDuplicate:
+    """An added article that shares most of the shorter text with a source of ``raw/``."""
+
+    path: str
+    file: str  # the file it is recorded as
+    other: SourceMeta
+    overlap: float
+
+    def __str__(self) -> str:
+        return (
+            f"{self.path}: near-duplicate of source {self.other.source_id!r} "
+            f"({self.other.file}): {self.overlap:.0%} of the shorter text is shared; added "
+            f"anyway: if it is the same article, delete raw/{self.file} and its entry in "
+            f"{MANIFEST}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +122,8 @@ class AddPlan:
     additions: tuple[Addition, ...]
     refused: tuple[PipelineError, ...]
     warnings: tuple[str, ...]
+    duplicates: tuple[NearDuplicate, ...] = ()
+    prints: tuple[tuple[str, Fingerprint], ...] = ()  # (sha256, signature) of what is added
 
 
 def visible_text(doc: Document) -> str:
@@ -111,21 +134,6 @@ def visible_text(doc: Document) -> str:
             tag.decompose()
         return soup.get_text(" ")
     return doc.text
-
-
-def shingles(text: str, *, size: int = 5) -> frozenset[str]:
-    """Overlapping runs of ``size`` words, lower-cased: a fingerprint to find near-duplicates."""
-    words = [w.lower() for w in _WORD.findall(text)]
-    if len(words) < size:
-        return frozenset([" ".join(words)]) if words else frozenset()
-    return frozenset(" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
-
-
-def containment(a: frozenset[str], b: frozenset[str]) -> float:
-    """How much of the smaller text the larger contains (1.0: one is inside the other)."""
-    if not a or not b:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))
 
 
 _SCRAPE_TITLE = re.compile(r"^Title:[ \t]*(?P<v>\S.*?)[ \t]*$", re.M)
@@ -241,7 +249,15 @@ def plan_additions(
         if e.sha256:
             by_sha.setdefault(e.sha256, []).append(e)
     taken = {n.lower() for e in existing for n in (e.meta.source_id, Path(e.meta.file).stem)}
-    prints = [(e.meta, shingles(e.text)) for e in existing if e.text]
+    index = Index()  # the signatures of raw/'s texts, then of each added one
+    indexed: dict[str, SourceMeta] = {}
+    for e in existing:
+        fp = e.print or (fingerprint(e.text) if e.text else None)
+        if fp is not None:
+            indexed[str(len(indexed))] = e.meta
+            index.add(str(len(indexed) - 1), fp)
+    duplicates: list[NearDuplicate] = []
+    prints: list[tuple[str, Fingerprint]] = []
     additions: list[Addition] = []
     refused: list[PipelineError] = []
     warnings: list[str] = []
@@ -360,20 +376,14 @@ def plan_additions(
             if doc.encoding_confidence == 1.0 and "+" not in doc.encoding
             else None,
         )
-        fingerprint = shingles(visible_text(doc))
-        for other_meta, other in prints:
+        signature = fingerprint(visible_text(doc))
+        for key, overlap in index.near(signature, near_duplicate) if signature else ():
+            other_meta = indexed[key]
             if (old is not None and other_meta.source_id == old.source_id) or (
                 own is not None and other_meta.file == name
             ):
                 continue
-            overlap = containment(fingerprint, other)
-            if overlap >= near_duplicate:
-                warnings.append(
-                    f"{cand.path}: near-duplicate of source {other_meta.source_id!r} "
-                    f"({other_meta.file}): {overlap:.0%} of the shorter text is shared; added "
-                    f"anyway: if it is the same article, delete raw/{file} and its entry in "
-                    f"{MANIFEST}"
-                )
+            duplicates.append(NearDuplicate(cand.path, file, other_meta, overlap))
         moved_from = name if own is not None and name != file else None
         additions.append(
             Addition(
@@ -389,8 +399,13 @@ def plan_additions(
         by_id[source_id] = entry
         by_file[file] = entry
         taken |= {source_id.lower(), Path(file).stem.lower()}
-        prints.append((meta, fingerprint))
-    return AddPlan(tuple(additions), tuple(refused), tuple(warnings))
+        if signature is not None:
+            indexed[str(len(indexed))] = meta
+            index.add(str(len(indexed) - 1), signature)
+            prints.append((digest, signature))
+    return AddPlan(
+        tuple(additions), tuple(refused), tuple(warnings), tuple(duplicates), tuple(prints)
+    )
 
 
 def _collect(
@@ -433,13 +448,18 @@ def _collect(
 
 
 def existing_articles(
-    raw_dir: Path, manifest: Manifest, settings: SourcesSettings
+    raw_dir: Path,
+    manifest: Manifest,
+    settings: SourcesSettings,
+    store: FingerprintStore | None = None,
 ) -> list[Existing]:
     """Every article of ``raw/``: the files there, listed in the manifest or not, and the
-    manifest's entries whose files are missing."""
+    manifest's entries whose files are missing. A file's signature comes from ``store`` by
+    its sha256 where it is kept there; the others are decoded once and kept there."""
     known = manifest.by_file()
     found = []
     on_disk = set()
+    kept: dict[str, Fingerprint] = {}
     for path in article_files(raw_dir, settings):
         on_disk.add(path.name)
         if container_kind(path.name) or path.name.lower().endswith(".gz"):
@@ -450,11 +470,19 @@ def existing_articles(
         except OSError:
             found.append(Existing(meta, "", "", listed=path.name in known))
             continue
-        try:
-            text = visible_text(decode(RawFile(path.name, data, meta), settings))
-        except SourceError:
-            text = ""
-        found.append(Existing(meta, sha256(data), text, listed=path.name in known))
+        digest = sha256(data)
+        signature = store.fingerprint(digest) if store is not None else None
+        if signature is None:
+            try:
+                text = visible_text(decode(RawFile(path.name, data, meta), settings))
+            except SourceError:
+                text = ""
+            signature = fingerprint(text)
+            if signature is not None:
+                kept[digest] = signature
+        found.append(Existing(meta, digest, "", listed=path.name in known, print=signature))
+    if store is not None and kept:
+        store.keep_fingerprints(kept)
     found += [Existing(m, "", "", present=False) for m in manifest.sources if m.file not in on_disk]
     return found
 
@@ -465,6 +493,40 @@ class AddReport:
     replaced: tuple[SourceMeta, ...]
     refused: tuple[PipelineError, ...]
     warnings: tuple[str, ...]
+    duplicates: tuple[NearDuplicate, ...] = ()
+
+
+_LISTED = 3  # near-duplicates listed one by one; more are summarised
+
+
+def duplicate_warnings(found: Sequence[NearDuplicate], *, every: bool = False) -> list[str]:
+    """What to say of the near-duplicates an add found: each pair when they are few (or
+    ``every``), else one summary of the groups they make (copies of one article together)."""
+    if every or len(found) <= _LISTED:
+        return [str(d) for d in found]
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for d in found:
+        a, b = root(d.file), root(d.other.file)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    groups: dict[str, list[str]] = {}
+    for name in sorted(parent):
+        groups.setdefault(root(name), []).append(name)
+    largest = max(groups.values(), key=lambda g: (len(g), [-ord(c) for c in g[0]]))
+    added = len({d.file for d in found})
+    return [
+        f"{added} added articles share most of their text with another source: "
+        f"{len(found)} pairs in {len(groups)} groups of near-duplicates (the largest: "
+        f"{len(largest)} files, {largest[0]} and others); added anyway: `pipeline add "
+        "--show-duplicates` lists each pair; delete the copies that are the same article"
+    ]
 
 
 def add_articles(
@@ -478,8 +540,14 @@ def add_articles(
     source_id: str | None = None,
     replace: str | None = None,
     settings: SourcesSettings | None = None,
+    store: FingerprintStore | None = None,
+    show_duplicates: bool = False,
 ) -> AddReport:
     """Copy articles into ``raw_dir`` and record them in its manifest; refuse what is wrong.
+
+    ``store`` keeps the near-duplicate signatures of ``raw/``'s files between adds (the
+    cache), so that an add reads only what it adds; ``show_duplicates`` lists every
+    near-duplicate pair rather than a summary of many.
 
     One writer at a time holds the lock of ``raw_dir`` (``exercise_pipeline.locks``). The article
     files are written first, then the manifest, each atomically; files it replaces or renames
@@ -490,7 +558,10 @@ def add_articles(
     if not raw_dir.is_dir():
         raise PipelineError(str(raw_dir), "is not a folder", "pass --raw DIR")
     with writing(raw_dir):
-        return _add(raw_dir, paths, title, url, license, retrieved, source_id, replace, settings)
+        return _add(
+            raw_dir, paths, title, url, license, retrieved, source_id, replace, settings,
+            store, show_duplicates,
+        )  # fmt: skip
 
 
 def _add(
@@ -503,6 +574,8 @@ def _add(
     source_id: str | None,
     replace: str | None,
     settings: SourcesSettings,
+    store: FingerprintStore | None = None,
+    show_duplicates: bool = False,
 ) -> AddReport:
     manifest = load_manifest(raw_dir)
     files, missing = _collect(paths, settings)
@@ -537,7 +610,7 @@ def _add(
             Candidate(str(path), data, title, url, license, retrieved, source_id, in_raw, link)
         )
     plan = plan_additions(
-        existing_articles(raw_dir, manifest, settings),
+        existing_articles(raw_dir, manifest, settings, store),
         candidates,
         replace=replace,
         settings=settings,
@@ -564,6 +637,8 @@ def _add(
             write_atomic(target, addition.candidate.data)
     if plan.additions:
         write_atomic(raw_dir / MANIFEST, render_json(updated))
+    if store is not None and plan.prints:
+        store.keep_fingerprints(dict(plan.prints))  # the next add reads none of these again
     for addition in plan.additions:
         gone = [addition.moved_from]
         if addition.replaces is not None and addition.replaces.file != addition.meta.file:
@@ -574,7 +649,8 @@ def _add(
         tuple(a.meta for a in plan.additions if a.replaces is None),
         tuple(a.meta for a in plan.additions if a.replaces is not None),
         tuple(refused) + plan.refused,
-        tuple(warnings) + plan.warnings,
+        (*warnings, *plan.warnings, *duplicate_warnings(plan.duplicates, every=show_duplicates)),
+        plan.duplicates,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from exercise_pipeline.cli import main
-from exercise_pipeline.ingest import Candidate, Existing, add_articles, plan_additions, shingles
+from exercise_pipeline.dedup import shingles
+from exercise_pipeline.ingest import Candidate, Existing, add_articles, plan_additions
 from exercise_pipeline.models import SourceMeta
 
 from .conftest import CORPUS, RAW
@@ -31,7 +33,8 @@ def manifest(raw: Path) -> dict[str, dict[str, object]]:
 
 
 def add(raw: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["add", *args, "--raw", str(raw)])
+    cache = str(raw.parent / ".cache")  # beside the scratch raw/, not the repository's
+    result = CliRunner().invoke(main, ["add", *args, "--raw", str(raw), "--cache-dir", cache])
     return result.exit_code, result.output
 
 
@@ -204,7 +207,8 @@ def test_shingle_containment_finds_an_article_inside_a_longer_page() -> None:
     page = "<html><body><nav>Home | Blog</nav><main>" + ARTICLE * 3 + "</main></body></html>"
     plan = plan_additions([existing], [Candidate("page.html", page.encode())])
     assert len(plan.additions) == 1
-    assert plan.warnings and "near-duplicate of source 'seed'" in plan.warnings[0]
+    (found,) = plan.duplicates
+    assert "near-duplicate of source 'seed'" in str(found) and found.overlap > 0.9
     assert shingles("a b c") == frozenset({"a b c"})
 
 
@@ -399,3 +403,77 @@ def test_two_files_with_one_source_id_are_reported_by_the_build(raw: Path, tmp_p
         for s in json.loads((tmp_path / "o" / "exercises.json").read_text())["dataset"]["sources"]
     ]
     assert len(ids) == len(set(ids)) == 5
+
+
+def test_many_near_duplicates_are_one_summary_of_their_groups_or_each_when_asked(
+    raw: Path, tmp_path: Path
+) -> None:
+    dev = sorted((CORPUS / "dev").glob("*.md"))[:3]
+    if not dev:
+        pytest.skip("the dev corpus lives in ../shared")
+    folder = tmp_path / "scrapes"
+    folder.mkdir()
+    for n in range(12):  # four copies of each of three real articles, a line apart
+        src = dev[n % 3]
+        (folder / f"copy{n:02d}.md").write_bytes(src.read_bytes() + f"\n\nCopy {n}.\n".encode())
+    code, out = add(raw, str(folder))
+    assert code == 0
+    assert out.count("near-duplicate of source") == 0
+    (summary,) = [line for line in out.splitlines() if "groups of near-duplicates" in line]
+    assert "9 added articles" in summary and "18 pairs in 3 groups" in summary
+    assert "--show-duplicates" in summary
+    again = tmp_path / "more"
+    again.mkdir()
+    for n in range(4):
+        (again / f"more{n}.md").write_bytes(dev[0].read_bytes() + f"\nMore {n}.\n".encode())
+    code, out = add(raw, str(again), "--show-duplicates")
+    assert code == 0
+    # each of the four is a near-duplicate of the four copies and of the ones added before it
+    assert out.count("near-duplicate of source") == 4 * 4 + (0 + 1 + 2 + 3)
+
+
+def test_an_add_reads_the_signatures_of_raw_from_the_cache(raw: Path, tmp_path: Path) -> None:
+    from exercise_pipeline.cache import SqliteCache
+    from exercise_pipeline.dedup import fingerprint
+    from exercise_pipeline.ingest import existing_articles, visible_text
+    from exercise_pipeline.sources import RawFile, SourcesSettings, decode, load_manifest
+
+    src = tmp_path / "bird-dog.md"
+    src.write_text(ARTICLE, encoding="utf-8")
+    with SqliteCache(tmp_path / "cache.sqlite") as store:
+        report = add_articles(raw, [src], store=store)
+        assert [m.source_id for m in report.added] == ["bird-dog"]
+        manifest = load_manifest(raw)
+        fresh = existing_articles(raw, manifest, SourcesSettings())  # no store: decoded
+        kept = existing_articles(raw, manifest, SourcesSettings(), store)
+    assert [e.meta.source_id for e in kept] == [e.meta.source_id for e in fresh]
+    for e in kept:  # every file's signature from the cache, the same as computed afresh
+        path = raw / e.meta.file
+        doc = decode(RawFile(path.name, path.read_bytes(), e.meta), SourcesSettings())
+        assert e.print == fingerprint(visible_text(doc))
+    with SqliteCache(tmp_path / "cache.sqlite") as store:
+        assert all(store.fingerprint(e.sha256) == e.print for e in kept)
+
+
+def test_the_estimated_containment_is_near_the_exact_one_on_real_articles() -> None:
+    from exercise_pipeline.dedup import Index, containment, fingerprint
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((CORPUS / "dev").glob("*.md"))]
+    if not texts:
+        pytest.skip("the dev corpus lives in ../shared")
+    variants = []
+    for text in texts:
+        variants += [text, text[: len(text) // 2], "Home | Blog | Shop\n" + text + "\nShare"]
+    prints = [fingerprint(v) for v in variants]
+    sets = [shingles(v) for v in variants]
+    index = Index()
+    for k, fp in enumerate(prints):
+        assert fp is not None
+        index.add(str(k), fp)
+    for i, j in itertools.combinations(range(len(variants)), 2):
+        exact = len(sets[i] & sets[j]) / min(len(sets[i]), len(sets[j]))
+        a, b = prints[i], prints[j]
+        assert a is not None and b is not None
+        assert abs(containment(a, b) - exact) < 0.15, (i, j)
+        if exact >= 0.9:  # the index offers every pair that matters
+            assert str(j) in dict(index.near(a, 0.8)), (i, j)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from exercise_pipeline.cli.common import OUT_OPTION, RAW_OPTION, err
+from exercise_pipeline.cli.common import OUT_OPTION, RAW_OPTION, cache_options, err
 from exercise_pipeline.errors import PipelineError
 
 log = logging.getLogger("exercise_pipeline")
@@ -30,12 +30,18 @@ log = logging.getLogger("exercise_pipeline")
 @click.option(
     "--replace", metavar="ID", help="Replace source ID's article with PATH (keeps the id)."
 )
+@click.option(
+    "--show-duplicates",
+    is_flag=True,
+    help="List every near-duplicate pair, not a summary of their groups.",
+)
 @RAW_OPTION
+@cache_options
 @click.pass_context
 def add_cmd(
     ctx: click.Context, paths: tuple[Path, ...], url: str | None, title: str | None,
     license_: str | None, retrieved: str | None, source_id: str | None, replace: str | None,
-    raw_dir: Path,
+    show_duplicates: bool, raw_dir: Path, cache_dir: Path, no_cache: bool,
 ) -> None:  # fmt: skip
     """Copy article files (or the articles in folders) into RAW and record them.
 
@@ -47,16 +53,22 @@ def add_cmd(
     """
     from rich.table import Table
 
+    from exercise_pipeline.cache import SqliteCache
     from exercise_pipeline.ingest import add_articles
+    from exercise_pipeline.runner import CACHE_FILE
 
+    store = None if no_cache else SqliteCache(cache_dir / CACHE_FILE)
     try:
         report = add_articles(
             raw_dir, list(paths), title=title, url=url, license=license_, retrieved=retrieved,
-            source_id=source_id, replace=replace,
+            source_id=source_id, replace=replace, store=store, show_duplicates=show_duplicates,
         )  # fmt: skip
     except PipelineError as exc:
         log.error("%s", exc)
         sys.exit(2)
+    finally:
+        if store is not None:
+            store.close()
     for problem in report.refused:
         log.error("%s", problem)
     for warning in report.warnings:
