@@ -221,6 +221,42 @@ def test_the_fast_check_agrees_with_jsonschema_on_every_golden_and_mutated_recor
     assert checked > 1000 and invalid > checked // 3
 
 
+_DECISIONS = {
+    "version": 1,
+    "decisions": [
+        {"kind": "same", "mentions": ["a#bird-dog", "b#bird-dog-2"], "decided": "2026-11-20"},
+        {"kind": "different", "mentions": ["a#plank", "b#side-plank"], "note": "two"},
+        {"kind": "rename", "mentions": ["a#cat"], "name": "Cat-Cow"},
+        {"kind": "prefer", "mentions": ["a#plank"], "field": "hold_seconds", "source": "a#plank"},
+        {"kind": "reject", "mentions": ["c#read-more"]},
+    ],
+}
+
+
+@pytest.mark.parametrize("name", ["sources.schema.json", "decisions.schema.json"])
+def test_the_fast_check_agrees_with_jsonschema_on_manifests_and_decisions(name: str) -> None:
+    """``schemas.check`` takes the compiled check's "valid" for an answer: it must agree with
+    jsonschema on the committed manifest, a decisions file of every kind, and a mutation at
+    every place in each."""
+    from exercise_pipeline.schemas import check, fast_check, validator
+
+    if name == "sources.schema.json":
+        doc = json.loads((ROOT / "raw" / "sources.json").read_text(encoding="utf-8"))
+    else:
+        doc = copy.deepcopy(_DECISIONS)
+    fast = fast_check(name)
+    assert fast(doc) and not check(doc, name)
+    checked = invalid = 0
+    for k, where in enumerate(_paths(doc)):
+        mutated = _mutated(copy.deepcopy(doc), where, MUTATIONS[k % len(MUTATIONS)])
+        errors = list(validator(name).iter_errors(mutated))
+        assert fast(mutated) == (not errors), (where, [e.message for e in errors])
+        assert bool(check(mutated, name)) == bool(errors)
+        checked += 1
+        invalid += bool(errors)
+    assert checked > 20 and invalid > checked // 4
+
+
 def test_a_record_with_a_number_json_cannot_hold_is_dropped() -> None:
     doc = json.loads((ROOT / "output" / "exercises.json").read_text())
     doc["exercises"][0]["dosage"]["hold_seconds"] = {"min": float("nan"), "max": float("inf")}
