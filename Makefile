@@ -50,6 +50,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/loso.py
 	$(BIN)/python benchmarks/promotions.py
 	$(BIN)/python benchmarks/ingest.py --sources 2000
+	$(BIN)/python benchmarks/crawl.py --records 1000
 	$(BIN)/python benchmarks/scaling.py --max-bytes 5000000
 
 # Rewrites tests/cases/shapes.json (the shape articles of the extraction tests, with what the
