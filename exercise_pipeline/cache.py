@@ -307,13 +307,14 @@ class SqliteCache:
         except sqlite3.DatabaseError as exc:
             self._reset(exc)
 
-    def fingerprint(self, sha256: str) -> Fingerprint | None:
-        """The near-duplicate signature kept for a file's bytes, if any."""
+    def fingerprint(self, key: str) -> Fingerprint | None:
+        """The near-duplicate signature kept under ``key`` (``ingest.print_key``: a file's
+        sha256 and how it decodes), if any."""
         if self._db is None:
             return None
         try:
             row = self._db.execute(
-                "SELECT data FROM prints WHERE key = ?", (f"{FINGERPRINT_VERSION}:{sha256}",)
+                "SELECT data FROM prints WHERE key = ?", (f"{FINGERPRINT_VERSION}:{key}",)
             ).fetchone()
             if row is None:
                 return None
@@ -330,12 +331,12 @@ class SqliteCache:
         return None
 
     def keep_fingerprints(self, prints: Mapping[str, Fingerprint]) -> None:
-        """Keep signatures by the sha256 of the files they sign."""
+        """Keep signatures under their keys (``ingest.print_key``)."""
         if self._db is None:
             return
         rows = [
-            (f"{FINGERPRINT_VERSION}:{sha}", msgpack.packb([fp.size, fp.hashes]))
-            for sha, fp in sorted(prints.items())
+            (f"{FINGERPRINT_VERSION}:{key}", msgpack.packb([fp.size, fp.hashes]))
+            for key, fp in sorted(prints.items())
         ]
         try:
             with self._db:

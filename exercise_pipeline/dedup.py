@@ -47,9 +47,10 @@ class Fingerprint:
 
 
 class FingerprintStore(Protocol):
-    """Where signatures are kept between commands, by the sha256 of the file they sign."""
+    """Where signatures are kept between commands, under a key naming the file's bytes and
+    how they decode (``ingest.print_key``)."""
 
-    def fingerprint(self, sha256: str) -> Fingerprint | None: ...
+    def fingerprint(self, key: str) -> Fingerprint | None: ...
 
     def keep_fingerprints(self, prints: Mapping[str, Fingerprint]) -> None: ...
 

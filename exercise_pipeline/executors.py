@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -159,15 +160,17 @@ class Dask:
             )  # fmt: skip
         try:
             target = cluster if cluster is not None else self.address
-            with Client(target) as client:  # type: ignore[no-untyped-call]
+            try:
+                client = Client(target)  # type: ignore[no-untyped-call]
                 workers = max(1, len(client.scheduler_info()["workers"]))
+            except OSError as exc:  # no scheduler at the address (the work's errors pass)
+                raise PipelineError(
+                    f"--scheduler {self.address}", f"cannot reach the Dask scheduler ({exc})",
+                    "start it (dask scheduler), or leave --scheduler out for a local cluster",
+                ) from exc  # fmt: skip
+            with client:
                 log.debug("per-source work on a Dask cluster of %d workers", workers)
                 yield from self._run(client, as_completed, work, items, 4 * workers)
-        except OSError as exc:  # no scheduler at the address
-            raise PipelineError(
-                f"--scheduler {self.address}", f"cannot reach the Dask scheduler ({exc})",
-                "start it (dask scheduler), or leave --scheduler out for a local cluster",
-            ) from exc  # fmt: skip
         finally:
             if cluster is not None:
                 cluster.close()
@@ -183,9 +186,10 @@ class Dask:
     ) -> Iterator[tuple[int, R]]:
         queue = iter(enumerate(items))
         index: dict[str, int] = {}
+        run = uuid.uuid4().hex  # keys of this map alone: builds may share a scheduler
 
         def submit(k: int, item: T) -> Any:
-            future = client.submit(work, item, pure=False, key=f"source-{k}")
+            future = client.submit(work, item, pure=False, key=f"source-{run}-{k}")
             index[future.key] = k
             return future
 

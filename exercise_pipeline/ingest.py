@@ -402,7 +402,7 @@ def plan_additions(
         if signature is not None:
             indexed[str(len(indexed))] = meta
             index.add(str(len(indexed) - 1), signature)
-            prints.append((digest, signature))
+            prints.append((print_key(digest, meta, settings), signature))
     return AddPlan(
         tuple(additions), tuple(refused), tuple(warnings), tuple(duplicates), tuple(prints)
     )
@@ -447,6 +447,15 @@ def _collect(
     return files, problems
 
 
+def print_key(digest: str, meta: SourceMeta, settings: SourcesSettings) -> str:
+    """What a signature is kept under: the file's sha256 and all that decides how its bytes
+    decode (a recorded encoding, the format, the file's suffix, the fallback code page), so
+    that a corrected ``encoding`` in the manifest signs the text afresh."""
+    fmt = meta.format.value if meta.format else ""
+    suffix = Path(meta.file).suffix.lower()
+    return f"{digest}:{meta.encoding or ''}:{fmt}:{suffix}:{settings.fallback_encoding}"
+
+
 def existing_articles(
     raw_dir: Path,
     manifest: Manifest,
@@ -471,7 +480,8 @@ def existing_articles(
             found.append(Existing(meta, "", "", listed=path.name in known))
             continue
         digest = sha256(data)
-        signature = store.fingerprint(digest) if store is not None else None
+        key = print_key(digest, meta, settings)
+        signature = store.fingerprint(key) if store is not None else None
         if signature is None:
             try:
                 text = visible_text(decode(RawFile(path.name, data, meta), settings))
@@ -479,7 +489,7 @@ def existing_articles(
                 text = ""
             signature = fingerprint(text)
             if signature is not None:
-                kept[digest] = signature
+                kept[key] = signature
         found.append(Existing(meta, digest, "", listed=path.name in known, print=signature))
     if store is not None and kept:
         store.keep_fingerprints(kept)

@@ -56,7 +56,9 @@ def check(instance: object, name: str) -> list[str]:
     """Every schema error of ``instance``, each as ``<json path>: <message>``, in a stable order.
 
     The compiled check passes a valid instance (a manifest of 10,000 sources in milliseconds,
-    not seconds); jsonschema reports the errors of one that is not."""
+    not seconds); jsonschema reports the errors of one that is not. ``instance`` is JSON data
+    (dicts, lists, str, numbers, bool, None): fastjsonschema takes a tuple for an array, which
+    jsonschema does not."""
     if fast_check(name)(instance):
         return []
     errors = sorted(

@@ -234,3 +234,28 @@ def test_a_dask_worker_killed_mid_build_is_replaced_and_the_output_is_the_same(
     assert marker.exists()  # a worker did die
     assert survived.files == alone.files
     assert [str(e) for e in survived.errors] == [str(e) for e in alone.errors]
+
+
+def _tagged(tag: str, n: int) -> tuple[str, int]:
+    time.sleep(0.2)  # both maps in flight at once
+    return tag, n
+
+
+def test_two_builds_sharing_one_scheduler_each_get_their_own_results() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from functools import partial
+
+    from exercise_pipeline.executors import Dask
+
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+        host="127.0.0.1",
+    ) as cluster:  # fmt: skip
+
+        def build_of(tag: str) -> list[tuple[int, tuple[str, int]]]:
+            return sorted(Dask(cluster.scheduler_address).map(partial(_tagged, tag), [0, 1, 2]))
+
+        with ThreadPoolExecutor(2) as pool:
+            a, b = pool.map(build_of, ["a", "b"])
+    assert a == [(n, ("a", n)) for n in range(3)]
+    assert b == [(n, ("b", n)) for n in range(3)]

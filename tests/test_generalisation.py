@@ -1920,6 +1920,18 @@ def test_sibling_sections_of_one_template_are_a_catalog_of_exercises() -> None:
             ("Neck ache", "A dull ache at the base of the skull"),
         )
     )
+    # an FAQ whose one heading is an exercise's name, a shop whose products hold one
+    faq = "# Studio FAQ\n\n" + "".join(
+        f"## {h}\n\n### Answer\n\nWe open at nine and classes last an hour.\n\n"
+        "### Related\n\nSee the timetable page.\n\n"
+        for h in ("Parking", "Pricing", "Cobra", "Membership", "Showers")
+    )
+    shop = "# Our mats\n\n" + "".join(
+        f"## {h}\n\n### Features\n\nNon-slip surface, 6 mm thick.\n\n### Price\n\n$39.\n\n"
+        for h in ("Bridge Mat", "Travel Mat", "Eco Mat", "Pro Mat")
+    )
+    assert {"Parking", "Pricing", "Membership"}.isdisjoint(names(faq, Format.MARKDOWN))
+    assert names(shop, Format.MARKDOWN) == []
     result = extracted(md + conditions, Format.MARKDOWN)
     assert [m.name for m in result.mentions] == ["Blaster", "Butterfly", "Cliffhanger",
                                                  "Happy Baby"]  # fmt: skip

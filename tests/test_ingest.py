@@ -435,7 +435,7 @@ def test_many_near_duplicates_are_one_summary_of_their_groups_or_each_when_asked
 def test_an_add_reads_the_signatures_of_raw_from_the_cache(raw: Path, tmp_path: Path) -> None:
     from exercise_pipeline.cache import SqliteCache
     from exercise_pipeline.dedup import fingerprint
-    from exercise_pipeline.ingest import existing_articles, visible_text
+    from exercise_pipeline.ingest import existing_articles, print_key, visible_text
     from exercise_pipeline.sources import RawFile, SourcesSettings, decode, load_manifest
 
     src = tmp_path / "bird-dog.md"
@@ -452,7 +452,10 @@ def test_an_add_reads_the_signatures_of_raw_from_the_cache(raw: Path, tmp_path: 
         doc = decode(RawFile(path.name, path.read_bytes(), e.meta), SourcesSettings())
         assert e.print == fingerprint(visible_text(doc))
     with SqliteCache(tmp_path / "cache.sqlite") as store:
-        assert all(store.fingerprint(e.sha256) == e.print for e in kept)
+        assert all(
+            store.fingerprint(print_key(e.sha256, e.meta, SourcesSettings())) == e.print
+            for e in kept
+        )
 
 
 def test_the_estimated_containment_is_near_the_exact_one_on_real_articles() -> None:
@@ -477,3 +480,28 @@ def test_the_estimated_containment_is_near_the_exact_one_on_real_articles() -> N
         assert abs(containment(a, b) - exact) < 0.15, (i, j)
         if exact >= 0.9:  # the index offers every pair that matters
             assert str(j) in dict(index.near(a, 0.8)), (i, j)
+
+
+def test_a_corrected_encoding_signs_the_text_afresh(tmp_path: Path) -> None:
+    """The same bytes decode to other words under another code page: the cache keeps their
+    signature under the encoding too, so correcting it in the manifest is seen."""
+    from exercise_pipeline.cache import SqliteCache
+    from exercise_pipeline.dedup import fingerprint
+    from exercise_pipeline.ingest import existing_articles
+    from exercise_pipeline.models import SourceMeta
+    from exercise_pipeline.sources import Manifest, SourcesSettings
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    text = "Приседания у стены: спина прижата к стене, колени согнуты, держите 30 секунд. " * 4
+    (raw / "wall.txt").write_bytes(text.encode("cp1251"))
+    settings = SourcesSettings()
+    with SqliteCache(tmp_path / "cache.sqlite") as store:
+        signed = {}
+        for encoding in ("cp1252", "cp1251", "cp1252"):
+            manifest = Manifest({}, (SourceMeta("wall", "wall.txt", encoding=encoding),))
+            (found,) = existing_articles(raw, manifest, settings, store)
+            signed.setdefault(encoding, found.print)
+            assert found.print == signed[encoding]  # the second cp1252 read: from the cache
+    assert signed["cp1251"] == fingerprint(text)
+    assert signed["cp1252"] != signed["cp1251"]

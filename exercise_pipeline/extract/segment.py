@@ -1879,12 +1879,20 @@ def _catalogs(blocks: list[Block], groups: list[Group]) -> None:
         shaped = [k for k in members if labels[k] & template]
         if len(shaped) < _CATALOG_RUN:
             continue
+        # a member decided an exercise, or named exactly as a known one ("Happy Baby"; not
+        # "Bridge Mat", which holds one), and sections that speak of the body, half at least
+        # (an FAQ's "Cobra" / "### Answer" is about opening hours)
         exercises = any(
             ((g := by_head.get(k)) is not None and g.exercise)
-            or known_name(clean_name(blocks[k].text))
+            or (known_name(name) or "").lower() == name.lower()
+            for k in shaped
+            for name in (clean_name(blocks[k].text),)
+        )
+        bodily = sum(
+            any(_body_area().search(blocks[j].text) for j in range(k + 1, end_of[k]))
             for k in shaped
         )
-        catalogs.append((shaped, template, exercises))
+        catalogs.append((shaped, template, exercises and 2 * bodily >= len(shaped)))
     # a run of a template that another run of the document shows to list exercises lists
     # them too (a heading of the wrong level split one catalog in two)
     known = [template for _, template, exercises in catalogs if exercises]
