@@ -153,22 +153,22 @@ class Dask:
         level = chatty.level
         chatty.setLevel(max(logging.WARNING, level))
         cluster = None
-        if self.address is None:
-            cluster = LocalCluster(  # type: ignore[no-untyped-call]
-                n_workers=min(self.workers, len(items)), threads_per_worker=1, processes=True,
-                host="127.0.0.1", dashboard_address=None, silence_logs=logging.WARNING,
-            )  # fmt: skip
         try:
-            target = cluster if cluster is not None else self.address
+            if self.address is None:
+                cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                    n_workers=min(self.workers, len(items)), threads_per_worker=1,
+                    processes=True, host="127.0.0.1", dashboard_address=None,
+                    silence_logs=logging.WARNING,
+                )  # fmt: skip
             try:
-                client = Client(target)  # type: ignore[no-untyped-call]
-                workers = max(1, len(client.scheduler_info()["workers"]))
+                client = Client(cluster if cluster is not None else self.address)  # type: ignore[no-untyped-call]
             except OSError as exc:  # no scheduler at the address (the work's errors pass)
                 raise PipelineError(
                     f"--scheduler {self.address}", f"cannot reach the Dask scheduler ({exc})",
                     "start it (dask scheduler), or leave --scheduler out for a local cluster",
                 ) from exc  # fmt: skip
             with client:
+                workers = max(1, len(client.scheduler_info()["workers"]))
                 log.debug("per-source work on a Dask cluster of %d workers", workers)
                 yield from self._run(client, as_completed, work, items, 4 * workers)
         finally:

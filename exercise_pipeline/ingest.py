@@ -123,7 +123,7 @@ class AddPlan:
     refused: tuple[PipelineError, ...]
     warnings: tuple[str, ...]
     duplicates: tuple[NearDuplicate, ...] = ()
-    prints: tuple[tuple[str, Fingerprint], ...] = ()  # (sha256, signature) of what is added
+    prints: tuple[tuple[str, Fingerprint], ...] = ()  # (print_key, signature) of each addition
 
 
 def visible_text(doc: Document) -> str:
@@ -251,11 +251,16 @@ def plan_additions(
     taken = {n.lower() for e in existing for n in (e.meta.source_id, Path(e.meta.file).stem)}
     index = Index()  # the signatures of raw/'s texts, then of each added one
     indexed: dict[str, SourceMeta] = {}
+
+    def index_it(meta: SourceMeta, fp: Fingerprint) -> None:
+        key = str(len(indexed))  # an ordinal: ids and file names are not unique among these
+        indexed[key] = meta
+        index.add(key, fp)
+
     for e in existing:
         fp = e.print or (fingerprint(e.text) if e.text else None)
         if fp is not None:
-            indexed[str(len(indexed))] = e.meta
-            index.add(str(len(indexed) - 1), fp)
+            index_it(e.meta, fp)
     duplicates: list[NearDuplicate] = []
     prints: list[tuple[str, Fingerprint]] = []
     additions: list[Addition] = []
@@ -400,8 +405,7 @@ def plan_additions(
         by_file[file] = entry
         taken |= {source_id.lower(), Path(file).stem.lower()}
         if signature is not None:
-            indexed[str(len(indexed))] = meta
-            index.add(str(len(indexed) - 1), signature)
+            index_it(meta, signature)
             prints.append((print_key(digest, meta, settings), signature))
     return AddPlan(
         tuple(additions), tuple(refused), tuple(warnings), tuple(duplicates), tuple(prints)
