@@ -21,7 +21,7 @@ were dropped by whoever built the text (markup, repairs); they are accounted for
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 Run = tuple[int, int, int]
@@ -61,23 +61,13 @@ class Aligned:
         if i >= j or not self.runs:
             return []
         out: list[tuple[int, int]] = []
-        k = max(self._run_index(i), 0)
-        while k < len(self.runs) and self.runs[k][0] < j:
-            at, start, end = self.runs[k]
-            length = self._run_len(k)
-            lo, hi = max(i, at), min(j, at + length)
-            if lo < hi:
-                if end - start == length:
-                    piece = (start + lo - at, start + hi - at)
-                else:
-                    piece = (start, end)
-                if piece[0] == piece[1]:
-                    pass
-                elif out and out[-1][1] >= piece[0]:
-                    out[-1] = (out[-1][0], max(out[-1][1], piece[1]))
-                else:
-                    out.append(piece)
-            k += 1
+        for _, start, end in self._pieces(i, j, max(self._run_index(i), 0)):
+            if start == end:
+                pass
+            elif out and out[-1][1] >= start:
+                out[-1] = (out[-1][0], max(out[-1][1], end))
+            else:
+                out.append((start, end))
         return out
 
     @property
@@ -125,18 +115,23 @@ class Aligned:
 
     def _cut(self, i: int, j: int, k: int) -> Aligned:
         """``text[i:j]`` (``0 <= i < j <= len``) with the runs from run ``k``, the one at ``i``."""
-        runs: list[Run] = []
+        runs = tuple((lo - i, start, end) for lo, start, end in self._pieces(i, j, k))
+        return Aligned(self.text[i:j], runs)
+
+    def _pieces(self, i: int, j: int, k: int) -> Iterator[Run]:
+        """``(at, start, end)`` of each run from run ``k`` on that overlaps ``text[i:j]``: where
+        its overlap begins in the text and the source behind the overlap (an atomic run, whose
+        text is not its source's length, gives its whole source)."""
         while k < len(self.runs) and self.runs[k][0] < j:
             at, start, end = self.runs[k]
             length = self._run_len(k)
             lo, hi = max(i, at), min(j, at + length)
             if lo < hi:
                 if end - start == length:
-                    runs.append((lo - i, start + lo - at, start + hi - at))
+                    yield lo, start + lo - at, start + hi - at
                 else:
-                    runs.append((lo - i, start, end))
+                    yield lo, start, end
             k += 1
-        return Aligned(self.text[i:j], tuple(runs))
 
     def strip(self, chars: str | None = None) -> Aligned:
         """Strip like ``str.strip``, keeping the alignment."""

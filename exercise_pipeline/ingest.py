@@ -50,7 +50,6 @@ log = logging.getLogger(__name__)
 
 _SUFFIX_OF = {Format.TEXT: ".txt", Format.MARKDOWN: ".md", Format.HTML: ".html"}
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.I)
-_WORD = re.compile(r"\w+")
 SCHEMA = "sources.schema.json"
 SETTINGS = SourcesSettings()
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -412,6 +411,11 @@ def plan_additions(
     )
 
 
+def _packed(name: str) -> bool:
+    """A crawl container or a gzip file: ``build`` reads them, ``add`` does not."""
+    return container_kind(name) is not None or name.lower().endswith(".gz")
+
+
 def _collect(
     paths: Iterable[Path], settings: SourcesSettings
 ) -> tuple[list[Path], list[PipelineError]]:
@@ -433,7 +437,7 @@ def _collect(
                     PipelineError(str(path), "holds no article files", ", ".join(settings.suffixes))
                 )
             files.extend(articles)
-        elif path.exists() and (container_kind(path.name) or path.name.lower().endswith(".gz")):
+        elif path.exists() and _packed(path.name):
             problems.append(
                 PipelineError(
                     str(path),
@@ -475,7 +479,7 @@ def existing_articles(
     kept: dict[str, Fingerprint] = {}
     for path in article_files(raw_dir, settings):
         on_disk.add(path.name)
-        if container_kind(path.name) or path.name.lower().endswith(".gz"):
+        if _packed(path.name):
             continue  # not one article: compared page by page at build time
         meta = known.get(path.name) or SourceMeta(source_id=path.stem, file=path.name)
         try:

@@ -502,11 +502,7 @@ def _in_a_step_list(blocks: list[Block], i: int) -> bool:
     b = blocks[i]
     if b.kind is not BlockKind.LIST_ITEM or b.number is None:
         return False
-    lo = hi = i  # at most _STEP_REACH items each way: a long list costs what it is long
-    while lo > max(0, i - _STEP_REACH) and _numbered_alike(blocks[lo - 1], b):
-        lo -= 1
-    while hi + 1 < min(len(blocks), i + _STEP_REACH) and _numbered_alike(blocks[hi + 1], b):
-        hi += 1
+    lo, hi = _numbered_run(blocks, i)
     items = blocks[lo : hi + 1]
     dosed = [dose_item(x) is not None for x in items]
     steps = [not d and instructs(x.text) for x, d in zip(items, dosed, strict=True)]
@@ -527,16 +523,23 @@ def _steps_under(blocks: list[Block], j: int, head: Block | None) -> bool:
     head_name = name_score(clean_name(head.text))
     if head_name.total < 1.0 or _is_list_title(head_name):
         return False
-    items = [b]
-    while (
-        len(items) < _STEP_REACH
-        and j + len(items) < len(blocks)
-        and _numbered_alike(blocks[j + len(items)], b)
-    ):
-        items.append(blocks[j + len(items)])
+    items = blocks[j : _numbered_run(blocks, j)[1] + 1]
     if len(items) < 2 or any(_names_one(x.text, head.text) for x in items):
         return False
     return any(opens_with_verb(x.text) for x in items)
+
+
+def _numbered_run(blocks: list[Block], i: int) -> tuple[int, int]:
+    """The first and last position of the numbered list item ``i`` is in: its neighbours of
+    its level that are numbered too, at most _STEP_REACH items each way (a long list costs
+    what it is long)."""
+    b = blocks[i]
+    lo = hi = i
+    while lo > max(0, i - _STEP_REACH) and _numbered_alike(blocks[lo - 1], b):
+        lo -= 1
+    while hi + 1 < min(len(blocks), i + _STEP_REACH) and _numbered_alike(blocks[hi + 1], b):
+        hi += 1
+    return lo, hi
 
 
 def _numbered_alike(a: Block, b: Block) -> bool:
